@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what tmkit needs to build and test on Debian, when it is missing.
+# Usage: Scripts/setup.sh [--bench]   (--bench adds the peers the benchmarks compare against)
+set -euo pipefail
+
+need=()
+pkg-config --exists icu-uc icu-i18n 2>/dev/null || need+=(libicu-dev)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+[ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
+command -v python3 >/dev/null || need+=(python3)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "setup: installing ${need[*]}" >&2
+  SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+if ! command -v swift >/dev/null; then
+  echo "setup: the Swift toolchain (6.x) is needed: put swift on PATH" >&2
+  exit 1
+fi
+
+if [ "${1:-}" = "--bench" ]; then
+  python3 -c "import pysbd" 2>/dev/null || pip install -q pysbd
+fi

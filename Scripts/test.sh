@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# The whole test suite: unit and end-to-end tests, then the interoperability and benchmark-data
+# checks that read ../shared when it is there. Installs what it needs first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+Scripts/setup.sh
+
+echo "== swift test (unit and end-to-end)"
+swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
+swift test 2>&1 | tee .build/test.log | grep -E "error:|failed|Executed [0-9]+ tests" | tail -20
+grep -q "with 0 failures" .build/test.log && ! grep -q "failed (" .build/test.log || { echo "swift test failed"; exit 1; }
+
+SHARED=${TMKIT_SHARED:-../shared}
+if [ -d "$SHARED/benchmarks/segmentation" ]; then
+  echo
+  echo "== Golden Rules (sentence segmentation): tmkit must pass all 48 English and 37 Russian"
+  python3 Scripts/golden_rules.py --tmkit .build/debug/tmkit \
+    --cases "$SHARED/benchmarks/segmentation/golden_rules.jsonl" --min-en 48 --min-ru 37
+else
+  echo "(no $SHARED/benchmarks: interoperability checks skipped)"
+fi
+echo
+echo "all checks passed"

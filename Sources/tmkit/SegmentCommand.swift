@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import ICUText
+import Segmentation
+
+extension TMKit {
+    struct Segment: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Split a text into sentences.",
+            discussion: """
+            Reads FILE (or standard input when it is missing or '-') as UTF-8 and prints its \
+            sentences. A blank line always ends a segment; list items and Markdown headings stand \
+            alone; a single line break inside a paragraph counts as a space.
+            """
+        )
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case lines, json }
+        enum Normalize: String, ExpressibleByArgument, CaseIterable { case nfc, nfkc, none }
+        enum Rules: String, ExpressibleByArgument, CaseIterable { case tmkit, icu }
+
+        @Argument(help: "The text file to segment ('-' or nothing: standard input).")
+        var file: String?
+
+        @Option(name: .long, help: "Language of the text as a BCP 47 tag (en, ru, de-CH). Needed unless the script makes it obvious.")
+        var lang: String?
+
+        @Option(name: .long, help: "Output: one sentence a line, or a JSON array of {text, start, end} (Unicode scalar offsets).")
+        var format: Format = .lines
+
+        @Option(name: .long, help: "Normalization of each segment: nfc, nfkc or none.")
+        var normalize: Normalize = .nfc
+
+        @Option(name: .long, help: "Segment with the rules of this SRX 2.0 file instead of tmkit's.")
+        var srx: String?
+
+        @Option(name: .long, help: "tmkit (ICU refined by tmkit's language rules) or icu (ICU's sentence iterator alone).")
+        var rules: Rules = .tmkit
+
+        func run() throws {
+            try runReportingErrors {
+                let (text, name) = try Input.readText(file)
+                let language = try resolveLanguage(text: text, source: name)
+                let mode: SentenceSegmenter.Mode
+                if let srx {
+                    let doc = try SRXDocument.load(path: srx)
+                    let rules = try doc.rules(for: language)
+                    if rules.languageRuleNames.isEmpty {
+                        Console.warn("\(srx): no languagemap matches '\(language)'; nothing but paragraphs will break")
+                    }
+                    mode = .srx(rules)
+                } else {
+                    mode = rules == .icu ? .icu : .tmkit
+                }
+                let form: NormalizationForm? = switch normalize {
+                case .nfc: .nfc
+                case .nfkc: .nfkc
+                case .none: nil
+                }
+                let segmenter = try SentenceSegmenter(language: language, mode: mode, normalization: form)
+                if !segmenter.hasLanguageRules, srx == nil {
+                    Console.warn("tmkit has no sentence rules for '\(language)' (it has \(LanguageRules.supportedLanguages.joined(separator: ", "))); using ICU's rules for it")
+                }
+                let segments = try segmenter.segment(text)
+                switch format {
+                case .lines:
+                    for s in segments { Console.out.write(s.text + "\n") }
+                case .json:
+                    Console.out.write("[")
+                    for (i, s) in segments.enumerated() {
+                        Console.out.write(i == 0 ? "\n" : ",\n")
+                        Console.out.write("  {\"text\": \(jsonString(s.text)), \"start\": \(s.start), \"end\": \(s.end)}")
+                    }
+                    Console.out.write(segments.isEmpty ? "]\n" : "\n]\n")
+                }
+                Console.out.flush()
+            }
+        }
+
+        private func resolveLanguage(text: String, source: String) throws -> String {
+            if let lang {
+                guard !lang.isEmpty, lang.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_") }) else {
+                    throw UserError("--lang '\(lang)' is not a BCP 47 language tag (like en, ru, pt-BR)")
+                }
+                return lang
+            }
+            let profile = ScriptProfile(String(text.prefix(20_000)))
+            guard let script = profile.dominant else {
+                throw UserError("\(source): no letters to tell the language by; give --lang")
+            }
+            if let guess = LanguageGuess.language(forScript: script) { return guess }
+            throw UserError("\(source): the text is in \(script.name) script, which many languages share; give --lang (for example --lang \(script == .cyrillic ? "ru" : "en"))")
+        }
+    }
+}
+
+/// Languages a script alone identifies.
+enum LanguageGuess {
+    static func language(forScript script: Script) -> String? {
+        switch script.shortName {
+        case "Hang": "ko"
+        case "Hira", "Kana", "Jpan": "ja"
+        case "Hani": "zh"
+        case "Thai": "th"
+        case "Grek": "el"
+        case "Hebr": "he"
+        case "Armn": "hy"
+        case "Geor": "ka"
+        case "Khmr": "km"
+        case "Laoo": "lo"
+        case "Sinh": "si"
+        default: nil
+        }
+    }
+}
+
+/// Runs `body`, turning errors into "tmkit: message" on standard error and exit status 1.
+func runReportingErrors(_ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let e as UserError {
+        Console.out.flush()
+        FileHandle.standardError.write(Data(("tmkit: " + e.message + "\n").utf8))
+        throw ExitCode(1)
+    } catch let e as ExitCode {
+        throw e
+    } catch {
+        Console.out.flush()
+        FileHandle.standardError.write(Data(("tmkit: \(error)\n").utf8))
+        throw ExitCode(1)
+    }
+}

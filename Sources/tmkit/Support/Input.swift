@@ -1,0 +1,101 @@
+import Foundation
+import ICUText
+
+/// A failure the user can act on: printed as "tmkit: <message>" with a non-zero exit.
+struct UserError: Error, CustomStringConvertible {
+    let message: String
+    init(_ message: String) { self.message = message }
+    var description: String { message }
+}
+
+enum Input {
+    /// The bytes of `path`, or of standard input for nil or "-".
+    static func readBytes(_ path: String?) throws -> (bytes: [UInt8], name: String) {
+        if path == nil || path == "-" {
+            let data = FileHandle.standardInput.readDataToEndOfFile()
+            return ([UInt8](data), "<stdin>")
+        }
+        let p = path!
+        var isDir: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else {
+            throw UserError("\(p): no such file")
+        }
+        if isDir.boolValue { throw UserError("\(p): is a directory, not a file") }
+        guard let data = FileManager.default.contents(atPath: p) else { throw UserError("\(p): cannot read the file") }
+        return ([UInt8](data), p)
+    }
+
+    /// The text of `path` (or standard input) as UTF-8, with a UTF-8 byte-order mark kept.
+    static func readText(_ path: String?) throws -> (text: String, name: String) {
+        let (bytes, name) = try readBytes(path)
+        do {
+            return (try UTF8Validation.decode(bytes), name)
+        } catch let e as UTF8Validation.InvalidUTF8 {
+            throw UserError("\(name): invalid UTF-8 at byte offset \(e.byteOffset) (line \(e.line)); tmkit reads UTF-8 text")
+        }
+    }
+}
+
+/// Standard output and error, buffered.
+enum Console {
+    nonisolated(unsafe) static var out = OutputBuffer(fd: 1)
+
+    static func warn(_ message: String) {
+        FileHandle.standardError.write(Data(("tmkit: warning: " + message + "\n").utf8))
+    }
+
+    static var stdoutIsTerminal: Bool { isatty(1) == 1 }
+    static var stderrIsTerminal: Bool { isatty(2) == 1 }
+}
+
+/// A write buffer over a file descriptor, flushed at 64 KiB and at the end.
+struct OutputBuffer {
+    let fd: Int32
+    private var buffer: [UInt8] = []
+
+    init(fd: Int32) {
+        self.fd = fd
+        buffer.reserveCapacity(1 << 16)
+    }
+
+    mutating func write(_ s: String) {
+        buffer.append(contentsOf: s.utf8)
+        if buffer.count >= 1 << 16 { flush() }
+    }
+
+    mutating func flush() {
+        var offset = 0
+        buffer.withUnsafeBytes { raw in
+            while offset < raw.count {
+                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
+                if n <= 0 { break }
+                offset += n
+            }
+        }
+        buffer.removeAll(keepingCapacity: true)
+    }
+}
+
+/// Minimal JSON string escaping (RFC 8259) for hand-written JSON output.
+func jsonString(_ s: String) -> String {
+    var out = "\""
+    out.reserveCapacity(s.utf8.count + 2)
+    for u in s.unicodeScalars {
+        switch u {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case "\u{08}": out += "\\b"
+        case "\u{0C}": out += "\\f"
+        default:
+            if u.value < 0x20 {
+                out += "\\u" + String(format: "%04x", u.value)
+            } else {
+                out.unicodeScalars.append(u)
+            }
+        }
+    }
+    return out + "\""
+}

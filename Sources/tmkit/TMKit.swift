@@ -1,0 +1,11 @@
+import ArgumentParser
+
+@main
+struct TMKit: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tmkit",
+        abstract: "Translation memory and localization toolkit: segment, align, store, look up.",
+        version: "0.1.0",
+        subcommands: [Segment.self]
+    )
+}
