@@ -17,6 +17,21 @@ public enum NormalizationForm: String, Sendable, CaseIterable {
     }
 }
 
+extension NormalizationForm {
+    /// Whether UTF-8 text is already in this form (pure ASCII is, except for NFKC_Casefold).
+    public func contains(utf8 buf: UnsafeBufferPointer<UInt8>) throws -> Bool {
+        if self != .nfkcCasefold {
+            var ascii = true
+            for b in buf where b >= 0x80 { ascii = false; break }
+            if ascii { return true }
+        }
+        var status: Int32 = 0
+        let r = buf.withMemoryRebound(to: CChar.self) { tmk_is_normalized(shimValue, $0.baseAddress, Int64($0.count), &status) }
+        try ICUError.check(status, "checking normalization")
+        return r == 1
+    }
+}
+
 extension String {
     /// This text in a Unicode normalization form, computed by ICU's Normalizer2.
     ///

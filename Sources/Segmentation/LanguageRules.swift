@@ -41,9 +41,10 @@ public struct LanguageRules: Sendable {
 
     /// The kind of `word` (without its final period) as an abbreviation, if it is one.
     func abbreviation(_ word: Substring) -> AbbreviationKind? {
-        if let k = abbreviations[String(word)] { return k }
-        let lower = word.lowercased()
-        return abbreviations[lower]
+        let w = String(word)
+        if let k = abbreviations[w] { return k }
+        guard w.unicodeScalars.contains(where: \.isUpper) else { return nil }
+        return abbreviations[w.lowercased()]
     }
 
     func isStarter(_ word: Substring) -> Bool { sentenceStarters.contains(String(word)) }

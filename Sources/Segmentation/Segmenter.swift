@@ -203,7 +203,7 @@ public final class SentenceSegmenter {
         if rules.dashContinuesSentence, nextScalar.isDash, t == end { return .merge }
 
         // A CJK title in 《》 or a quotation in 「」 does not end at its own punctuation.
-        if hasUnclosedCJKBracket(segStart..<end, in: text) { return .merge }
+        if terminal.value >= 0x3000, hasUnclosedCJKBracket(segStart..<end, in: text) { return .merge }
 
         guard terminal == "." else { return .split }
         // No space after the period: "1.Helado", "3.14"; where such a break is right
@@ -246,14 +246,14 @@ public final class SentenceSegmenter {
                 return .merge
             }
         }
-        let scalars = Array(word.unicodeScalars)
-        if scalars.count == 1, scalars[0].isLetter {
+        var wordScalars = word.unicodeScalars.makeIterator()
+        if let only = wordScalars.next(), wordScalars.next() == nil, only.isLetter {
             // An initial ("E. Smith", "А. И. Семенов") unless a new sentence clearly starts.
             if nextIsInitial { return .merge }
             return nextIsStarter ? .split : .merge
         }
         // German ordinals: "am 12. Juni", "im 1. -3. Jahrhundert".
-        if rules.ordinalPeriod, word.allSatisfy(\.isNumber) || (word.first == "-" && word.dropFirst().allSatisfy(\.isNumber)),
+        if rules.ordinalPeriod, isNumberWord(word),
            !nextIsStarter {
             return .merge
         }
@@ -288,15 +288,30 @@ public final class SentenceSegmenter {
 
     /// The letters (and apostrophes) at the start of a token, after opening punctuation.
     private func leadingWord(_ token: Substring) -> Substring {
-        var s = token
-        while let f = s.unicodeScalars.first, f.isOpener || f.isBullet { s = s.dropFirst() }
-        var end = s.startIndex
-        for ch in s {
-            if ch.isLetter || ch == "'" || ch == "’" || ch == "-" { end = s.index(after: end) } else { break }
+        let u = token.unicodeScalars
+        var start = u.startIndex
+        while start < u.endIndex, u[start].isOpener || u[start].isBullet { start = u.index(after: start) }
+        var end = start
+        var lastLetterEnd = start
+        while end < u.endIndex {
+            let c = u[end]
+            if c.isLetter || c.properties.generalCategory == .nonspacingMark {
+                end = u.index(after: end)
+                lastLetterEnd = end
+            } else if c == "'" || c == "’" || c == "-" {
+                end = u.index(after: end)
+            } else {
+                break
+            }
         }
-        var w = s[s.startIndex..<end]
-        while let l = w.last, l == "'" || l == "’" || l == "-" { w = w.dropLast() }
-        return w
+        return Substring(u[start..<lastLetterEnd])
+    }
+
+    /// "12" or "-3".
+    private func isNumberWord(_ word: Substring) -> Bool {
+        var u = word.unicodeScalars[...]
+        if u.first == "-" { u = u.dropFirst() }
+        return !u.isEmpty && u.allSatisfy(\.isDigit)
     }
 
     /// "И." or "J." : one capital letter and a period.
@@ -307,6 +322,7 @@ public final class SentenceSegmenter {
 
     /// "U.S", "a.m", "куб.м", "Ph.D": short letter groups joined by periods.
     private func isDottedAbbreviation(_ word: Substring) -> Bool {
+        guard word.utf8.contains(0x2E) else { return false }
         let parts = word.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count >= 2 else { return false }
         return parts.allSatisfy { p in !p.isEmpty && p.count <= 4 && p.allSatisfy(\.isLetter) }
@@ -438,6 +454,8 @@ public final class SentenceSegmenter {
         result.reserveCapacity(spans.count)
         var scalarPos = 0
         var bytePos = 0
+        // One check of the whole text spares a normalization call per segment.
+        let form: NormalizationForm? = try normalization.flatMap { try $0.contains(utf8: text.bytes) ? nil : $0 }
         for r in spans {
             scalarPos += scalarCount(text.bytes, bytePos..<r.lowerBound)
             let start = scalarPos
@@ -445,7 +463,7 @@ public final class SentenceSegmenter {
             bytePos = r.upperBound
             var s = String(decoding: UnsafeBufferPointer(rebasing: text.bytes[r]), as: UTF8.self)
             if text.bytes[r].contains(where: { $0 == 0x0A || $0 == 0x0D }) { s = joinLines(s) }
-            if let form = normalization { s = try s.normalized(form) }
+            if let form { s = try s.normalized(form) }
             result.append(Segment(text: s, start: start, end: scalarPos, utf8Range: r))
         }
         return result

@@ -104,10 +104,23 @@ struct UTF8Text {
 }
 
 extension Unicode.Scalar {
-    var isLetter: Bool { properties.isAlphabetic }
-    var isUpper: Bool { properties.isUppercase }
-    var isLower: Bool { properties.isLowercase }
-    var isDigit: Bool { properties.numericType == .decimal }
+    // ASCII first: these run at every candidate boundary.
+    var isLetter: Bool {
+        if value < 0x80 { return (value | 0x20) >= 0x61 && (value | 0x20) <= 0x7A }
+        return properties.isAlphabetic
+    }
+    var isUpper: Bool {
+        if value < 0x80 { return value >= 0x41 && value <= 0x5A }
+        return properties.isUppercase
+    }
+    var isLower: Bool {
+        if value < 0x80 { return value >= 0x61 && value <= 0x7A }
+        return properties.isLowercase
+    }
+    var isDigit: Bool {
+        if value < 0x80 { return value >= 0x30 && value <= 0x39 }
+        return properties.numericType == .decimal
+    }
 
     /// Closing quotes and brackets that may follow a sentence's final punctuation.
     var isCloser: Bool {
