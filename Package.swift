@@ -7,9 +7,11 @@ let package = Package(
         .executable(name: "tmkit", targets: ["tmkit"]),
         .library(name: "ICUText", targets: ["ICUText"]),
         .library(name: "Segmentation", targets: ["Segmentation"]),
+        .library(name: "TranslationMemory", targets: ["TranslationMemory"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
     ],
     targets: [
         // The system ICU. Never imported by Swift: it only carries pkg-config's flags.
@@ -23,15 +25,23 @@ let package = Package(
         // Swift text services over the shim: the one place that touches ICU.
         .target(name: "ICUText", dependencies: ["CICUShim"]),
         .target(name: "Segmentation", dependencies: ["ICUText"]),
+        .target(
+            name: "TranslationMemory",
+            dependencies: ["ICUText", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: [.define("SQLITE_ENABLE_FTS5")]
+        ),
+        .target(name: "Formats", dependencies: ["TranslationMemory", "ICUText"]),
         .executableTarget(
             name: "tmkit",
             dependencies: [
-                "ICUText", "Segmentation",
+                "ICUText", "Segmentation", "TranslationMemory", "Formats",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .testTarget(name: "ICUTextTests", dependencies: ["ICUText"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation"]),
+        .testTarget(name: "TranslationMemoryTests", dependencies: ["TranslationMemory"]),
+        .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
         .testTarget(name: "tmkitTests", dependencies: ["tmkit"]),
     ]
 )

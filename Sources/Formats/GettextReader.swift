@@ -1,0 +1,202 @@
+import Foundation
+import TranslationMemory
+
+/// One message of a gettext catalog.
+public struct GettextMessage: Sendable, Equatable {
+    public var context: String?
+    public var id: String
+    public var idPlural: String?
+    /// msgstr, or msgstr[0], msgstr[1], … for plurals.
+    public var strings: [String]
+    public var flags: [String] = []
+    public var translatorComments: [String] = []
+    public var extractedComments: [String] = []
+    public var references: [String] = []
+    /// 1-based line of the msgid (PO only).
+    public var line: Int = 0
+
+    public var isFuzzy: Bool { flags.contains("fuzzy") }
+    public var isTranslated: Bool { !strings.isEmpty && strings.allSatisfy { !$0.isEmpty } }
+}
+
+/// Reads gettext PO files and compiled MO catalogs into messages, and turns them into units.
+public enum GettextReader {
+    /// The "Language:" of a catalog's header entry.
+    public static func language(ofHeader header: String) -> String? {
+        for line in header.split(separator: "\n") where line.hasPrefix("Language:") {
+            let v = line.dropFirst("Language:".count).trimmingCharacters(in: .whitespaces)
+            return v.isEmpty ? nil : LanguageTag.canonical(v)
+        }
+        return nil
+    }
+
+    /// Units from translated, non-fuzzy messages: the singular pair, and the plural pair
+    /// (msgid_plural with the last plural form) when there is one.
+    public static func units(_ messages: [GettextMessage], file: String, sourceLanguage: String,
+                             targetLanguage: String) -> [TranslationUnit] {
+        var out: [TranslationUnit] = []
+        for m in messages where !m.id.isEmpty && m.isTranslated && !m.isFuzzy {
+            var u = TranslationUnit(variants: [Variant(language: sourceLanguage, text: m.id), Variant(language: targetLanguage, text: m.strings[0])],
+                                    originFile: file, originKey: m.context)
+            u.notes = m.extractedComments + m.translatorComments
+            out.append(u)
+            if let p = m.idPlural, m.strings.count > 1 {
+                var pu = u
+                pu.variants = [Variant(language: sourceLanguage, text: p), Variant(language: targetLanguage, text: m.strings[m.strings.count - 1])]
+                pu.properties = [Property(type: "gettext-plural", value: "\(m.strings.count - 1)")]
+                out.append(pu)
+            }
+        }
+        return out
+    }
+
+    // MARK: MO
+
+    /// Messages of a compiled MO file (either byte order).
+    public static func readMO(_ bytes: [UInt8], file: String) throws -> [GettextMessage] {
+        guard bytes.count >= 28 else { throw FormatError(file: file, line: nil, "not an MO file: \(bytes.count) bytes") }
+        func u32(_ o: Int, _ little: Bool) -> Int {
+            let v = UInt32(bytes[o]) | UInt32(bytes[o + 1]) << 8 | UInt32(bytes[o + 2]) << 16 | UInt32(bytes[o + 3]) << 24
+            return Int(little ? v : v.byteSwapped)
+        }
+        let little: Bool
+        switch u32(0, true) {
+        case 0x9504_12DE: little = true
+        case 0xDE12_0495: little = false
+        default: throw FormatError(file: file, line: nil, "not an MO file (bad magic number)")
+        }
+        let n = u32(8, little), orig = u32(12, little), trans = u32(16, little)
+        guard orig + 8 * n <= bytes.count, trans + 8 * n <= bytes.count else {
+            throw FormatError(file: file, line: nil, "truncated MO file: its tables run past the end")
+        }
+        func string(_ table: Int, _ i: Int) throws -> [String] {
+            let len = u32(table + 8 * i, little), off = u32(table + 8 * i + 4, little)
+            guard off + len <= bytes.count else { throw FormatError(file: file, line: nil, "truncated MO file: message \(i) runs past the end") }
+            return bytes[off..<off + len].split(separator: 0, omittingEmptySubsequences: false)
+                .map { String(decoding: $0, as: UTF8.self) }
+        }
+        var out: [GettextMessage] = []
+        for i in 0..<n {
+            let ids = try string(orig, i)
+            let strs = try string(trans, i)
+            var id = ids[0]
+            var ctx: String?
+            if let sep = id.firstIndex(of: "\u{4}") {
+                ctx = String(id[..<sep])
+                id = String(id[id.index(after: sep)...])
+            }
+            out.append(GettextMessage(context: ctx, id: id, idPlural: ids.count > 1 ? ids[1] : nil, strings: strs))
+        }
+        return out
+    }
+
+    // MARK: PO
+
+    /// Messages of a PO file, with their line numbers; obsolete (#~) entries are skipped.
+    public static func readPO(_ bytes: [UInt8], file: String) throws -> [GettextMessage] {
+        let text = try decodeUTF8(bytes, file: file)
+        var out: [GettextMessage] = []
+        var cur = GettextMessage(id: "", strings: [])
+        var field: String?      // "msgid", "msgid_plural", "msgctxt", "msgstr[n]"
+        var started = false
+        var lineNo = 0
+        var sawID = false
+
+        func finish() {
+            if sawID { out.append(cur) }
+            cur = GettextMessage(id: "", strings: [])
+            field = nil
+            started = false
+            sawID = false
+        }
+
+        func append(_ value: String, to f: String) throws {
+            switch f {
+            case "msgid": cur.id += value
+            case "msgid_plural": cur.idPlural = (cur.idPlural ?? "") + value
+            case "msgctxt": cur.context = (cur.context ?? "") + value
+            default:
+                let idx = f == "msgstr" ? 0 : Int(f.dropFirst("msgstr[".count).dropLast()) ?? -1
+                guard idx >= 0, idx < 100 else { throw FormatError(file: file, line: lineNo, "bad plural index in '\(f)'") }
+                while cur.strings.count <= idx { cur.strings.append("") }
+                cur.strings[idx] += value
+            }
+        }
+
+        for raw in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            lineNo += 1
+            let line = raw.hasSuffix("\r") ? raw.dropLast() : raw
+            let t = line.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { if started { finish() }; continue }
+            if t.hasPrefix("#~") { continue }
+            if t.hasPrefix("#") {
+                if sawID && field?.hasPrefix("msgstr") == true { finish() }
+                started = true
+                let body = t.dropFirst(2).trimmingCharacters(in: .whitespaces)
+                if t.hasPrefix("#,") { cur.flags += body.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                else if t.hasPrefix("#.") { cur.extractedComments.append(body) }
+                else if t.hasPrefix("#:") { cur.references += body.split(separator: " ").map(String.init) }
+                else if t.hasPrefix("#|") { }
+                else { cur.translatorComments.append(String(t.dropFirst(1)).trimmingCharacters(in: .whitespaces)) }
+                continue
+            }
+            if t.hasPrefix("\"") {
+                guard let f = field else { throw FormatError(file: file, line: lineNo, "a string continuation with no keyword before it") }
+                try append(try unquote(t, file: file, line: lineNo), to: f)
+                continue
+            }
+            guard let space = t.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
+                throw FormatError(file: file, line: lineNo, "expected a keyword and a quoted string, found '\(t.prefix(40))'")
+            }
+            let kw = String(t[..<space])
+            let rest = t[space...].trimmingCharacters(in: .whitespaces)
+            if kw == "msgctxt" || (kw == "msgid" && sawID && field?.hasPrefix("msgstr") == true) {
+                if sawID { finish() }
+            }
+            switch kw {
+            case "msgctxt", "msgid", "msgid_plural":
+                if kw == "msgid" { sawID = true; cur.line = lineNo }
+            default:
+                guard kw == "msgstr" || (kw.hasPrefix("msgstr[") && kw.hasSuffix("]")) else {
+                    throw FormatError(file: file, line: lineNo, "unknown keyword '\(kw)'")
+                }
+                guard sawID else { throw FormatError(file: file, line: lineNo, "\(kw) without a msgid before it") }
+            }
+            started = true
+            field = kw
+            if kw == "msgctxt" { cur.context = "" }
+            try append(try unquote(rest, file: file, line: lineNo), to: kw)
+        }
+        finish()
+        return out
+    }
+
+    static func unquote(_ s: String, file: String, line: Int) throws -> String {
+        guard s.count >= 2, s.hasPrefix("\""), s.hasSuffix("\"") else {
+            throw FormatError(file: file, line: line, "expected a string in double quotes, found '\(s.prefix(40))'")
+        }
+        var out = ""
+        var it = s.dropFirst().dropLast().makeIterator()
+        while let c = it.next() {
+            guard c == "\\" else {
+                if c == "\"" { throw FormatError(file: file, line: line, "an unescaped '\"' inside a string") }
+                out.append(c)
+                continue
+            }
+            guard let n = it.next() else { throw FormatError(file: file, line: line, "a string ends with a lone backslash") }
+            switch n {
+            case "n": out.append("\n")
+            case "t": out.append("\t")
+            case "r": out.append("\r")
+            case "\"": out.append("\"")
+            case "\\": out.append("\\")
+            case "a": out.append("\u{07}")
+            case "b": out.append("\u{08}")
+            case "f": out.append("\u{0C}")
+            case "v": out.append("\u{0B}")
+            default: out.append("\\"); out.append(n)
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,159 @@
+import Foundation
+import GRDB
+import ICUText
+
+/// A translation memory: one SQLite file (WAL, busy timeout) with units, their variants, the
+/// fuzzy index and a trigram index for concordance.
+///
+/// Every write is one transaction: an import that fails or is interrupted leaves the memory
+/// as it was. Two processes may write the same memory; SQLite serialises them.
+public final class MemoryStore {
+    /// Written in SQLite's application_id so that tmkit recognises its own files ('TMKM').
+    static let applicationID: Int32 = 0x544D_4B4D
+
+    public let path: String
+    let db: DatabaseQueue
+    let tokenizer: Tokenizer
+
+    /// A file that is not a usable memory.
+    public struct OpenError: Error, CustomStringConvertible {
+        public let path: String
+        public let message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    /// Opens the memory at `path`; creates it (and its folder) when `create` is true and it is missing.
+    public init(path: String, create: Bool) throws {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists {
+            guard create else {
+                throw OpenError(path: path, message: "no memory here (one is created by the first write: tmkit tm add or tm import)")
+            }
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        } else if let h = FileHandle(forReadingAtPath: path) {
+            let head = h.readData(ofLength: 16)
+            try? h.close()
+            if !head.isEmpty, head != Data("SQLite format 3\0".utf8) {
+                throw OpenError(path: path, message: "not a tmkit memory (not an SQLite database)")
+            }
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        config.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            db = try DatabaseQueue(path: path, configuration: config)
+        } catch {
+            throw OpenError(path: path, message: "cannot open: \(error)")
+        }
+        tokenizer = try Tokenizer()
+        try prepareSchema(isNew: !exists)
+    }
+
+    private func prepareSchema(isNew: Bool) throws {
+        let migrator = MemoryStore.migrator
+        try db.writeWithoutTransaction { db in
+            let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='table'")
+            if appID != MemoryStore.applicationID {
+                if !tables.isEmpty || !isNew && appID != 0 {
+                    throw OpenError(path: path, message: "not a tmkit memory (an SQLite database of another program)")
+                }
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA application_id = \(MemoryStore.applicationID)")
+            }
+            if try migrator.hasBeenSuperseded(db) {
+                throw OpenError(path: path, message: "written by a newer tmkit (schema \(try migrator.appliedIdentifiers(db).sorted().last ?? "?")); upgrade tmkit to use it")
+            }
+        }
+        try migrator.migrate(db)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE unit (
+                    id INTEGER PRIMARY KEY,
+                    created_at REAL, created_by TEXT, changed_at REAL, changed_by TEXT,
+                    origin_file TEXT, origin_key TEXT, context_prev TEXT, context_next TEXT,
+                    usage_count INTEGER NOT NULL DEFAULT 0,
+                    props TEXT, notes TEXT
+                );
+                CREATE TABLE variant (
+                    id INTEGER PRIMARY KEY,
+                    unit_id INTEGER NOT NULL REFERENCES unit(id) ON DELETE CASCADE,
+                    lang TEXT NOT NULL,          -- canonical BCP 47 ("en-US")
+                    lang_key TEXT NOT NULL,      -- lower-cased primary subtag ("en")
+                    text TEXT NOT NULL,          -- NFC
+                    norm TEXT NOT NULL,          -- NFC, white space collapsed: the duplicate key
+                    keys TEXT NOT NULL,          -- word keys joined by U+001F (for exhaustive scans)
+                    word_count INTEGER NOT NULL,
+                    search TEXT NOT NULL         -- case- and diacritic-folded, for concordance
+                );
+                CREATE INDEX variant_unit ON variant(unit_id);
+                CREATE INDEX variant_norm ON variant(lang_key, norm);
+                -- The fuzzy index: for each language and word key, the variants that contain it,
+                -- as a sorted array of (variant id: UInt32, word count: UInt32) little-endian pairs.
+                CREATE TABLE posting (
+                    lang_key TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    n INTEGER NOT NULL,
+                    entries BLOB NOT NULL,
+                    PRIMARY KEY (lang_key, key)
+                ) WITHOUT ROWID;
+                CREATE VIRTUAL TABLE variant_fts USING fts5(search, content='variant', content_rowid='id', tokenize='trigram');
+                CREATE TRIGGER variant_ai AFTER INSERT ON variant BEGIN
+                    INSERT INTO variant_fts(rowid, search) VALUES (new.id, new.search);
+                END;
+                CREATE TRIGGER variant_ad AFTER DELETE ON variant BEGIN
+                    INSERT INTO variant_fts(variant_fts, rowid, search) VALUES ('delete', old.id, old.search);
+                END;
+                CREATE TRIGGER variant_au AFTER UPDATE OF search ON variant BEGIN
+                    INSERT INTO variant_fts(variant_fts, rowid, search) VALUES ('delete', old.id, old.search);
+                    INSERT INTO variant_fts(rowid, search) VALUES (new.id, new.search);
+                END;
+                """)
+        }
+        return m
+    }
+}
+
+// MARK: Text keys
+
+enum TextKeys {
+    /// NFC with runs of white space collapsed to one space and the ends trimmed.
+    static func norm(_ text: String) throws -> String {
+        let nfc = try text.normalized(.nfc)
+        var out = ""
+        out.reserveCapacity(nfc.utf8.count)
+        var pendingSpace = false
+        for u in nfc.unicodeScalars {
+            if u.properties.isWhitespace {
+                pendingSpace = !out.isEmpty
+                continue
+            }
+            if pendingSpace { out.unicodeScalars.append(" "); pendingSpace = false }
+            out.unicodeScalars.append(u)
+        }
+        return out
+    }
+
+    /// Case-folded, without diacritics (ё = е, é = e): what concordance compares.
+    static func search(_ text: String) throws -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        let nfd = try text.normalized(.nfd)
+        var stripped = String.UnicodeScalarView()
+        var previous: Unicode.Scalar = " "
+        for u in nfd.unicodeScalars {
+            defer { previous = u }
+            // Й is a letter of its own in Russian: keep its breve (but ё loses its dots).
+            if u.properties.generalCategory == .nonspacingMark, !(u == "\u{306}" && (previous == "и" || previous == "И")) { continue }
+            stripped.append(u)
+        }
+        return try String(stripped).caseFolded().normalized(.nfc)
+    }
+}

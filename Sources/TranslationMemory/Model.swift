@@ -1,0 +1,103 @@
+import Foundation
+
+/// One language version of a translation unit.
+public struct Variant: Sendable, Equatable {
+    /// BCP 47 tag in canonical case ("en-US").
+    public var language: String
+    /// The text, NFC.
+    public var text: String
+
+    public init(language: String, text: String) {
+        self.language = LanguageTag.canonical(language)
+        self.text = text
+    }
+}
+
+/// A typed property of a unit (TMX `prop`).
+public struct Property: Sendable, Equatable, Codable {
+    public var type: String
+    public var value: String
+    public init(type: String, value: String) {
+        self.type = type
+        self.value = value
+    }
+}
+
+/// A translation unit: the same text in several languages, and where it came from.
+public struct TranslationUnit: Sendable, Equatable {
+    public var id: Int64?
+    public var variants: [Variant]
+    public var createdAt: Date?
+    public var createdBy: String?
+    public var changedAt: Date?
+    public var changedBy: String?
+    /// The file the unit came from, the key or context of the string in it.
+    public var originFile: String?
+    public var originKey: String?
+    /// The source segments before and after it in its document (for context matches).
+    public var contextPrevious: String?
+    public var contextNext: String?
+    public var usageCount: Int
+    public var properties: [Property]
+    public var notes: [String]
+
+    public init(id: Int64? = nil, variants: [Variant], createdAt: Date? = nil, createdBy: String? = nil,
+                changedAt: Date? = nil, changedBy: String? = nil, originFile: String? = nil,
+                originKey: String? = nil, contextPrevious: String? = nil, contextNext: String? = nil,
+                usageCount: Int = 0, properties: [Property] = [], notes: [String] = []) {
+        self.id = id
+        self.variants = variants
+        self.createdAt = createdAt
+        self.createdBy = createdBy
+        self.changedAt = changedAt
+        self.changedBy = changedBy
+        self.originFile = originFile
+        self.originKey = originKey
+        self.contextPrevious = contextPrevious
+        self.contextNext = contextNext
+        self.usageCount = usageCount
+        self.properties = properties
+        self.notes = notes
+    }
+
+    /// The first variant in `language` (matched as `LanguageTag.matches` says).
+    public func variant(_ language: String) -> Variant? {
+        variants.first { LanguageTag.matches($0.language, requested: language) }
+    }
+}
+
+/// BCP 47 tags: canonical case and matching.
+public enum LanguageTag {
+    /// "EN-us" → "en-US", "zh-hant-tw" → "zh-Hant-TW", "en_GB" → "en-GB".
+    public static func canonical(_ tag: String) -> String {
+        let parts = tag.replacingOccurrences(of: "_", with: "-").split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first else { return tag }
+        var out = [first.lowercased()]
+        for p in parts.dropFirst() {
+            if p.count == 2, p.allSatisfy(\.isLetter) { out.append(p.uppercased()) }
+            else if p.count == 4, p.allSatisfy(\.isLetter) { out.append(p.prefix(1).uppercased() + p.dropFirst().lowercased()) }
+            else { out.append(p.lowercased()) }
+        }
+        return out.joined(separator: "-")
+    }
+
+    /// The lower-cased primary subtag ("en" for "en-US"): the key of the fuzzy index.
+    public static func primary(_ tag: String) -> String {
+        String(tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? Substring(tag)).lowercased()
+    }
+
+    /// Whether a stored tag answers a request: case-insensitive, and "en" takes "en-US".
+    public static func matches(_ stored: String, requested: String) -> Bool {
+        let s = stored.lowercased(), r = requested.lowercased().replacingOccurrences(of: "_", with: "-")
+        return s == r || s.hasPrefix(r + "-")
+    }
+
+    /// A syntactically plausible tag: letters, digits and hyphens, starting with 2-8 letters.
+    public static func isWellFormed(_ tag: String) -> Bool {
+        let parts = tag.replacingOccurrences(of: "_", with: "-").split(separator: "-", omittingEmptySubsequences: false)
+        guard let first = parts.first, (2...8).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else {
+            return tag.lowercased().hasPrefix("x-") || tag.lowercased().hasPrefix("i-")
+        }
+        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+    }
+}

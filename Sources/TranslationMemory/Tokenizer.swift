@@ -1,0 +1,127 @@
+import ICUText
+
+/// A token of a segment as the fuzzy matcher sees it.
+public struct Token: Sendable, Equatable {
+    public enum Kind: Sendable, Equatable { case word, number, punctuation, tag }
+
+    public var kind: Kind
+    /// The text as written.
+    public var surface: String
+    /// What matching compares: case-folded word, "#" for any number, the mark itself.
+    public var key: String
+    /// Byte range in the segment's UTF-8.
+    public var range: Range<Int>
+
+    /// Words and numbers: the tokens the edit distance and the index count.
+    public var isWordLike: Bool { kind == .word || kind == .number }
+}
+
+/// A segment split into tokens, with what the scorer needs precomputed.
+public struct TokenizedText: Sendable {
+    public let text: String
+    public let tokens: [Token]
+    /// Keys of the word-like tokens, in order.
+    public let wordKeys: [String]
+    /// The text with all white space removed (to see white-space-only differences).
+    public let compact: String
+
+    init(text: String, tokens: [Token]) {
+        self.text = text
+        self.tokens = tokens
+        wordKeys = tokens.filter(\.isWordLike).map(\.key)
+        compact = String(text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
+    }
+
+    /// The index keys: word keys, with "\u{1}k" appended to the k-th repeat of a key (k ≥ 2),
+    /// so that a multiset overlap is a set overlap.
+    public var indexKeys: [String] {
+        var seen: [String: Int] = [:]
+        return wordKeys.map { k in
+            let n = (seen[k] ?? 0) + 1
+            seen[k] = n
+            return n == 1 ? k : k + "\u{1}\(n)"
+        }
+    }
+}
+
+/// Splits segments into words (ICU word boundaries), numbers and punctuation; scripts written
+/// without spaces (Chinese, Japanese, Thai) are split into characters. `<x/>`-style inline
+/// tags are single tokens. One instance per thread.
+public final class Tokenizer {
+    private let words: BreakIterator
+
+    public init() throws {
+        words = try BreakIterator(.word, locale: "root")
+    }
+
+    public func tokenize(_ text: String) throws -> TokenizedText {
+        var tokens: [Token] = []
+        var copy = text
+        try copy.withUTF8 { buf in
+            var last = 0
+            try words.forEachBoundary(in: buf) { b, status in
+                defer { last = b }
+                let piece = String(decoding: UnsafeBufferPointer(rebasing: buf[last..<b]), as: UTF8.self)
+                switch status {
+                case 100..<200:
+                    tokens.append(Token(kind: .number, surface: piece, key: "#", range: last..<b))
+                case 200..<500:
+                    if let first = piece.unicodeScalars.first, Script.of(first).isWrittenWithoutSpaces || status >= 300 {
+                        var off = last
+                        for u in piece.unicodeScalars {
+                            let n = String(u).utf8.count
+                            let s = String(u)
+                            tokens.append(Token(kind: .word, surface: s, key: Tokenizer.fold(s), range: off..<off + n))
+                            off += n
+                        }
+                    } else {
+                        tokens.append(Token(kind: .word, surface: piece, key: Tokenizer.fold(piece), range: last..<b))
+                    }
+                default:
+                    var off = last
+                    for u in piece.unicodeScalars {
+                        let n = String(u).utf8.count
+                        if !u.properties.isWhitespace {
+                            tokens.append(Token(kind: .punctuation, surface: String(u), key: String(u), range: off..<off + n))
+                        }
+                        off += n
+                    }
+                }
+            }
+        }
+        return TokenizedText(text: text, tokens: Tokenizer.mergeTags(tokens, text: text))
+    }
+
+    /// Case folding for keys: ASCII by hand, the rest through ICU.
+    static func fold(_ s: String) -> String {
+        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() }
+        return (try? s.caseFolded()) ?? s.lowercased()
+    }
+
+    /// "<", name characters, ">" produced as separate tokens become one tag token ("<b>", "</b>", "<x1/>",
+    /// "{1}", "%s", "{{count}}" stay as they are split; tags are counted by the scorer).
+    static func mergeTags(_ tokens: [Token], text: String) -> [Token] {
+        guard tokens.contains(where: { $0.kind == .punctuation && $0.surface == "<" }) else { return tokens }
+        var out: [Token] = []
+        var i = 0
+        let bytes = Array(text.utf8)
+        while i < tokens.count {
+            let t = tokens[i]
+            if t.kind == .punctuation, t.surface == "<",
+               let close = tokens[(i + 1)...].prefix(12).firstIndex(where: { $0.kind == .punctuation && $0.surface == ">" }),
+               close > i + 1 {
+                let r = t.range.lowerBound..<tokens[close].range.upperBound
+                let inner = bytes[r]
+                if !inner.contains(0x20) || inner.starts(with: Array("<g ".utf8)) || inner.starts(with: Array("<x ".utf8)) {
+                    let s = String(decoding: inner, as: UTF8.self)
+                    out.append(Token(kind: .tag, surface: s, key: s, range: r))
+                    i = close + 1
+                    continue
+                }
+            }
+            out.append(t)
+            i += 1
+        }
+        return out
+    }
+}

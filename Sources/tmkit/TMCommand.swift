@@ -1,0 +1,332 @@
+import ArgumentParser
+import Formats
+import Foundation
+import TranslationMemory
+
+/// `--memory`, shared by every command that reads or writes a memory.
+struct MemoryOptions: ParsableArguments {
+    @Option(name: .long, help: "The memory file (else $TMKIT_MEMORY, else Memories/default.tmdb).")
+    var memory: String?
+
+    var path: String {
+        if let memory { return memory }
+        if let env = ProcessInfo.processInfo.environment["TMKIT_MEMORY"], !env.isEmpty { return env }
+        return DefaultPaths.file("Memories", "default.tmdb")
+    }
+
+    func open(create: Bool) throws -> MemoryStore {
+        do {
+            return try MemoryStore(path: path, create: create)
+        } catch let e as MemoryStore.OpenError {
+            throw UserError(e.description)
+        }
+    }
+}
+
+enum DefaultPaths {
+    /// `folder/name` in the current directory when it has `folder`, else beside the tmkit
+    /// package the executable was built in, else in the current directory.
+    static func file(_ folder: String, _ name: String) -> String {
+        let fm = FileManager.default
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: folder, isDirectory: &isDir), isDir.boolValue { return folder + "/" + name }
+        let exe = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+        var dir = exe.deletingLastPathComponent()
+        for _ in 0..<4 {
+            if fm.fileExists(atPath: dir.appendingPathComponent("Package.swift").path) {
+                return dir.appendingPathComponent(folder).appendingPathComponent(name).path
+            }
+            dir = dir.deletingLastPathComponent()
+        }
+        return folder + "/" + name
+    }
+}
+
+enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
+extension TMKit {
+    struct TM: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "tm",
+            abstract: "Translation memory: add, import, look up, search, list, remove.",
+            subcommands: [Add.self, Import.self, Lookup.self, Concordance.self, List.self, Remove.self, Stats.self]
+        )
+    }
+}
+
+extension TMKit.TM {
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add one translation unit.")
+        @OptionGroup var memoryOptions: MemoryOptions
+        @Argument(help: "The source text.") var source: String
+        @Argument(help: "The translation.") var target: String
+        @Option(name: .long, help: "Source language (BCP 47).") var sourceLang: String
+        @Option(name: .long, help: "Target language (BCP 47).") var targetLang: String
+        @Flag(name: .long, help: "Replace the translation of a unit with the same source instead of keeping both.") var overwrite = false
+        @Option(name: .long, help: "A note (repeatable).") var note: [String] = []
+        @Option(name: .long, help: "A property TYPE=VALUE (repeatable).") var prop: [String] = []
+        @Option(name: .long, help: "Key or context of the string in its file.") var key: String?
+        @Option(name: .long, help: "The file the text comes from.") var file: String?
+        @Option(name: .long, help: "The source segment before this one (for context matches).") var contextPrev: String?
+        @Option(name: .long, help: "The source segment after this one.") var contextNext: String?
+        @Option(name: .long, help: "Who adds it (else $USER).") var user: String?
+
+        func run() throws {
+            try runReportingErrors {
+                try checkLanguages(sourceLang, targetLang)
+                let props = try prop.map { p -> Property in
+                    guard let eq = p.firstIndex(of: "="), eq != p.startIndex else { throw UserError("--prop '\(p)': expected TYPE=VALUE") }
+                    return Property(type: String(p[..<eq]), value: String(p[p.index(after: eq)...]))
+                }
+                let store = try memoryOptions.open(create: true)
+                let who = user ?? ProcessInfo.processInfo.environment["USER"]
+                let unit = TranslationUnit(variants: [Variant(language: sourceLang, text: source), Variant(language: targetLang, text: target)],
+                                           createdBy: who, originFile: file, originKey: key, contextPrevious: contextPrev,
+                                           contextNext: contextNext, properties: props, notes: note)
+                var id: Int64 = 0
+                let report = try store.write(overwrite: overwrite) { id = try $0.add(unit) }
+                let what = report.added > 0 ? "added" : report.merged > 0 ? "already there; metadata updated"
+                    : report.replaced > 0 ? "translation replaced" : "added as an alternative translation"
+                Console.out.write("unit \(id): \(what)\n")
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Import units from a file: TSV (header naming languages), gettext PO or MO.",
+            discussion: "The whole file is imported in one transaction: on any error nothing is stored."
+        )
+        enum Format: String, ExpressibleByArgument, CaseIterable { case auto, tsv, po, mo }
+        @OptionGroup var memoryOptions: MemoryOptions
+        @Argument(help: "The file to import.") var file: String
+        @Option(name: .long, help: "auto (by extension), tsv, po or mo.") var format: Format = .auto
+        @Option(name: .long, help: "Source language of PO/MO catalogs (msgid).") var sourceLang: String = "en"
+        @Option(name: .long, help: "Target language of PO/MO catalogs (else the catalog's Language header).") var targetLang: String?
+        @Flag(name: .long, help: "Replace translations of units with the same source.") var overwrite = false
+
+        func run() throws {
+            try runReportingErrors {
+                let (bytes, name) = try Input.readBytes(file)
+                var fmt = format
+                if fmt == .auto {
+                    switch (file as NSString).pathExtension.lowercased() {
+                    case "po", "pot": fmt = .po
+                    case "mo", "gmo": fmt = .mo
+                    case "tsv", "tab", "txt", "utf8": fmt = .tsv
+                    default: throw UserError("\(file): cannot tell the format from the extension; give --format tsv|po|mo")
+                    }
+                }
+                var units: [TranslationUnit] = []
+                do {
+                    switch fmt {
+                    case .tsv:
+                        try TSVReader.read(bytes, file: name) { units.append($0) }
+                    case .po, .mo:
+                        let msgs = fmt == .po ? try GettextReader.readPO(bytes, file: name) : try GettextReader.readMO(bytes, file: name)
+                        let header = msgs.first { $0.id.isEmpty }?.strings.first ?? ""
+                        guard let target = targetLang ?? GettextReader.language(ofHeader: header) else {
+                            throw UserError("\(name): the catalog's header names no Language; give --target-lang")
+                        }
+                        try checkLanguages(sourceLang, target)
+                        units = GettextReader.units(msgs, file: name, sourceLanguage: sourceLang, targetLanguage: target)
+                    case .auto: break
+                    }
+                } catch let e as FormatError {
+                    throw UserError(e.description + " (nothing was imported)")
+                }
+                let store = try memoryOptions.open(create: true)
+                let progress = Progress(total: units.count, label: "importing")
+                let report = try store.write(overwrite: overwrite) { w in
+                    for (i, u) in units.enumerated() {
+                        try w.add(u)
+                        progress.tick(i + 1)
+                    }
+                }
+                progress.done()
+                Console.out.write("\(name): \(units.count) units read; \(report.added) added, \(report.alternatives) alternatives, \(report.merged) merged with existing, \(report.replaced) replaced\n")
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Lookup: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Fuzzy matches for a sentence, best first, with the differences marked.",
+            discussion: "With --batch FILE, one query a line; --format json then prints one JSON array a line (JSON Lines)."
+        )
+        @OptionGroup var memoryOptions: MemoryOptions
+        @Argument(help: "The sentence to look up (or use --batch).") var text: String?
+        @Option(name: .long, help: "Source language.") var sourceLang: String
+        @Option(name: .long, help: "Target language.") var targetLang: String
+        @Option(name: .long, help: "Lowest score to report (0-100).") var threshold = 75
+        @Option(name: .long, help: "At most this many matches a query.") var limit = 5
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+        @Option(name: .long, help: "A file with one query a line.") var batch: String?
+        @Flag(name: .long, help: "Score every unit instead of using the index (same results, slower).") var exhaustive = false
+        @Option(name: .long, help: "The source segment before the query (a 101 context match when it matches too).") var contextPrev: String?
+        @Option(name: .long, help: "The source segment after the query.") var contextNext: String?
+
+        func validate() throws {
+            if text == nil && batch == nil { throw ValidationError("give the TEXT to look up, or --batch FILE") }
+            if !(0...100).contains(threshold) { throw ValidationError("--threshold must be between 0 and 100") }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                try checkLanguages(sourceLang, targetLang)
+                let store = try memoryOptions.open(create: false)
+                var options = LookupOptions(threshold: threshold, limit: limit, exhaustive: exhaustive)
+                options.contextPrevious = contextPrev
+                options.contextNext = contextNext
+                let queries: [String]
+                if let batch {
+                    queries = try Input.readText(batch).text.split(separator: "\n", omittingEmptySubsequences: false)
+                        .map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+                        .enumerated().filter { !($0.offset > 0 && $0.element.isEmpty) }.map(\.element)
+                        .reversed().drop(while: \.isEmpty).reversed()
+                } else {
+                    queries = [text!]
+                }
+                let color = Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                for q in queries {
+                    let matches = try store.lookup(q, sourceLanguage: sourceLang, targetLanguage: targetLang, options: options)
+                    switch format {
+                    case .json:
+                        Console.out.write(JSONOut.matches(matches, pretty: batch == nil) + "\n")
+                    case .text:
+                        if batch != nil { Console.out.write("# \(q)\n") }
+                        if matches.isEmpty { Console.out.write("no match at or above \(threshold)%\n") }
+                        for m in matches { Console.out.write(TextOut.match(m, color: color)) }
+                        if batch != nil { Console.out.write("\n") }
+                    }
+                }
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Concordance: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Units containing a phrase, ignoring case and diacritics.")
+        enum Side: String, ExpressibleByArgument, CaseIterable { case source, target }
+        @OptionGroup var memoryOptions: MemoryOptions
+        @Argument(help: "The phrase.") var phrase: String
+        @Option(name: .long, help: "Source language.") var sourceLang: String
+        @Option(name: .long, help: "Target language.") var targetLang: String?
+        @Option(name: .long, help: "Search the source or the target side.") var side: Side = .source
+        @Option(name: .long, help: "At most this many units.") var limit = 20
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            try runReportingErrors {
+                if side == .target && targetLang == nil { throw UserError("--side target needs --target-lang") }
+                let store = try memoryOptions.open(create: false)
+                let hits = try store.concordance(phrase, sourceLanguage: sourceLang, targetLanguage: targetLang,
+                                                 searchTarget: side == .target, limit: limit)
+                let color = Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                switch format {
+                case .json: Console.out.write(JSONOut.concordance(hits) + "\n")
+                case .text:
+                    if hits.isEmpty { Console.out.write("no unit contains '\(phrase)'\n") }
+                    for h in hits { Console.out.write(TextOut.concordance(h, color: color)) }
+                }
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List units.")
+        @OptionGroup var memoryOptions: MemoryOptions
+        @Option(name: .long, help: "Only units with a variant in this language.") var lang: String?
+        @Option(name: .long, help: "At most this many units.") var limit = 100
+        @Option(name: .long, help: "Skip this many units.") var offset = 0
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            try runReportingErrors {
+                let store = try memoryOptions.open(create: false)
+                let units = try store.units(language: lang, limit: limit, offset: offset)
+                switch format {
+                case .json: Console.out.write(JSONOut.units(units) + "\n")
+                case .text: for u in units { Console.out.write(TextOut.unit(u)) }
+                }
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove a unit by id.")
+        @OptionGroup var memoryOptions: MemoryOptions
+        @Argument(help: "The unit id (as tm list and tm lookup show it).") var id: Int64
+
+        func run() throws {
+            try runReportingErrors {
+                let store = try memoryOptions.open(create: false)
+                guard try store.remove(id: id) else { throw UserError("\(store.path): no unit \(id)") }
+                Console.out.write("unit \(id) removed\n")
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Stats: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Units per language pair.")
+        @OptionGroup var memoryOptions: MemoryOptions
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            try runReportingErrors {
+                let store = try memoryOptions.open(create: false)
+                let s = try store.stats()
+                switch format {
+                case .json:
+                    let obj: [String: Any] = [
+                        "units": s.units,
+                        "languages": s.variantsByLanguage.map { ["language": $0.language, "variants": $0.count] },
+                        "pairs": s.unitsByPair.map { ["source": $0.source, "target": $0.target, "units": $0.count] },
+                    ]
+                    Console.out.write(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self) + "\n")
+                case .text:
+                    Console.out.write("\(store.path): \(s.units) units\n")
+                    for p in s.unitsByPair { Console.out.write("  \(p.source) ↔ \(p.target): \(p.count)\n") }
+                    Console.out.write("variants per language:\n")
+                    for l in s.variantsByLanguage { Console.out.write("  \(l.language): \(l.count)\n") }
+                }
+                Console.out.flush()
+            }
+        }
+    }
+}
+
+func checkLanguages(_ tags: String...) throws {
+    for t in tags where !LanguageTag.isWellFormed(t) {
+        throw UserError("'\(t)' is not a BCP 47 language tag (like en, ru, pt-BR)")
+    }
+}
+
+/// Progress on standard error when it is a terminal.
+final class Progress {
+    let total: Int
+    let label: String
+    let enabled: Bool
+    private var last = Date()
+
+    init(total: Int, label: String) {
+        self.total = total
+        self.label = label
+        enabled = Console.stderrIsTerminal && total > 1000
+    }
+
+    func tick(_ n: Int) {
+        guard enabled, n % 1000 == 0, Date().timeIntervalSince(last) > 0.2 else { return }
+        last = Date()
+        FileHandle.standardError.write(Data("\r\(label): \(n)/\(total)".utf8))
+    }
+
+    func done() {
+        if enabled { FileHandle.standardError.write(Data("\r\(label): \(total)/\(total)\n".utf8)) }
+    }
+}

@@ -1,0 +1,65 @@
+import XCTest
+@testable import TranslationMemory
+
+final class ScoringTests: XCTestCase {
+    let tokenizer = try! Tokenizer()
+
+    func score(_ q: String, _ c: String) throws -> FuzzyScorer.Result {
+        FuzzyScorer().score(try tokenizer.tokenize(q), try tokenizer.tokenize(c))
+    }
+
+    func testIdenticalIs100() throws {
+        XCTAssertEqual(try score("The Russian Aerospace Forces.", "The Russian Aerospace Forces.").score, 100)
+    }
+
+    func testNumbersDifferingIsAHighFuzzyNot100() throws {
+        let r = try score("around 1,800 sorties", "around 2,000 sorties")
+        XCTAssertEqual(r.base, 100)
+        XCTAssertEqual(r.penalties, ["number": 2])
+        XCTAssertEqual(r.score, 98)
+        XCTAssertEqual(r.diff.map(\.kind), [.equal, .replace, .equal])
+    }
+
+    func testEnglishWordChanged() throws {
+        // 10 words, one substituted: base 90; no penalties.
+        let r = try score("Iraq intends to strengthen cooperation with Russia in the fight today",
+                          "Iraq intends to strengthen cooperation with Syria in the fight today")
+        XCTAssertEqual(r.base, 90)
+        XCTAssertEqual(r.score, 90)
+        XCTAssertEqual(r.diff.filter { $0.kind != .equal }, [FuzzyScorer.DiffOp(kind: .replace, query: "Russia", match: "Syria")])
+    }
+
+    func testCasePunctuationAndWhitespacePenalties() throws {
+        XCTAssertEqual(try score("Islamic State group", "islamic state group").score, 98)    // two case changes
+        XCTAssertEqual(try score("Hello world.", "Hello world!").score, 99)                 // one mark
+        XCTAssertEqual(try score("Hello  world.", "Hello world.").score, 99)                // white space only
+        XCTAssertEqual(try score("Click <b>Save</b> now", "Click Save now").score, 96)      // two tags
+    }
+
+    func testRussianInflectionCountsAsAChangedWord() throws {
+        // "государство" vs "государства": a different word form, one of five words.
+        let r = try score("Исламское государство провозгласило халифат сегодня", "Исламское государства провозгласило халифат сегодня")
+        XCTAssertEqual(r.base, 80)
+        XCTAssertEqual(r.score, 80)
+        XCTAssertEqual(try score("ВКС РФ совершили около 1800 вылетов", "ВКС РФ совершили около 2700 вылетов").score, 98)
+    }
+
+    func testJapaneseCountsCharacters() throws {
+        // 8 characters, one changed (父 → 母): base floor(100*7/8) = 87.
+        let r = try score("これは父の家です", "これは母の家です")
+        XCTAssertEqual(r.base, 87)
+        XCTAssertEqual(r.score, 87)
+    }
+
+    func testUnrelatedScoresLow() throws {
+        XCTAssertLessThan(try score("The statement follows a meeting", "Vast territories are occupied").score, 30)
+        XCTAssertEqual(try score("One two three", "").score, 0)
+    }
+
+    func testOverlapBound() {
+        // 10-word query at 75%: at most 2 edits, so at least 8 shared words.
+        XCTAssertEqual(FuzzyScorer.requiredOverlap(queryWords: 10, candidateWords: 10, threshold: 75), 8)
+        XCTAssertEqual(FuzzyScorer.requiredOverlap(queryWords: 10, candidateWords: 12, threshold: 75), 9)
+        XCTAssertEqual(FuzzyScorer.lengthBound(queryWords: 4, candidateWords: 8), 50)
+    }
+}
