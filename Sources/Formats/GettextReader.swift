@@ -30,6 +30,14 @@ public enum GettextReader {
         return nil
     }
 
+    /// The language of a catalog from its path: ".../locale/pt_BR/LC_MESSAGES/x.mo" → "pt-BR".
+    public static func language(ofPath path: String) -> String? {
+        let parts = path.split(separator: "/")
+        guard let i = parts.firstIndex(of: "LC_MESSAGES"), i > 0 else { return nil }
+        let tag = parts[i - 1].split(separator: "@")[0].split(separator: ".")[0]
+        return LanguageTag.isWellFormed(String(tag)) ? LanguageTag.canonical(String(tag)) : nil
+    }
+
     /// Units from translated, non-fuzzy messages: the singular pair, and the plural pair
     /// (msgid_plural with the last plural form) when there is one.
     public static func units(_ messages: [GettextMessage], file: String, sourceLanguage: String,

@@ -41,19 +41,49 @@ public final class MemoryWriter {
         var search: String
     }
 
-    func prepare(_ v: Variant) throws -> PreparedVariant {
+    func prepare(_ v: Variant) throws -> PreparedVariant { try MemoryWriter.prepare(v, tokenizer: store.tokenizer) }
+
+    static func prepare(_ v: Variant, tokenizer: Tokenizer) throws -> PreparedVariant {
         let text = try v.text.normalized(.nfc)
-        let tokens = try store.tokenizer.tokenize(text)
+        let tokens = try tokenizer.tokenize(text)
         return PreparedVariant(lang: v.language, langKey: LanguageTag.primary(v.language), text: text,
                                norm: try TextKeys.norm(text), keys: tokens.wordKeys, indexKeys: tokens.indexKeys,
                                search: try TextKeys.search(text))
     }
 
+    /// Adds many units, preparing their texts (normalization, tokens, keys) on all cores.
+    public func add(_ units: [TranslationUnit]) throws {
+        let workers = min(ProcessInfo.processInfo.activeProcessorCount, 8, max(1, units.count / 256))
+        var prepared = [[PreparedVariant]?](repeating: nil, count: units.count)
+        if workers <= 1 {
+            prepared = try units.map { try $0.variants.map { try prepare($0) } }
+        } else {
+            let tokenizers = try (0..<workers).map { _ in try Tokenizer() }
+            let failure = ErrorBox()
+            prepared.withUnsafeMutableBufferPointer { out in
+                nonisolated(unsafe) let out = out
+                DispatchQueue.concurrentPerform(iterations: workers) { w in
+                    var i = w
+                    while i < units.count {
+                        do { out[i] = try units[i].variants.map { try MemoryWriter.prepare($0, tokenizer: tokenizers[w]) } }
+                        catch { failure.set(error) }
+                        i += workers
+                    }
+                }
+            }
+            if let e = failure.error { throw e }
+        }
+        for (u, p) in zip(units, prepared) { try add(u, prepared: p!) }
+    }
+
     /// Adds a unit; its first variant is the source for duplicate detection.
     @discardableResult
     public func add(_ unit: TranslationUnit) throws -> Int64 {
+        try add(unit, prepared: try unit.variants.map { try prepare($0) })
+    }
+
+    private func add(_ unit: TranslationUnit, prepared: [PreparedVariant]) throws -> Int64 {
         guard let source = unit.variants.first else { throw MemoryError.invalid("a unit needs at least one variant") }
-        let prepared = try unit.variants.map(prepare)
         let src = prepared[0]
         let targets = prepared.dropFirst()
 
@@ -86,11 +116,11 @@ public final class MemoryWriter {
             return unitID
         }
         let now = Date()
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             INSERT INTO unit(created_at, created_by, changed_at, changed_by, origin_file, origin_key,
                              context_prev, context_next, usage_count, props, notes)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, arguments: [(unit.createdAt ?? now).timeIntervalSince1970, unit.createdBy,
+            """).execute(arguments: [(unit.createdAt ?? now).timeIntervalSince1970, unit.createdBy,
                              (unit.changedAt ?? unit.createdAt ?? now).timeIntervalSince1970, unit.changedBy ?? unit.createdBy,
                              unit.originFile, unit.originKey, unit.contextPrevious, unit.contextNext, unit.usageCount,
                              encodeProps(unit.properties), encodeNotes(unit.notes)])
@@ -150,6 +180,12 @@ public final class MemoryWriter {
             return n == 1 ? String(k) : String(k) + "\u{1}\(n)"
         }
     }
+}
+
+final class ErrorBox: @unchecked Sendable {
+    private let lock = NSLock()
+    private(set) var error: Error?
+    func set(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
 }
 
 public enum MemoryError: Error, CustomStringConvertible {

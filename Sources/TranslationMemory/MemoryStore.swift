@@ -92,7 +92,7 @@ public final class MemoryStore {
                     norm TEXT NOT NULL,          -- NFC, white space collapsed: the duplicate key
                     keys TEXT NOT NULL,          -- word keys joined by U+001F (for exhaustive scans)
                     word_count INTEGER NOT NULL,
-                    search TEXT NOT NULL         -- case- and diacritic-folded, for concordance
+                    search TEXT NOT NULL         -- case- and diacritic-folded, for concordance (scanned with instr)
                 );
                 CREATE INDEX variant_unit ON variant(unit_id);
                 CREATE INDEX variant_norm ON variant(lang_key, norm);
@@ -105,17 +105,6 @@ public final class MemoryStore {
                     entries BLOB NOT NULL,
                     PRIMARY KEY (lang_key, key)
                 ) WITHOUT ROWID;
-                CREATE VIRTUAL TABLE variant_fts USING fts5(search, content='variant', content_rowid='id', tokenize='trigram');
-                CREATE TRIGGER variant_ai AFTER INSERT ON variant BEGIN
-                    INSERT INTO variant_fts(rowid, search) VALUES (new.id, new.search);
-                END;
-                CREATE TRIGGER variant_ad AFTER DELETE ON variant BEGIN
-                    INSERT INTO variant_fts(variant_fts, rowid, search) VALUES ('delete', old.id, old.search);
-                END;
-                CREATE TRIGGER variant_au AFTER UPDATE OF search ON variant BEGIN
-                    INSERT INTO variant_fts(variant_fts, rowid, search) VALUES ('delete', old.id, old.search);
-                    INSERT INTO variant_fts(rowid, search) VALUES (new.id, new.search);
-                END;
                 """)
         }
         return m
@@ -128,6 +117,21 @@ enum TextKeys {
     /// NFC with runs of white space collapsed to one space and the ends trimmed.
     static func norm(_ text: String) throws -> String {
         let nfc = try text.normalized(.nfc)
+        // Nothing to collapse: no run of spaces, no space at the ends, no other white space.
+        var previousSpace = true
+        var simple = true
+        for b in nfc.utf8 {
+            if b == 0x20 {
+                if previousSpace { simple = false; break }
+                previousSpace = true
+            } else if b < 0x20 || b == 0xC2 || b == 0xE1 || b == 0xE2 || b == 0xE3 || b == 0xEF {
+                simple = false // controls, or a lead byte of possible Unicode white space: take the slow path
+                break
+            } else {
+                previousSpace = false
+            }
+        }
+        if simple && !previousSpace { return nfc }
         var out = ""
         out.reserveCapacity(nfc.utf8.count)
         var pendingSpace = false
@@ -145,15 +149,21 @@ enum TextKeys {
     /// Case-folded, without diacritics (ё = е, é = e): what concordance compares.
     static func search(_ text: String) throws -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
-        let nfd = try text.normalized(.nfd)
+        let folded = try text.caseFolded().normalized(.nfd)
         var stripped = String.UnicodeScalarView()
         var previous: Unicode.Scalar = " "
-        for u in nfd.unicodeScalars {
+        var marks = false
+        for u in folded.unicodeScalars {
             defer { previous = u }
-            // Й is a letter of its own in Russian: keep its breve (but ё loses its dots).
-            if u.properties.generalCategory == .nonspacingMark, !(u == "\u{306}" && (previous == "и" || previous == "И")) { continue }
+            // Combining marks go (é = e, ё = е), but Й is a letter of its own in Russian: keep its breve.
+            if u.value >= 0x300, u.value < 0x370 || (u.value >= 0x1AB0 && u.value < 0x1B00) || (u.value >= 0x1DC0 && u.value < 0x1E00)
+                || (u.value >= 0x20D0 && u.value < 0x2100) || (u.value >= 0xFE20 && u.value < 0xFE30) {
+                if u == "\u{306}" && previous == "и" { stripped.append(u); marks = true }
+                continue
+            }
             stripped.append(u)
         }
-        return try String(stripped).caseFolded().normalized(.nfc)
+        let s = String(stripped)
+        return marks ? try s.normalized(.nfc) : s
     }
 }

@@ -23,13 +23,12 @@ public struct TokenizedText: Sendable {
     /// Keys of the word-like tokens, in order.
     public let wordKeys: [String]
     /// The text with all white space removed (to see white-space-only differences).
-    public let compact: String
+    public var compact: String { String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.isWhitespace })) }
 
     init(text: String, tokens: [Token]) {
         self.text = text
         self.tokens = tokens
         wordKeys = tokens.filter(\.isWordLike).map(\.key)
-        compact = String(text.unicodeScalars.filter { !$0.properties.isWhitespace }.map(Character.init))
     }
 
     /// The index keys: word keys, with "\u{1}k" appended to the k-th repeat of a key (k ≥ 2),
@@ -47,7 +46,7 @@ public struct TokenizedText: Sendable {
 /// Splits segments into words (ICU word boundaries), numbers and punctuation; scripts written
 /// without spaces (Chinese, Japanese, Thai) are split into characters. `<x/>`-style inline
 /// tags are single tokens. One instance per thread.
-public final class Tokenizer {
+public final class Tokenizer: @unchecked Sendable { // one thread at a time
     private let words: BreakIterator
 
     public init() throws {

@@ -100,52 +100,67 @@ extension TMKit.TM {
         )
         enum Format: String, ExpressibleByArgument, CaseIterable { case auto, tsv, po, mo }
         @OptionGroup var memoryOptions: MemoryOptions
-        @Argument(help: "The file to import.") var file: String
+        @Argument(help: "The files to import (one transaction for all of them).") var files: [String]
         @Option(name: .long, help: "auto (by extension), tsv, po or mo.") var format: Format = .auto
         @Option(name: .long, help: "Source language of PO/MO catalogs (msgid).") var sourceLang: String = "en"
         @Option(name: .long, help: "Target language of PO/MO catalogs (else the catalog's Language header).") var targetLang: String?
         @Flag(name: .long, help: "Replace translations of units with the same source.") var overwrite = false
 
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("give at least one file to import") }
+        }
+
+        /// The units of one file; a parse error names the file and line.
+        func units(of file: String) throws -> [TranslationUnit] {
+            let (bytes, name) = try Input.readBytes(file)
+            var fmt = format
+            if fmt == .auto {
+                switch (file as NSString).pathExtension.lowercased() {
+                case "po", "pot": fmt = .po
+                case "mo", "gmo": fmt = .mo
+                case "tsv", "tab", "txt", "utf8": fmt = .tsv
+                default: throw UserError("\(file): cannot tell the format from the extension; give --format tsv|po|mo")
+                }
+            }
+            var units: [TranslationUnit] = []
+            do {
+                switch fmt {
+                case .tsv:
+                    try TSVReader.read(bytes, file: name) { units.append($0) }
+                case .po, .mo:
+                    let msgs = fmt == .po ? try GettextReader.readPO(bytes, file: name) : try GettextReader.readMO(bytes, file: name)
+                    let header = msgs.first { $0.id.isEmpty }?.strings.first ?? ""
+                    guard let target = targetLang ?? GettextReader.language(ofHeader: header) ?? GettextReader.language(ofPath: name) else {
+                        throw UserError("\(name): the catalog's header names no Language; give --target-lang (nothing was imported)")
+                    }
+                    try checkLanguages(sourceLang, target)
+                    units = GettextReader.units(msgs, file: name, sourceLanguage: sourceLang, targetLanguage: target)
+                case .auto: break
+                }
+            } catch let e as FormatError {
+                throw UserError(e.description + " (nothing was imported)")
+            }
+            return units
+        }
+
         func run() throws {
             try runReportingErrors {
-                let (bytes, name) = try Input.readBytes(file)
-                var fmt = format
-                if fmt == .auto {
-                    switch (file as NSString).pathExtension.lowercased() {
-                    case "po", "pot": fmt = .po
-                    case "mo", "gmo": fmt = .mo
-                    case "tsv", "tab", "txt", "utf8": fmt = .tsv
-                    default: throw UserError("\(file): cannot tell the format from the extension; give --format tsv|po|mo")
-                    }
-                }
-                var units: [TranslationUnit] = []
-                do {
-                    switch fmt {
-                    case .tsv:
-                        try TSVReader.read(bytes, file: name) { units.append($0) }
-                    case .po, .mo:
-                        let msgs = fmt == .po ? try GettextReader.readPO(bytes, file: name) : try GettextReader.readMO(bytes, file: name)
-                        let header = msgs.first { $0.id.isEmpty }?.strings.first ?? ""
-                        guard let target = targetLang ?? GettextReader.language(ofHeader: header) else {
-                            throw UserError("\(name): the catalog's header names no Language; give --target-lang")
-                        }
-                        try checkLanguages(sourceLang, target)
-                        units = GettextReader.units(msgs, file: name, sourceLanguage: sourceLang, targetLanguage: target)
-                    case .auto: break
-                    }
-                } catch let e as FormatError {
-                    throw UserError(e.description + " (nothing was imported)")
-                }
                 let store = try memoryOptions.open(create: true)
-                let progress = Progress(total: units.count, label: "importing")
+                var read = 0
+                let progress = Progress(total: files.count, label: "files")
+                let start = Date()
                 let report = try store.write(overwrite: overwrite) { w in
-                    for (i, u) in units.enumerated() {
-                        try w.add(u)
+                    for (i, file) in files.enumerated() {
+                        let units = try units(of: file)
+                        read += units.count
+                        try w.add(units)
                         progress.tick(i + 1)
                     }
                 }
                 progress.done()
-                Console.out.write("\(name): \(units.count) units read; \(report.added) added, \(report.alternatives) alternatives, \(report.merged) merged with existing, \(report.replaced) replaced\n")
+                let secs = Date().timeIntervalSince(start)
+                let what = files.count == 1 ? files[0] : "\(files.count) files"
+                Console.out.write("\(what): \(read) units read; \(report.added) added, \(report.alternatives) alternatives, \(report.merged) merged with existing, \(report.replaced) replaced (\(String(format: "%.2f", secs)) s)\n")
                 Console.out.flush()
             }
         }
@@ -317,11 +332,11 @@ final class Progress {
     init(total: Int, label: String) {
         self.total = total
         self.label = label
-        enabled = Console.stderrIsTerminal && total > 1000
+        enabled = Console.stderrIsTerminal && total > 1
     }
 
     func tick(_ n: Int) {
-        guard enabled, n % 1000 == 0, Date().timeIntervalSince(last) > 0.2 else { return }
+        guard enabled, Date().timeIntervalSince(last) > 0.2 else { return }
         last = Date()
         FileHandle.standardError.write(Data("\r\(label): \(n)/\(total)".utf8))
     }
