@@ -8,7 +8,7 @@ swift build -c release --product tmkit 2>&1 | tail -1
 TMKIT=.build/release/tmkit
 SAMPLE=Tests/Fixtures/sputnik
 
-step() { printf '\n\033[1m$ %s\033[0m\n' "$*"; "$@"; }
+step() { printf '\n\033[1m$'; printf ' %q' "$@"; printf '\033[0m\n'; "$@"; }
 
 echo "== 1. Segment: the English and Russian articles into sentences"
 step "$TMKIT" segment "$SAMPLE/article-en.txt" --lang en
@@ -16,3 +16,23 @@ step "$TMKIT" segment "$SAMPLE/article-ru.txt" --lang ru
 echo
 echo "== JSON with offsets into the input (first two sentences)"
 "$TMKIT" segment "$SAMPLE/article-ru.txt" --lang ru --format json | head -4
+
+echo
+echo "== 2. Store: the site's UI strings and two article sentences into a memory"
+MEM=Memories/default.tmdb
+export TMKIT_MEMORY=$MEM
+rm -f "$MEM" "$MEM-wal" "$MEM-shm"
+step "$TMKIT" tm import "$SAMPLE/ui-strings.en-ru.tsv"
+step "$TMKIT" tm add "So far, the Russian Aerospace Forces have carried out around 1,800 sorties, destroying some 2,700 terrorist targets." \
+  "К настоящему времени ВКС РФ совершили около 1800 боевых вылетов, уничтожив порядка 2700 объектов террористов." --source-lang en --target-lang ru
+step "$TMKIT" tm add "Iraq intends to strengthen cooperation with Russia in the fight against the Islamic State group." \
+  "Ирак намерен укреплять сотрудничество с Россией в борьбе с группировкой «Исламское государство»." --source-lang en --target-lang ru
+
+echo
+echo "== 3. Look up: fuzzy matches with the differences marked"
+step "$TMKIT" tm lookup "So far, the Russian Aerospace Forces have carried out around 2,000 sorties, destroying some 3,000 terrorist targets." --source-lang en --target-lang ru
+step "$TMKIT" tm lookup "Iraq intends to strengthen its cooperation with Syria in the fight against the Islamic State." --source-lang en --target-lang ru
+echo
+echo "== Concordance: where does a phrase occur?"
+step "$TMKIT" tm concordance "islamic state" --source-lang en --target-lang ru
+step "$TMKIT" tm stats

@@ -48,9 +48,24 @@ extension MemoryStore {
     /// `query`, best first, at most `options.limit`.
     public func lookup(_ query: String, sourceLanguage: String, targetLanguage: String?,
                        options: LookupOptions = LookupOptions()) throws -> [Match] {
+        try db.read { db in try lookup(db, query, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, options: options) }
+    }
+
+    /// Looks up many queries in one read transaction, calling `body` with each query's matches in order.
+    public func lookupEach(_ queries: [String], sourceLanguage: String, targetLanguage: String?,
+                           options: LookupOptions = LookupOptions(), _ body: (String, [Match]) throws -> Void) throws {
+        try db.read { db in
+            for q in queries {
+                try body(q, try lookup(db, q, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, options: options))
+            }
+        }
+    }
+
+    private func lookup(_ db: Database, _ query: String, sourceLanguage: String, targetLanguage: String?,
+                        options: LookupOptions) throws -> [Match] {
         let q = try tokenizer.tokenize(try query.normalized(.nfc))
         let threshold = max(0, min(100, options.threshold))
-        return try db.read { db in
+        do {
             let candidates: [Int64]
             if options.exhaustive || FuzzyScorer.requiredOverlap(queryWords: q.wordKeys.count, candidateWords: q.wordKeys.count, threshold: threshold) <= 0 {
                 candidates = try scanCandidates(db, q, LanguageTag.primary(sourceLanguage), threshold)

@@ -82,6 +82,7 @@ public final class MemoryWriter {
         try add(unit, prepared: try unit.variants.map { try prepare($0) })
     }
 
+    @discardableResult
     private func add(_ unit: TranslationUnit, prepared: [PreparedVariant]) throws -> Int64 {
         guard let source = unit.variants.first else { throw MemoryError.invalid("a unit needs at least one variant") }
         let src = prepared[0]

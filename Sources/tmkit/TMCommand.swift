@@ -205,8 +205,7 @@ extension TMKit.TM {
                     queries = [text!]
                 }
                 let color = Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
-                for q in queries {
-                    let matches = try store.lookup(q, sourceLanguage: sourceLang, targetLanguage: targetLang, options: options)
+                try store.lookupEach(queries, sourceLanguage: sourceLang, targetLanguage: targetLang, options: options) { q, matches in
                     switch format {
                     case .json:
                         Console.out.write(JSONOut.matches(matches, pretty: batch == nil) + "\n")
@@ -298,12 +297,12 @@ extension TMKit.TM {
                 let s = try store.stats()
                 switch format {
                 case .json:
-                    let obj: [String: Any] = [
-                        "units": s.units,
-                        "languages": s.variantsByLanguage.map { ["language": $0.language, "variants": $0.count] },
-                        "pairs": s.unitsByPair.map { ["source": $0.source, "target": $0.target, "units": $0.count] },
-                    ]
-                    Console.out.write(String(decoding: try JSONSerialization.data(withJSONObject: obj, options: [.sortedKeys]), as: UTF8.self) + "\n")
+                    let obj = JSON.object([
+                        ("units", .int(s.units)),
+                        ("pairs", .array(s.unitsByPair.map { .object([("source", .string($0.source)), ("target", .string($0.target)), ("units", .int($0.count))]) })),
+                        ("languages", .array(s.variantsByLanguage.map { .object([("language", .string($0.language)), ("variants", .int($0.count))]) })),
+                    ])
+                    Console.out.write(obj.serialized(pretty: true) + "\n")
                 case .text:
                     Console.out.write("\(store.path): \(s.units) units\n")
                     for p in s.unitsByPair { Console.out.write("  \(p.source) ↔ \(p.target): \(p.count)\n") }

@@ -1,70 +1,56 @@
 import Foundation
 import TranslationMemory
 
-/// JSON renderings of results (keys sorted, so output is stable).
+/// JSON renderings of results.
 enum JSONOut {
-    static func encode(_ obj: Any, pretty: Bool = false) -> String {
-        var opts: JSONSerialization.WritingOptions = [.sortedKeys, .withoutEscapingSlashes]
-        if pretty { opts.insert(.prettyPrinted) }
-        return (try? JSONSerialization.data(withJSONObject: obj, options: opts)).map { String(decoding: $0, as: UTF8.self) } ?? "null"
-    }
-
-    static func date(_ d: Date?) -> Any {
-        guard let d else { return NSNull() }
-        let f = ISO8601DateFormatter()
-        f.formatOptions = [.withInternetDateTime]
-        return f.string(from: d)
-    }
-
-    static func unitObject(_ u: TranslationUnit) -> [String: Any] {
-        var o: [String: Any] = [
-            "id": u.id.map { NSNumber(value: $0) } ?? NSNull(),
-            "variants": u.variants.map { ["lang": $0.language, "text": $0.text] },
-            "created": date(u.createdAt), "changed": date(u.changedAt),
-            "usageCount": u.usageCount,
-            "notes": u.notes,
-            "props": u.properties.map { ["type": $0.type, "value": $0.value] },
+    static func unitObject(_ u: TranslationUnit) -> JSON {
+        var o: [(String, JSON)] = [
+            ("id", u.id.map { .int(Int($0)) } ?? .null),
+            ("variants", .array(u.variants.map { .object([("lang", .string($0.language)), ("text", .string($0.text))]) })),
+            ("created", .date(u.createdAt)), ("createdBy", .optional(u.createdBy)),
+            ("changed", .date(u.changedAt)), ("changedBy", .optional(u.changedBy)),
+            ("usageCount", .int(u.usageCount)),
         ]
-        if let v = u.createdBy { o["createdBy"] = v }
-        if let v = u.changedBy { o["changedBy"] = v }
-        if let v = u.originFile { o["file"] = v }
-        if let v = u.originKey { o["key"] = v }
-        if let v = u.contextPrevious { o["contextPrev"] = v }
-        if let v = u.contextNext { o["contextNext"] = v }
-        return o
+        if let v = u.originFile { o.append(("file", .string(v))) }
+        if let v = u.originKey { o.append(("key", .string(v))) }
+        if let v = u.contextPrevious { o.append(("contextPrev", .string(v))) }
+        if let v = u.contextNext { o.append(("contextNext", .string(v))) }
+        o.append(("notes", .array(u.notes.map(JSON.string))))
+        o.append(("props", .array(u.properties.map { .object([("type", .string($0.type)), ("value", .string($0.value))]) })))
+        return .object(o)
     }
 
     static func matches(_ ms: [Match], pretty: Bool) -> String {
-        encode(ms.map { m -> [String: Any] in
-            [
-                "id": NSNumber(value: m.unit.id ?? 0),
-                "score": m.score,
-                "source": m.source.text, "sourceLang": m.source.language,
-                "target": m.target?.text ?? NSNull(), "targetLang": m.target?.language ?? NSNull(),
-                "diff": m.diff.map { ["op": $0.kind.rawValue, "query": $0.query, "match": $0.match] },
-                "penalties": m.penalties,
-                "unit": unitObject(m.unit),
-            ]
-        }, pretty: pretty)
+        JSON.array(ms.map { m in
+            .object([
+                ("id", .int(Int(m.unit.id ?? 0))),
+                ("score", .int(m.score)),
+                ("source", .string(m.source.text)), ("sourceLang", .string(m.source.language)),
+                ("target", .optional(m.target?.text)), ("targetLang", .optional(m.target?.language)),
+                ("diff", .array(m.diff.map { .object([("op", .string($0.kind.rawValue)), ("query", .string($0.query)), ("match", .string($0.match))]) })),
+                ("penalties", .object(m.penalties.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
+                ("unit", unitObject(m.unit)),
+            ])
+        }).serialized(pretty: pretty)
     }
 
     static func concordance(_ hits: [ConcordanceHit]) -> String {
-        encode(hits.map { h -> [String: Any] in
+        JSON.array(hits.map { h in
             let text = h.searchedTarget ? h.target!.text : h.source.text
-            return [
-                "id": NSNumber(value: h.unit.id ?? 0),
-                "source": h.source.text, "sourceLang": h.source.language,
-                "target": h.target?.text ?? NSNull(), "targetLang": h.target?.language ?? NSNull(),
-                "side": h.searchedTarget ? "target" : "source",
-                "highlights": h.ranges.map { r in
-                    ["start": text.unicodeScalars.distance(from: text.startIndex, to: r.lowerBound),
-                     "end": text.unicodeScalars.distance(from: text.startIndex, to: r.upperBound)]
-                },
-            ]
-        }, pretty: true)
+            return .object([
+                ("id", .int(Int(h.unit.id ?? 0))),
+                ("source", .string(h.source.text)), ("sourceLang", .string(h.source.language)),
+                ("target", .optional(h.target?.text)), ("targetLang", .optional(h.target?.language)),
+                ("side", .string(h.searchedTarget ? "target" : "source")),
+                ("highlights", .array(h.ranges.map { r in
+                    .object([("start", .int(text.unicodeScalars.distance(from: text.startIndex, to: r.lowerBound))),
+                             ("end", .int(text.unicodeScalars.distance(from: text.startIndex, to: r.upperBound)))])
+                })),
+            ])
+        }).serialized(pretty: true)
     }
 
-    static func units(_ us: [TranslationUnit]) -> String { encode(us.map(unitObject), pretty: true) }
+    static func units(_ us: [TranslationUnit]) -> String { JSON.array(us.map(unitObject)).serialized(pretty: true) }
 }
 
 /// Text renderings; ANSI colour only when asked (a terminal).
@@ -80,7 +66,7 @@ enum TextOut {
         if let f = m.unit.originFile { meta.append("file \(f)") }
         if let k = m.unit.originKey { meta.append("key \(k)") }
         if let by = m.unit.changedBy ?? m.unit.createdBy { meta.append("by \(by)") }
-        if let d = m.unit.changedAt { meta.append("changed \(JSONOut.date(d))") }
+        if let d = m.unit.changedAt, case .string(let s) = JSON.date(d) { meta.append("changed \(s)") }
         if !meta.isEmpty { s += "  " + meta.joined(separator: ", ") + "\n" }
         return s
     }

@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+
+final class TMCommandTests: XCTestCase {
+    var memory: String!
+
+    override func setUp() {
+        memory = FileManager.default.temporaryDirectory.appendingPathComponent("tmkit-e2e-\(UUID().uuidString).tmdb").path
+    }
+
+    func tm(_ args: [String], stdin: Data? = nil) throws -> CLI.Result {
+        try CLI.run(["tm"] + args + ["--memory", memory], stdin: stdin)
+    }
+
+    func testImportLookupConcordanceListRemoveStats() throws {
+        var r = try tm(["import", CLI.fixture("ui-strings.en-ru.tsv")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("9 units read; 9 added"), r.stdout)
+
+        r = try tm(["add", "So far, the Russian Aerospace Forces have carried out around 1,800 sorties.",
+                    "К настоящему времени ВКС РФ совершили около 1800 боевых вылетов.", "--source-lang", "en", "--target-lang", "ru"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "unit 10: added\n")
+
+        r = try tm(["lookup", "So far, the Russian Aerospace Forces have carried out around 2,000 sorties.",
+                    "--source-lang", "en", "--target-lang", "ru", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let ms = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(ms.count, 1)
+        XCTAssertEqual(ms[0]["score"] as? Int, 98)
+        XCTAssertEqual(ms[0]["target"] as? String, "К настоящему времени ВКС РФ совершили около 1800 боевых вылетов.")
+        let diff = ms[0]["diff"] as! [[String: String]]
+        XCTAssertEqual(diff.filter { $0["op"] != "equal" }, [["op": "replace", "query": "2,000", "match": "1,800"]])
+
+        r = try tm(["lookup", "So far, the Russian Aerospace Forces have carried out around 2,000 sorties.",
+                    "--source-lang", "en", "--target-lang", "ru"])
+        XCTAssertTrue(r.stdout.hasPrefix("98%  unit 10\n"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("[-1,800-]{+2,000+}"), r.stdout)
+
+        r = try tm(["concordance", "NEWSFEED", "--source-lang", "en", "--target-lang", "ru", "--format", "json"])
+        let hits = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(hits.map { $0["target"] as? String }, ["Лента новостей"])
+
+        r = try tm(["stats", "--format", "json"])
+        let stats = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(stats["units"] as? Int, 10)
+
+        r = try tm(["remove", "10"])
+        XCTAssertEqual(r.status, 0)
+        r = try tm(["remove", "10"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("no unit 10"), r.stderr)
+        r = try tm(["list", "--format", "json"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [Any]).count, 9)
+    }
+
+    func testBatchLookupPrintsJSONLinesInQueryOrder() throws {
+        XCTAssertEqual(try tm(["import", CLI.fixture("ui-strings.en-ru.tsv")]).status, 0)
+        let batch = try CLI.temporaryFile("queries.txt", bytes: Array("Subscribe\nnothing like it at all\nNewsfeed\n".utf8))
+        let r = try tm(["lookup", "--batch", batch, "--source-lang", "en", "--target-lang", "ru", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let lines = r.stdout.split(separator: "\n")
+        XCTAssertEqual(lines.count, 3)
+        let parsed = try lines.map { try JSONSerialization.jsonObject(with: Data($0.utf8)) as! [[String: Any]] }
+        XCTAssertEqual(parsed[0].first?["target"] as? String, "Подписаться")
+        XCTAssertTrue(parsed[1].isEmpty)
+        XCTAssertEqual(parsed[2].first?["target"] as? String, "Лента новостей")
+    }
+
+    func testABrokenImportStoresNothing() throws {
+        XCTAssertEqual(try tm(["import", CLI.fixture("ui-strings.en-ru.tsv")]).status, 0)
+        let good = try CLI.temporaryFile("good.tsv", bytes: Array("en\tru\nOne\tОдин\nTwo\tДва\n".utf8))
+        let bad = try CLI.temporaryFile("bad.tsv", bytes: Array("en\tru\nThree\tТри\nbroken line without tab\n".utf8))
+        let r = try tm(["import", good, bad])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("bad.tsv:3: 1 fields where the header has 2 (nothing was imported)"), r.stderr)
+        let s = try tm(["stats", "--format", "json"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as! [String: Any])["units"] as? Int, 9)
+    }
+
+    func testNotAMemoryIsRefused() throws {
+        let fake = try CLI.temporaryFile("fake.tmdb", bytes: Array("just text".utf8))
+        let r = try CLI.run(["tm", "stats", "--memory", fake])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("not a tmkit memory"), r.stderr)
+        let missing = try CLI.run(["tm", "lookup", "x", "--source-lang", "en", "--target-lang", "ru", "--memory", "/nonexistent/m.tmdb"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no memory here"), missing.stderr)
+    }
+
+    func testImportsADebianCatalog() throws {
+        let mo = "/usr/share/locale/ru/LC_MESSAGES/apt.mo"
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: mo), "no apt.mo on this machine")
+        let r = try tm(["import", mo])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let s = try tm(["stats", "--format", "json"])
+        let stats = try JSONSerialization.jsonObject(with: Data(s.stdout.utf8)) as! [String: Any]
+        XCTAssertGreaterThan(stats["units"] as! Int, 100)
+        let pairs = stats["pairs"] as! [[String: Any]]
+        XCTAssertEqual(pairs.first?["source"] as? String, "en")
+        XCTAssertEqual(pairs.first?["target"] as? String, "ru")
+    }
+}
