@@ -8,6 +8,8 @@ let package = Package(
         .library(name: "ICUText", targets: ["ICUText"]),
         .library(name: "Segmentation", targets: ["Segmentation"]),
         .library(name: "TranslationMemory", targets: ["TranslationMemory"]),
+        .library(name: "Alignment", targets: ["Alignment"]),
+        .library(name: "Formats", targets: ["Formats"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,11 +32,12 @@ let package = Package(
             dependencies: ["ICUText", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: [.define("SQLITE_ENABLE_FTS5")]
         ),
+        .target(name: "Alignment", dependencies: ["ICUText"]),
         .target(name: "Formats", dependencies: ["TranslationMemory", "ICUText"]),
         .executableTarget(
             name: "tmkit",
             dependencies: [
-                "ICUText", "Segmentation", "TranslationMemory", "Formats",
+                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -42,6 +45,7 @@ let package = Package(
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation"]),
         .testTarget(name: "TranslationMemoryTests", dependencies: ["TranslationMemory"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
+        .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Segmentation"]),
         .testTarget(name: "tmkitTests", dependencies: ["tmkit"]),
     ]
 )

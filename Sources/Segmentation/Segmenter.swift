@@ -10,12 +10,15 @@ public struct Segment: Sendable, Equatable {
     public var end: Int
     /// The same span in UTF-8 bytes of the input.
     public var utf8Range: Range<Int>
+    /// 0-based number of the paragraph (blank-line separated block) the segment is in.
+    public var paragraph: Int
 
-    public init(text: String, start: Int, end: Int, utf8Range: Range<Int>) {
+    public init(text: String, start: Int, end: Int, utf8Range: Range<Int>, paragraph: Int = 0) {
         self.text = text
         self.start = start
         self.end = end
         self.utf8Range = utf8Range
+        self.paragraph = paragraph
     }
 }
 
@@ -456,7 +459,13 @@ public final class SentenceSegmenter {
         var bytePos = 0
         // One check of the whole text spares a normalization call per segment.
         let form: NormalizationForm? = try normalization.flatMap { try $0.contains(utf8: text.bytes) ? nil : $0 }
+        var paragraph = 0
         for r in spans {
+            if !result.isEmpty {
+                var breaks = 0
+                for i in bytePos..<r.lowerBound where text.bytes[i] == 0x0A { breaks += 1 }
+                if breaks >= 2 { paragraph += 1 }
+            }
             scalarPos += scalarCount(text.bytes, bytePos..<r.lowerBound)
             let start = scalarPos
             scalarPos += scalarCount(text.bytes, r)
@@ -464,7 +473,7 @@ public final class SentenceSegmenter {
             var s = String(decoding: UnsafeBufferPointer(rebasing: text.bytes[r]), as: UTF8.self)
             if text.bytes[r].contains(where: { $0 == 0x0A || $0 == 0x0D }) { s = joinLines(s) }
             if let form { s = try s.normalized(form) }
-            result.append(Segment(text: s, start: start, end: scalarPos, utf8Range: r))
+            result.append(Segment(text: s, start: start, end: scalarPos, utf8Range: r, paragraph: paragraph))
         }
         return result
     }

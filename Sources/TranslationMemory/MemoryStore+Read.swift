@@ -65,6 +65,7 @@ extension MemoryStore {
                         options: LookupOptions) throws -> [Match] {
         let q = try tokenizer.tokenize(try query.normalized(.nfc))
         let threshold = max(0, min(100, options.threshold))
+        try checkPostingCache(db)
         do {
             let candidates: [Int64]
             if options.exhaustive || FuzzyScorer.requiredOverlap(queryWords: q.wordKeys.count, candidateWords: q.wordKeys.count, threshold: threshold) <= 0 {
@@ -89,8 +90,15 @@ extension MemoryStore {
         let stmt = try db.cachedStatement(sql: "SELECT entries FROM posting WHERE lang_key = ? AND key = ?")
         var lists: [PostingList] = []
         for k in keys {
+            let cacheKey = langKey + "\0" + k
+            if let cached = postingCache[cacheKey] { lists.append(cached); continue }
             let data = try Data.fetchOne(stmt, arguments: [langKey, k])
-            lists.append(PostingList(bytes: data.map { [UInt8]($0) } ?? []))
+            let list = PostingList(bytes: data.map { [UInt8]($0) } ?? [])
+            if list.bytes.count >= 64 << 10, postingCacheBytes + list.bytes.count <= MemoryStore.postingCacheLimit {
+                postingCache[cacheKey] = list
+                postingCacheBytes += list.bytes.count
+            }
+            lists.append(list)
         }
         lists.sort { $0.count < $1.count }
         let cmin = FuzzyScorer.requiredOverlap(queryWords: n, candidateWords: n, threshold: t)

@@ -200,7 +200,9 @@ extension MemoryStore {
     /// Runs `body` in one write transaction: all of it is stored, or (on any error) nothing.
     @discardableResult
     public func write(overwrite: Bool = false, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
-        try db.write { db in
+        invalidatePostingCache()
+        defer { invalidatePostingCache() }
+        return try db.write { db in
             let writer = MemoryWriter(db: db, store: self, overwrite: overwrite)
             try body(writer)
             try writer.batch.apply(db)

@@ -14,6 +14,26 @@ public final class MemoryStore {
     public let path: String
     let db: DatabaseQueue
     let tokenizer: Tokenizer
+    /// Large posting lists kept between lookups of one process (batch lookups), by "lang\0key".
+    var postingCache: [String: PostingList] = [:]
+    var postingCacheBytes = 0
+    static let postingCacheLimit = 768 << 20
+    /// SQLite's data_version when the cache was filled: another process's commit changes it.
+    var postingCacheVersion: Int64 = -1
+
+    func invalidatePostingCache() {
+        postingCache.removeAll()
+        postingCacheBytes = 0
+        postingCacheVersion = -1
+    }
+
+    func checkPostingCache(_ db: Database) throws {
+        let v = try Int64.fetchOne(db, sql: "PRAGMA data_version") ?? 0
+        if v != postingCacheVersion {
+            invalidatePostingCache()
+            postingCacheVersion = v
+        }
+    }
 
     /// A file that is not a usable memory.
     public struct OpenError: Error, CustomStringConvertible {
@@ -43,6 +63,9 @@ public final class MemoryStore {
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            // Posting lists are read whole: map the file instead of copying pages through read().
+            try db.execute(sql: "PRAGMA mmap_size = 17179869184")
+            try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)

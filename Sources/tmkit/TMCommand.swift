@@ -182,6 +182,7 @@ extension TMKit.TM {
         @Flag(name: .long, help: "Score every unit instead of using the index (same results, slower).") var exhaustive = false
         @Option(name: .long, help: "The source segment before the query (a 101 context match when it matches too).") var contextPrev: String?
         @Option(name: .long, help: "The source segment after the query.") var contextNext: String?
+        @Flag(name: .long, help: "Print per-query lookup times (median, p99, mean) to standard error.") var timing = false
 
         func validate() throws {
             if text == nil && batch == nil { throw ValidationError("give the TEXT to look up, or --batch FILE") }
@@ -205,7 +206,12 @@ extension TMKit.TM {
                     queries = [text!]
                 }
                 let color = Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
+                var times: [Double] = []
+                var clock = DispatchTime.now()
                 try store.lookupEach(queries, sourceLanguage: sourceLang, targetLanguage: targetLang, options: options) { q, matches in
+                    let now = DispatchTime.now()
+                    times.append(Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e6)
+                    defer { clock = DispatchTime.now() }
                     switch format {
                     case .json:
                         Console.out.write(JSONOut.matches(matches, pretty: batch == nil) + "\n")
@@ -217,6 +223,12 @@ extension TMKit.TM {
                     }
                 }
                 Console.out.flush()
+                if timing, !times.isEmpty {
+                    let sorted = times.sorted()
+                    let p = { (q: Double) in sorted[min(sorted.count - 1, Int(q * Double(sorted.count)))] }
+                    FileHandle.standardError.write(Data(String(format: "lookup timing: %d queries, median %.3f ms, p99 %.3f ms, mean %.3f ms, max %.3f ms\n",
+                        sorted.count, p(0.5), p(0.99), times.reduce(0, +) / Double(times.count), sorted.last!).utf8))
+                }
             }
         }
     }

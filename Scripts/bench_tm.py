@@ -1,0 +1,229 @@
+#!/usr/bin/env python3
+"""Translation-memory benchmark: tmkit against rapidfuzz (brute force) and PostgreSQL pg_trgm.
+
+Two memories, measured in one run:
+  debian     every gettext catalog of this machine (/usr/share/locale/*/LC_MESSAGES/*.mo), all
+             languages, except a tenth of the Russian catalogs, held out for queries;
+  synthetic  1,000,000 distinct English-Russian units (Scripts/gen_synthetic_tm.py).
+Queries: held-out English strings with one word changed, dropped or added.
+For each memory it prints import throughput and peak memory; warm lookups (median, p99) from a
+`tm lookup --batch` process; a cold one-shot `tm lookup` process; recall against
+`--exhaustive`; and rapidfuzz `process.extract` (top 5, fuzz.ratio) and pg_trgm (GiST index,
+`%` and ORDER BY similarity, LIMIT 5) on the same English strings and queries, with ratios.
+
+usage: Scripts/bench_tm.py [--queries 2000] [--peer-queries 300] [--recall-queries 100] [--skip-debian] [--skip-synthetic]
+"""
+import argparse, glob, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OUT = os.path.join(ROOT, "bench-out")
+TMKIT = os.path.join(ROOT, ".build/release/tmkit")
+sys.path.insert(0, HERE)
+from make_corpus import read_mo  # noqa: E402
+
+
+def perturb(s, rng, vocab):
+    w = s.split()
+    i = rng.randrange(len(w))
+    op = rng.randrange(3)
+    if op == 0:
+        w[i] = rng.choice(vocab)
+    elif op == 1 and len(w) > 2:
+        del w[i]
+    else:
+        w.insert(i, rng.choice(vocab))
+    return " ".join(w)
+
+
+def pct(xs, q):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(q * len(xs)))]
+
+
+def timed(cmd, **kw):
+    t = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True, **kw)
+    if p.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd[:4])}… failed: {p.stderr[-2000:]}")
+    peak_kb = int(p.stderr.strip().splitlines()[-1])
+    return time.perf_counter() - t, peak_kb, p
+
+
+def tmkit_lookups(memory, queries, threshold=75):
+    qf = os.path.join(OUT, "queries.txt")
+    open(qf, "w", encoding="utf-8").write("\n".join(queries) + "\n")
+    p = subprocess.run([TMKIT, "tm", "lookup", "--batch", qf, "--source-lang", "en", "--target-lang", "ru",
+                        "--format", "json", "--timing", "--memory", memory, "--threshold", str(threshold)],
+                       capture_output=True, text=True, check=True)
+    m = re.search(r"median ([\d.]+) ms, p99 ([\d.]+) ms, mean ([\d.]+) ms", p.stderr)
+    results = [json.loads(l) for l in p.stdout.splitlines()]
+    return float(m.group(1)), float(m.group(2)), results
+
+
+def recall(memory, queries, threshold=75):
+    qf = os.path.join(OUT, "recall-queries.txt")
+    open(qf, "w", encoding="utf-8").write("\n".join(queries) + "\n")
+    base = [TMKIT, "tm", "lookup", "--batch", qf, "--source-lang", "en", "--target-lang", "ru", "--format", "json",
+            "--memory", memory, "--threshold", str(threshold), "--limit", "1000"]
+    a = subprocess.run(base, capture_output=True, text=True, check=True).stdout.splitlines()
+    b = subprocess.run(base + ["--exhaustive"], capture_output=True, text=True, check=True).stdout.splitlines()
+    found = expected = 0
+    for x, y in zip(a, b):
+        xs = {(m["id"], m["score"]) for m in json.loads(x)}
+        ys = {(m["id"], m["score"]) for m in json.loads(y)}
+        expected += len(ys)
+        found += len(xs & ys)
+    return found, expected
+
+
+def cold(memory, query, runs=7):
+    ts = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        subprocess.run([TMKIT, "tm", "lookup", query, "--source-lang", "en", "--target-lang", "ru", "--memory", memory],
+                       check=True, capture_output=True)
+        ts.append(time.perf_counter() - t)
+    return statistics.median(ts) * 1000
+
+
+def rapidfuzz_times(choices, queries):
+    from rapidfuzz import fuzz, process
+    ts = []
+    for q in queries:
+        t = time.perf_counter()
+        process.extract(q, choices, scorer=fuzz.ratio, limit=5)
+        ts.append((time.perf_counter() - t) * 1000)
+    return statistics.median(ts), pct(ts, 0.99)
+
+
+class Postgres:
+    """A throw-away PostgreSQL cluster on a Unix socket in bench-out/ (Debian's postgresql)."""
+
+    def __init__(self):
+        bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+        if not bins:
+            subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, capture_output=True)
+            bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
+        self.bin = bins[-1]
+        self.dir = os.path.join(OUT, "pg")
+        shutil.rmtree(self.dir, ignore_errors=True)
+        os.makedirs(self.dir)
+        shutil.chown(self.dir, "postgres") if os.geteuid() == 0 else None
+        self.run_as([os.path.join(self.bin, "initdb"), "-D", self.dir + "/data", "-U", "postgres", "--no-sync"])
+        self.run_as([os.path.join(self.bin, "pg_ctl"), "-D", self.dir + "/data", "-o",
+                     f"-k {self.dir} -c listen_addresses='' -c shared_buffers=1GB -c fsync=off", "-l", self.dir + "/log", "-w", "start"])
+        import psycopg2
+        self.conn = psycopg2.connect(host=self.dir, user="postgres", dbname="postgres")
+        self.conn.autocommit = True
+        self.conn.cursor().execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+
+    def run_as(self, cmd):
+        if os.geteuid() == 0:
+            cmd = ["runuser", "-u", "postgres", "--"] + cmd
+        subprocess.run(cmd, check=True, capture_output=True)
+
+    def times(self, name, choices, queries):
+        import io
+        cur = self.conn.cursor()
+        cur.execute(f"DROP TABLE IF EXISTS {name}; CREATE TABLE {name} (s text)")
+        buf = io.StringIO("".join(c.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ") + "\n" for c in choices))
+        cur.copy_expert(f"COPY {name}(s) FROM STDIN", buf)
+        cur.execute(f"CREATE INDEX ON {name} USING gist (s gist_trgm_ops)")
+        cur.execute(f"ANALYZE {name}")
+        ts = []
+        for q in queries:
+            t = time.perf_counter()
+            cur.execute(f"SELECT s, similarity(s, %s) AS sim FROM {name} WHERE s %% %s ORDER BY sim DESC LIMIT 5", (q, q))
+            cur.fetchall()
+            ts.append((time.perf_counter() - t) * 1000)
+        return statistics.median(ts), pct(ts, 0.99)
+
+    def stop(self):
+        self.conn.close()
+        self.run_as([os.path.join(self.bin, "pg_ctl"), "-D", self.dir + "/data", "-m", "fast", "stop"])
+
+
+def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg):
+    for f in glob.glob(memory + "*"):
+        os.remove(f)
+    secs, peak, p = timed(import_cmd)
+    m = re.search(r"(\d+) units read", p.stdout)
+    units = int(m.group(1)) if m else units_hint
+    warm_med, warm_p99, results = tmkit_lookups(memory, queries)
+    hits = sum(1 for r in results if r)
+    found, expected = recall(memory, queries[: args.recall_queries])
+    cold_ms = cold(memory, queries[0])
+    peer_q = queries[: args.peer_queries]
+    rf = rapidfuzz_times(choices, peer_q)
+    pgt = pg.times(name.replace("-", "_"), choices, peer_q[: max(20, args.peer_queries // 3)]) if pg else (float("nan"),) * 2
+    size = os.path.getsize(memory) / 1e6
+    return dict(name=name, units=units, import_s=secs, import_rate=units / secs, peak_mb=peak / 1024, size_mb=size,
+                warm_med=warm_med, warm_p99=warm_p99, hits=hits, queries=len(queries), cold=cold_ms,
+                recall=(found, expected), rf=rf, pg=pgt, choices=len(choices))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--queries", type=int, default=2000)
+    ap.add_argument("--peer-queries", type=int, default=300)
+    ap.add_argument("--recall-queries", type=int, default=100)
+    ap.add_argument("--skip-debian", action="store_true")
+    ap.add_argument("--skip-synthetic", action="store_true")
+    ap.add_argument("--no-postgres", action="store_true")
+    args = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "tmkit"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    pg = None if args.no_postgres else Postgres()
+    rng = random.Random(11)
+    rows = []
+    try:
+        if not args.skip_debian:
+            mos = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/*.mo"))
+            ru = [m for m in mos if "/locale/ru/" in m]
+            held = set(ru[::10])
+            kept = [m for m in mos if m not in held]
+            en_ru = []
+            for m in kept:
+                if m.startswith("/usr/share/locale/ru/"):
+                    en_ru += [s for s, t in read_mo(m) if s and t]
+            vocab = [w for s in en_ru for w in s.split() if w.isalpha()]
+            pool = sorted({s for m in held for s, t in read_mo(m) if s and 3 <= len(s.split()) <= 20 and "\n" not in s})
+            rng.shuffle(pool)
+            queries = [perturb(s, rng, vocab) for s in pool[: args.queries]]
+            listfile = os.path.join(OUT, "debian-mo-files.txt")
+            open(listfile, "w").write("\n".join(kept))
+            rows.append(bench("debian", os.path.join(OUT, "debian.tmdb"),
+                              ["sh", "-c", f"xargs -a {listfile} -d '\\n' {TMKIT} tm import --memory {OUT}/debian.tmdb"],
+                              0, sorted(set(en_ru)), queries, args, pg))
+        if not args.skip_synthetic:
+            tsv = os.path.join(OUT, "synthetic-1m.tsv")
+            heldout = os.path.join(OUT, "synthetic-heldout.txt")
+            if not os.path.exists(tsv) or not os.path.exists(heldout):
+                subprocess.run([sys.executable, os.path.join(HERE, "gen_synthetic_tm.py"), "--units", "1000000", "-o", tsv,
+                                "--holdout", "3000", "--holdout-file", heldout], check=True)
+            choices = [l.split("\t")[0] for l in open(tsv, encoding="utf-8").read().splitlines()[1:]]
+            vocab = [w for s in choices[:20000] for w in s.split()]
+            held = [l for l in open(heldout, encoding="utf-8").read().splitlines() if l]
+            queries = [perturb(s, rng, vocab) for s in held[: args.queries]]
+            rows.append(bench("synthetic-1m", os.path.join(OUT, "synthetic.tmdb"),
+                              [TMKIT, "tm", "import", tsv, "--memory", os.path.join(OUT, "synthetic.tmdb")],
+                              1_000_000, choices, queries, args, pg))
+    finally:
+        if pg:
+            pg.stop()
+
+    print()
+    print("| memory | units | import units/s | import peak MB | file MB | warm median ms | warm p99 ms | cold process ms | recall vs exhaustive | rapidfuzz median ms (strings) | pg_trgm median ms | ×rapidfuzz | ×pg_trgm |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        f, e = r["recall"]
+        print(f"| {r['name']} | {r['units']:,} | {r['import_rate']:,.0f} | {r['peak_mb']:.0f} | {r['size_mb']:.0f} | "
+              f"{r['warm_med']:.2f} | {r['warm_p99']:.2f} | {r['cold']:.0f} | {f}/{e} | {r['rf'][0]:.1f} ({r['choices']:,}) | "
+              f"{r['pg'][0]:.1f} | {r['rf'][0] / r['warm_med']:.0f} | {r['pg'][0] / r['warm_med']:.0f} |")
+    for r in rows:
+        print(f"{r['name']}: {r['hits']}/{r['queries']} queries had a match at 75% or more; rapidfuzz p99 {r['rf'][1]:.1f} ms, pg_trgm p99 {r['pg'][1]:.1f} ms")
+
+
+if __name__ == "__main__":
+    main()

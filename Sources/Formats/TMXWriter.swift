@@ -1,0 +1,97 @@
+import Foundation
+import TranslationMemory
+
+/// Writes TMX 1.4b, one unit at a time (so that a large memory streams out in constant memory).
+///
+/// Text is escaped for XML; characters XML 1.0 forbids (most C0 controls, U+FFFE, U+FFFF,
+/// lone surrogates) are dropped with a warning naming the unit.
+public struct TMXWriter {
+    public let sourceLanguage: String
+    public let creationTool: String
+    public let creationToolVersion: String
+    public private(set) var warnings: [String] = []
+    private var count = 0
+
+    public init(sourceLanguage: String, creationTool: String = "tmkit", creationToolVersion: String) {
+        self.sourceLanguage = sourceLanguage
+        self.creationTool = creationTool
+        self.creationToolVersion = creationToolVersion
+    }
+
+    public func header(adminLanguage: String = "en", dataType: String = "plaintext") -> String {
+        """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <!DOCTYPE tmx SYSTEM "tmx14.dtd">
+        <tmx version="1.4">
+          <header creationtool="\(attr(creationTool))" creationtoolversion="\(attr(creationToolVersion))" segtype="sentence" o-tmf="tmkit" adminlang="\(attr(adminLanguage))" srclang="\(attr(sourceLanguage))" datatype="\(attr(dataType))"/>
+          <body>
+
+        """
+    }
+
+    public func footer() -> String { "  </body>\n</tmx>\n" }
+
+    /// One `<tu>` element.
+    public mutating func unit(_ u: TranslationUnit) throws -> String {
+        count += 1
+        var s = "    <tu"
+        if let id = u.id { s += " tuid=\"\(id)\"" }
+        if let d = u.createdAt { s += " creationdate=\"\(TMXWriter.date(d))\"" }
+        if let v = u.createdBy { s += " creationid=\"\(attr(v))\"" }
+        if let d = u.changedAt { s += " changedate=\"\(TMXWriter.date(d))\"" }
+        if let v = u.changedBy { s += " changeid=\"\(attr(v))\"" }
+        if u.usageCount > 0 { s += " usagecount=\"\(u.usageCount)\"" }
+        s += ">\n"
+        for n in u.notes { s += "      <note>\(clean(n, unit: count))</note>\n" }
+        for p in u.properties { s += "      <prop type=\"\(attr(p.type))\">\(clean(p.value, unit: count))</prop>\n" }
+        if let f = u.originFile { s += "      <prop type=\"x-tmkit-file\">\(clean(f, unit: count))</prop>\n" }
+        if let k = u.originKey { s += "      <prop type=\"x-tmkit-key\">\(clean(k, unit: count))</prop>\n" }
+        if let c = u.contextPrevious { s += "      <prop type=\"x-tmkit-context-prev\">\(clean(c, unit: count))</prop>\n" }
+        if let c = u.contextNext { s += "      <prop type=\"x-tmkit-context-next\">\(clean(c, unit: count))</prop>\n" }
+        for v in u.variants {
+            s += "      <tuv xml:lang=\"\(attr(v.language))\"><seg>\(clean(v.text, unit: count))</seg></tuv>\n"
+        }
+        return s + "    </tu>\n"
+    }
+
+    static func date(_ d: Date) -> String {
+        var t = time_t(d.timeIntervalSince1970.rounded(.down))
+        var tm = tm()
+        gmtime_r(&t, &tm)
+        return String(format: "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
+    }
+
+    private func attr(_ s: String) -> String { TMXWriter.escape(s, quotes: true) }
+
+    private mutating func clean(_ s: String, unit: Int) -> String {
+        var dropped = 0
+        var ok = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
+                ok.append(u)
+            } else {
+                dropped += 1
+            }
+        }
+        if dropped > 0 { warnings.append("unit \(unit): dropped \(dropped) character(s) that XML 1.0 does not allow") }
+        return TMXWriter.escape(String(ok), quotes: false)
+    }
+
+    static func escape(_ s: String, quotes: Bool) -> String {
+        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
+        var out = ""
+        out.reserveCapacity(s.utf8.count + 16)
+        for ch in s.unicodeScalars {
+            switch ch {
+            case "&": out += "&amp;"
+            case "<": out += "&lt;"
+            case ">": out += "&gt;"
+            case "\"" where quotes: out += "&quot;"
+            case "'" where quotes: out += "&apos;"
+            default: out.unicodeScalars.append(ch)
+            }
+        }
+        return out
+    }
+}

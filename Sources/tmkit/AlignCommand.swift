@@ -1,0 +1,154 @@
+import Alignment
+import ArgumentParser
+import Formats
+import Foundation
+import Segmentation
+import TranslationMemory
+
+extension TMKit {
+    struct Align: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Align an article with its translation into sentence pairs, and store the good ones.",
+            discussion: """
+            Both files are segmented with tmkit's rules (or read one sentence a line with \
+            --presegmented, blank lines marking paragraphs). Beads 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, \
+            1-0 and 0-1 are found by dynamic programming over sentence lengths and anchors \
+            (numbers, names and cognates through transliteration, punctuation).
+            """
+        )
+        enum Format: String, ExpressibleByArgument, CaseIterable { case tsv, json, tmx }
+
+        @Argument(help: "The source text.") var sourceFile: String
+        @Argument(help: "Its translation.") var targetFile: String
+        @Option(name: .long, help: "Source language.") var sourceLang: String
+        @Option(name: .long, help: "Target language.") var targetLang: String
+        @Flag(name: .long, help: "The files hold one sentence a line (blank lines: paragraph breaks).") var presegmented = false
+        @Option(name: .long, help: "tsv (importable with tm import), json or tmx.") var format: Format = .tsv
+        @Option(name: .long, help: "Store the 1-1, 1-2 and 2-1 pairs scoring at least --min-score in this memory.") var into: String?
+        @Option(name: .long, help: "Lowest bead score (0-1) to store; lower beads are listed for checking.") var minScore = 0.3
+        @Flag(name: .long, help: "With --into: show what would be stored, store nothing.") var dryRun = false
+        @Flag(name: .long, help: "Align even texts that do not look like translations of each other.") var force = false
+
+        func run() throws {
+            try runReportingErrors {
+                try checkLanguages(sourceLang, targetLang)
+                let (src, srcPara) = try sentences(sourceFile, sourceLang)
+                let (tgt, tgtPara) = try sentences(targetFile, targetLang)
+                if src.isEmpty { throw UserError("\(sourceFile): no sentences to align") }
+                if tgt.isEmpty { throw UserError("\(targetFile): no sentences to align") }
+                let aligner = try Aligner(sourceLanguage: sourceLang, targetLanguage: targetLang)
+                let beads = try aligner.align(source: src, target: tgt, sourceParagraphs: srcPara, targetParagraphs: tgtPara)
+                let paired = beads.filter { !$0.source.isEmpty && !$0.target.isEmpty }
+                let mean = paired.isEmpty ? 0 : paired.map(\.score).reduce(0, +) / Double(paired.count)
+                if !force, src.count + tgt.count >= 6, mean < 0.2 {
+                    throw UserError("\(sourceFile) and \(targetFile) do not look like translations of each other (mean bead score \(String(format: "%.2f", mean))); check the files, or use --force")
+                }
+                func text(_ idx: [Int], _ s: [String]) -> String { idx.map { s[$0] }.joined(separator: " ") }
+                if let into {
+                    try store(beads, src, tgt, into: into)
+                } else {
+                    switch format {
+                    case .tsv:
+                        Console.out.write("\(sourceLang)\t\(targetLang)\tscore\tbead\n")
+                        for b in beads {
+                            Console.out.write("\(tsvField(text(b.source, src)))\t\(tsvField(text(b.target, tgt)))\t\(String(format: "%.3f", b.score))\t\(beadString(b))\n")
+                        }
+                    case .json:
+                        let arr = JSON.array(beads.map { b in
+                            .object([("sourceIndices", .array(b.source.map(JSON.int))), ("targetIndices", .array(b.target.map(JSON.int))),
+                                     ("sourceText", .string(text(b.source, src))), ("targetText", .string(text(b.target, tgt))),
+                                     ("score", .double(b.score))])
+                        })
+                        Console.out.write(arr.serialized(pretty: true) + "\n")
+                    case .tmx:
+                        let units = beads.filter { !$0.source.isEmpty && !$0.target.isEmpty }.map { b in
+                            TranslationUnit(variants: [Variant(language: sourceLang, text: text(b.source, src)),
+                                                       Variant(language: targetLang, text: text(b.target, tgt))],
+                                            properties: [Property(type: "x-alignment-score", value: String(format: "%.3f", b.score)),
+                                                         Property(type: "x-alignment-bead", value: beadString(b))])
+                        }
+                        var w = TMXWriter(sourceLanguage: sourceLang, creationTool: "tmkit", creationToolVersion: TMKit.configuration.version)
+                        Console.out.write(w.header())
+                        for u in units { Console.out.write(try w.unit(u)) }
+                        Console.out.write(w.footer())
+                        for warning in w.warnings { Console.warn(warning) }
+                    }
+                }
+                Console.out.flush()
+                let low = beads.filter { $0.score < minScore }
+                if !low.isEmpty {
+                    FileHandle.standardError.write(Data("tmkit: \(low.count) of \(beads.count) beads score below \(minScore); check them:\n".utf8))
+                    for b in low.prefix(50) {
+                        FileHandle.standardError.write(Data("  \(beadString(b)) \(String(format: "%.2f", b.score))  \(text(b.source, src).prefix(60)) | \(text(b.target, tgt).prefix(60))\n".utf8))
+                    }
+                }
+            }
+        }
+
+        private func store(_ beads: [Bead], _ src: [String], _ tgt: [String], into path: String) throws {
+            func text(_ idx: [Int], _ s: [String]) -> String { idx.map { s[$0] }.joined(separator: " ") }
+            var units: [TranslationUnit] = []
+            for b in beads where (b.source.count, b.target.count) == (1, 1) || (b.source.count, b.target.count) == (1, 2) || (b.source.count, b.target.count) == (2, 1) {
+                guard b.score >= minScore else { continue }
+                let first = b.source.first!, last = b.source.last!
+                var u = TranslationUnit(variants: [Variant(language: sourceLang, text: text(b.source, src)), Variant(language: targetLang, text: text(b.target, tgt))],
+                                        createdBy: ProcessInfo.processInfo.environment["USER"], originFile: sourceFile,
+                                        originKey: "sentences \(b.source.map(String.init).joined(separator: ","))",
+                                        contextPrevious: first > 0 ? src[first - 1] : nil, contextNext: last + 1 < src.count ? src[last + 1] : nil)
+                u.properties = [Property(type: "x-alignment-target-file", value: targetFile),
+                                Property(type: "x-alignment-bead", value: beadString(b)),
+                                Property(type: "x-alignment-score", value: String(format: "%.3f", b.score))]
+                units.append(u)
+            }
+            if dryRun {
+                Console.out.write("would store \(units.count) of \(beads.count) beads in \(path):\n")
+                for u in units { Console.out.write("  \(u.variants[0].text)\n    → \(u.variants[1].text)\n") }
+                return
+            }
+            let store: MemoryStore
+            do { store = try MemoryStore(path: path, create: true) } catch let e as MemoryStore.OpenError { throw UserError(e.description) }
+            let report = try store.write { try $0.add(units) }
+            Console.out.write("\(path): \(units.count) of \(beads.count) beads stored; \(report.added) added, \(report.merged) merged with existing, \(report.alternatives) alternatives\n")
+        }
+
+        /// Sentences and their paragraph numbers.
+        private func sentences(_ file: String, _ lang: String) throws -> ([String], [Int]) {
+            let (bytes, name) = try Input.readBytes(file)
+            if bytes.contains(0) { throw UserError("\(name): a binary file (it has NUL bytes), not text") }
+            let text: String
+            do { text = try ICUTextDecode.utf8(bytes) } catch let e as UserError { throw UserError("\(name): \(e.message)") }
+            if presegmented {
+                var out: [String] = [], para: [Int] = []
+                var p = 0, sawBlank = false
+                for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+                    let t = line.trimmingCharacters(in: .whitespacesAndNewlines)
+                    if t.isEmpty { sawBlank = true; continue }
+                    if sawBlank && !out.isEmpty { p += 1 }
+                    sawBlank = false
+                    out.append(t)
+                    para.append(p)
+                }
+                return (out, para)
+            }
+            let segs = try SentenceSegmenter(language: lang).segment(text)
+            return (segs.map(\.text), segs.map(\.paragraph))
+        }
+    }
+}
+
+func beadString(_ b: Bead) -> String {
+    "[" + b.source.map(String.init).joined(separator: ",") + "]:[" + b.target.map(String.init).joined(separator: ",") + "]"
+}
+
+func tsvField(_ s: String) -> String {
+    s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
+}
+
+import ICUText
+enum ICUTextDecode {
+    static func utf8(_ bytes: [UInt8]) throws -> String {
+        do { return try UTF8Validation.decode(bytes) } catch let e as UTF8Validation.InvalidUTF8 {
+            throw UserError("invalid UTF-8 at byte offset \(e.byteOffset) (line \(e.line))")
+        }
+    }
+}
