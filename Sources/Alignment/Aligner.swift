@@ -39,7 +39,7 @@ public final class Aligner {
         /// though it has words that could be (when the two languages share cognates at all).
         public var idleMergePenalty = 3.0
         /// Half-width of the first search band, in sentences (it grows when needed).
-        public var minimumBand = 40
+        public var minimumBand = 30
         public init() {}
     }
 
@@ -67,27 +67,68 @@ public final class Aligner {
     public func align(source: [String], target: [String], sourceParagraphs: [Int]? = nil, targetParagraphs: [Int]? = nil,
                       sourceAnchors: [[String]]? = nil, targetAnchors: [[String]]? = nil) throws -> [Bead] {
         if source.isEmpty && target.isEmpty { return [] }
+        let t0 = Date()
         var sf = try source.map(sourceFeatures.features)
         var tf = try target.map(targetFeatures.features)
         if let sourceAnchors { for (i, a) in sourceAnchors.enumerated() where i < sf.count { sf[i].extra = a } }
         if let targetAnchors { for (i, a) in targetAnchors.enumerated() where i < tf.count { tf[i].extra = a } }
         let model = CostModel(source: sf, target: tf, sourceParagraphs: sourceParagraphs, targetParagraphs: targetParagraphs, options: options)
-        var band = max(options.minimumBand, abs(source.count - target.count) + options.minimumBand / 2)
-        while true {
-            let (beads, touched) = search(model, band: band)
-            if !touched || band >= max(source.count, target.count) { return beads }
-            band *= 2
+        // The first band follows the lengths (see `lengthCentres`); when the best path touches
+        // its edge, the band is moved to centre on that path (and widened once it has moved
+        // three times), until the path stays clear of the edges.
+        if ProcessInfo.processInfo.environment["TMKIT_DEBUG_ALIGN"] != nil {
+            FileHandle.standardError.write(Data("align: features in \(Date().timeIntervalSince(t0)) s\n".utf8))
         }
+        var band = options.minimumBand
+        var centres = lengthCentres(model)
+        var passes = 0
+        while true {
+            let (beads, touched) = search(model, band: band, centres: centres)
+            passes += 1
+            if ProcessInfo.processInfo.environment["TMKIT_DEBUG_ALIGN"] != nil {
+                FileHandle.standardError.write(Data("align: pass \(passes) band \(band) touched \(touched) at \(Date().timeIntervalSince(t0)) s\n".utf8))
+            }
+            if !touched || band >= max(source.count, target.count) { return beads }
+            centres = pathCentres(beads, rows: source.count, columns: target.count)
+            if passes >= 3 { band *= 2 }
+        }
+    }
+
+    /// Row i is centred where the target has as many characters (times the ratio) as source
+    /// sentences 0..<i: this tracks drift far better than the straight line i·m/n.
+    private func lengthCentres(_ model: CostModel) -> [Int] {
+        let n = model.source.count, m = model.target.count
+        var centre = [Int](repeating: 0, count: n + 1)
+        var jj = 0
+        for i in 0...n {
+            let want = Double(model.sourcePrefix[i]) * model.ratio
+            while jj < m && Double(model.targetPrefix[jj + 1]) <= want { jj += 1 }
+            centre[i] = i == n ? m : jj
+        }
+        return centre
+    }
+
+    /// For each row, the column where a path of beads passes it.
+    private func pathCentres(_ beads: [Bead], rows n: Int, columns m: Int) -> [Int] {
+        var centre = [Int](repeating: m, count: n + 1)
+        var i = 0, j = 0
+        centre[0] = 0
+        for b in beads {
+            for k in 0..<b.source.count { centre[i + k + 1] = j + (b.target.count * (k + 1)) / max(1, b.source.count) }
+            i += b.source.count
+            j += b.target.count
+            if b.source.isEmpty, i <= n { centre[i] = j }
+        }
+        return centre
     }
 
     static let shapes: [(Int, Int)] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3)]
 
-    /// Best path within |j − i·m/n| ≤ band; also whether it came near the band's edge.
-    private func search(_ model: CostModel, band: Int) -> ([Bead], Bool) {
+    /// Best path within |j − centre(i)| ≤ band; also whether it came near the band's edge.
+    private func search(_ model: CostModel, band: Int, centres: [Int]) -> ([Bead], Bool) {
         let n = model.source.count, m = model.target.count
-        let slope = n == 0 ? 0 : Double(m) / Double(n)
-        func lo(_ i: Int) -> Int { max(0, Int((Double(i) * slope).rounded()) - band) }
-        func hi(_ i: Int) -> Int { min(m, Int((Double(i) * slope).rounded()) + band) }
+        func lo(_ i: Int) -> Int { max(0, min(centres[i], m) - band) }
+        func hi(_ i: Int) -> Int { min(m, max(centres[i], 0) + band) }
         // Row-wise storage of the band: row i holds columns lo(i)...hi(i).
         var offsets = [Int](repeating: 0, count: n + 2)
         for i in 0...n { offsets[i + 1] = offsets[i] + (hi(i) - lo(i) + 1) }
@@ -108,7 +149,11 @@ public final class Aligner {
                     guard i >= di, j >= dj, let prev = idx(i - di, j - dj) else { continue }
                     let c0 = cost[prev]
                     if c0 == .infinity { continue }
-                    let c = c0 + model.cost(i - di, di, j - dj, dj)
+                    var c = c0 + model.cost(i - di, di, j - dj, dj, below: best - c0)
+                    // The idle-merge penalty only raises a cost: work it out only for a bead that could win.
+                    if c < best, di + dj > 2, model.cognatesInformative {
+                        c += model.options.idleMergePenalty * Double(model.idleSentences(i - di, di, j - dj, dj))
+                    }
                     if c < best { best = c; bestShape = UInt8(s) }
                 }
                 cost[here] = best
@@ -120,7 +165,7 @@ public final class Aligner {
         var touched = false
         while i > 0 || j > 0 {
             guard let here = idx(i, j), back[here] != 255 else { break }
-            if band < max(n, m), (j - lo(i) < 3 && lo(i) > 0) || (hi(i) - j < 3 && hi(i) < m) { touched = true }
+            if band < max(n, m), (j == lo(i) && lo(i) > 0) || (j == hi(i) && hi(i) < m) { touched = true }
             let (di, dj) = Aligner.shapes[Int(back[here])]
             beads.append(Bead(source: Array(i - di..<i), target: Array(j - dj..<j), score: model.score(i - di, di, j - dj, dj)))
             i -= di
@@ -144,6 +189,13 @@ struct CostModel {
     let paragraphsCorrespond: Bool
     /// Whether cognates carry evidence for this language pair (many source skeletons occur in the target).
     let cognatesInformative: Bool
+    /// Interned anchors per sentence, sorted: all anchors (with repeats), numbers, and distinct
+    /// cognates, numbers and extras (for idle-sentence checks).
+    let sourceAnchors: FlatLists, targetAnchors: FlatLists
+    let sourceNumbers: FlatLists, targetNumbers: FlatLists
+    let sourceKeys: FlatLists, targetKeys: FlatLists
+    /// Prefix sums of sentence lengths.
+    let sourcePrefix: [Int], targetPrefix: [Int]
 
     init(source: [SentenceFeatures], target: [SentenceFeatures], sourceParagraphs: [Int]?, targetParagraphs: [Int]?,
          options: Aligner.Options) {
@@ -156,6 +208,31 @@ struct CostModel {
         let lt = Double(max(1, target.reduce(0) { $0 + $1.length }))
         ratio = lt / ls
         variance = 6.8 * ratio
+        var ids: [String: Int32] = [:]
+        // Numbers get negative ids: they sort first, and one pass counts them apart.
+        func id(_ s: String) -> Int32 {
+            if let v = ids[s] { return v }
+            let v = s.hasPrefix("#") ? -Int32(ids.count) - 1 : Int32(ids.count) + 1
+            ids[s] = v
+            return v
+        }
+        func intern(_ fs: [SentenceFeatures]) -> (FlatLists, FlatLists, FlatLists) {
+            var all: [[Int32]] = [], nums: [[Int32]] = [], keys: [[Int32]] = []
+            for f in fs {
+                let n = f.numbers.map { id("#" + $0) }
+                let c = f.cognates.map { id("c" + $0) }
+                let x = f.extra.map { id("x" + $0) }
+                let m = f.marks.map { id("m" + String($0)) }
+                all.append((n + c + x + m).sorted())
+                nums.append(n.sorted())
+                keys.append(Array(Set(n + c + x)).sorted())
+            }
+            return (FlatLists(all), FlatLists(nums), FlatLists(keys))
+        }
+        sourcePrefix = source.reduce(into: [0]) { $0.append($0.last! + $1.length) }
+        targetPrefix = target.reduce(into: [0]) { $0.append($0.last! + $1.length) }
+        (sourceAnchors, sourceNumbers, sourceKeys) = intern(source)
+        (targetAnchors, targetNumbers, targetKeys) = intern(target)
         let sSet = Set(source.flatMap(\.cognates)), tSet = Set(target.flatMap(\.cognates))
         cognatesInformative = !sSet.isEmpty && Double(sSet.intersection(tSet).count) / Double(sSet.count) >= 0.15
         if let sp = sourceParagraphs, let tp = targetParagraphs, let a = sp.last, let b = tp.last {
@@ -176,11 +253,9 @@ struct CostModel {
         }
     }
 
+    @inline(__always)
     func lengths(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> (Double, Double) {
-        var a = 0, b = 0
-        for k in i..<i + di { a += source[k].length }
-        for k in j..<j + dj { b += target[k].length }
-        return (Double(a), Double(b))
+        (Double(sourcePrefix[i + di] - sourcePrefix[i]), Double(targetPrefix[j + dj] - targetPrefix[j]))
     }
 
     /// Gale and Church's z-score of the length difference.
@@ -192,54 +267,43 @@ struct CostModel {
 
     /// Matching anchors and unmatched numbers between the two sides of a bead.
     func anchors(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> (matched: Int, total: Int, unmatchedNumbers: Int) {
-        var s: [String: Int] = [:], t: [String: Int] = [:]
-        var sn: [String: Int] = [:], tn: [String: Int] = [:]
-        for k in i..<i + di {
-            for x in source[k].numbers { s["#" + x, default: 0] += 1; sn[x, default: 0] += 1 }
-            for x in source[k].cognates { s["c" + x, default: 0] += 1 }
-            for x in source[k].marks { s["m" + String(x), default: 0] += 1 }
-            for x in source[k].extra { s["x" + x, default: 0] += 1 }
-        }
-        for k in j..<j + dj {
-            for x in target[k].numbers { t["#" + x, default: 0] += 1; tn[x, default: 0] += 1 }
-            for x in target[k].cognates { t["c" + x, default: 0] += 1 }
-            for x in target[k].marks { t["m" + String(x), default: 0] += 1 }
-            for x in target[k].extra { t["x" + x, default: 0] += 1 }
-        }
-        var matched = 0
-        for (k, v) in s { matched += min(v, t[k] ?? 0) }
-        var unmatched = 0
-        for (k, v) in sn { unmatched += max(0, v - (tn[k] ?? 0)) }
-        for (k, v) in tn { unmatched += max(0, v - (sn[k] ?? 0)) }
-        let total = s.values.reduce(0, +) + t.values.reduce(0, +)
-        return (matched, total, unmatched)
+        let (matched, numbersMatched) = FlatLists.intersectionCounts(sourceAnchors, i, di, targetAnchors, j, dj)
+        let total = sourceAnchors.count(i, di) + targetAnchors.count(j, dj)
+        let ns = sourceNumbers.count(i, di), nt = targetNumbers.count(j, dj)
+        return (matched, total, ns + nt - 2 * numbersMatched)
     }
 
     /// Sentences of a merged side that have anchors of their own but share none with the other side.
     func idleSentences(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> Int {
-        func keys(_ f: SentenceFeatures) -> Set<String> { Set(f.cognates.map { "c" + $0 } + f.numbers.map { "#" + $0 } + f.extra.map { "x" + $0 }) }
         var idle = 0
         if di > 1 {
-            let other = (j..<j + dj).reduce(into: Set<String>()) { $0.formUnion(keys(target[$1])) }
-            for k in i..<i + di { let mine = keys(source[k]); if mine.count >= 2 && mine.isDisjoint(with: other) { idle += 1 } }
+            for k in i..<i + di where sourceKeys.count(k, 1) >= 2 && !FlatLists.shares(sourceKeys, k, targetKeys, j, dj) { idle += 1 }
         }
         if dj > 1 {
-            let other = (i..<i + di).reduce(into: Set<String>()) { $0.formUnion(keys(source[$1])) }
-            for k in j..<j + dj { let mine = keys(target[k]); if mine.count >= 2 && mine.isDisjoint(with: other) { idle += 1 } }
+            for k in j..<j + dj where targetKeys.count(k, 1) >= 2 && !FlatLists.shares(targetKeys, k, sourceKeys, i, di) { idle += 1 }
         }
         return idle
     }
 
     func cost(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> Double {
+        cost(i, di, j, dj, below: .infinity)
+    }
+
+    /// The cost of a bead, or some value ≥ `limit` when it cannot be below `limit` (the anchors,
+    /// the expensive part, are only counted when they could bring it under).
+    func cost(_ i: Int, _ di: Int, _ j: Int, _ dj: Int, below limit: Double) -> Double {
         var c = CostModel.prior(di, dj)
         if di > 0 && dj > 0 {
             let (ls, lt) = lengths(i, di, j, dj)
             let d = abs(delta(ls, lt))
             c += lengthCost(d)
+            c += paragraphCost(i, di, j, dj)
+            let maxMatches = min(sourceAnchors.count(i, di), targetAnchors.count(j, dj))
+            if c - options.anchorWeight * Double(maxMatches) >= limit { return c }
             let a = anchors(i, di, j, dj)
             c -= options.anchorWeight * Double(a.matched)
             c += options.numberMismatch * Double(a.unmatchedNumbers)
-            if cognatesInformative && (di > 1 || dj > 1) { c += options.idleMergePenalty * Double(idleSentences(i, di, j, dj)) }
+            return c
         } else {
             // A sentence left alone: its anchors (numbers above all) say it should have had a partner.
             let f = di > 0 ? source[i] : target[j]
@@ -274,5 +338,84 @@ struct CostModel {
         guard a.total > 0 else { return (pLength * 1000).rounded() / 1000 }
         let agreement = min(1, Double(2 * a.matched) / Double(a.total))
         return ((0.5 * pLength + 0.5 * agreement) * 1000).rounded() / 1000
+    }
+}
+
+/// Per-sentence sorted id lists stored end to end: consecutive sentences are one contiguous run.
+/// Owns its storage so that the hot loops read through plain pointers.
+final class FlatLists {
+    let values: UnsafeMutableBufferPointer<Int32>
+    let offsets: UnsafeMutableBufferPointer<Int>
+
+    init(_ lists: [[Int32]]) {
+        let total = lists.reduce(0) { $0 + $1.count }
+        values = .allocate(capacity: max(1, total))
+        offsets = .allocate(capacity: lists.count + 1)
+        var o = 0
+        for (k, l) in lists.enumerated() {
+            offsets[k] = o
+            for x in l { values[o] = x; o += 1 }
+        }
+        offsets[lists.count] = o
+    }
+
+    deinit {
+        values.deallocate()
+        offsets.deallocate()
+    }
+
+    @inline(__always) func count(_ k: Int, _ d: Int) -> Int { offsets[k + d] - offsets[k] }
+
+    /// Multiset intersection size of sentences a..<a+da of `x` and b..<b+db of `y`.
+    @inline(__always)
+    static func intersectionCount(_ x: FlatLists, _ a: Int, _ da: Int, _ y: FlatLists, _ b: Int, _ db: Int) -> Int {
+        intersectionCounts(x, a, da, y, b, db).all
+    }
+
+    /// Multiset intersection size, and how much of it is negative ids (numbers).
+    static func intersectionCounts(_ x: FlatLists, _ a: Int, _ da: Int, _ y: FlatLists, _ b: Int, _ db: Int) -> (all: Int, negative: Int) {
+        let xs = x.offsets[a], xe = x.offsets[a + da], ys = y.offsets[b], ye = y.offsets[b + db]
+        if xs == xe || ys == ye { return (0, 0) }
+        if da == 1 && db == 1 { return count(x.values.baseAddress! + xs, xe - xs, y.values.baseAddress! + ys, ye - ys) }
+        return withUnsafeTemporaryAllocation(of: Int32.self, capacity: (xe - xs) + (ye - ys)) { tmp in
+            let base = tmp.baseAddress!
+            var pa = x.values.baseAddress! + xs, na = xe - xs
+            var pb = y.values.baseAddress! + ys, nb = ye - ys
+            if da > 1 { sortedCopy(pa, na, into: base); pa = UnsafeMutablePointer(base) }
+            if db > 1 { sortedCopy(pb, nb, into: base + (da > 1 ? na : 0)); pb = UnsafeMutablePointer(base + (da > 1 ? na : 0)) }
+            na = xe - xs
+            nb = ye - ys
+            return count(pa, na, pb, nb)
+        }
+    }
+
+    /// Whether sentence k of `x` has an id that sentences b..<b+db of `y` have.
+    static func shares(_ x: FlatLists, _ k: Int, _ y: FlatLists, _ b: Int, _ db: Int) -> Bool {
+        for s in b..<b + db where intersectionCount(x, k, 1, y, s, 1) > 0 { return true }
+        return false
+    }
+
+    @inline(__always)
+    private static func sortedCopy(_ src: UnsafeMutablePointer<Int32>, _ n: Int, into dst: UnsafeMutablePointer<Int32>) {
+        for i in 0..<n {
+            let x = src[i]
+            var j = i - 1
+            while j >= 0 && dst[j] > x { dst[j + 1] = dst[j]; j -= 1 }
+            dst[j + 1] = x
+        }
+    }
+
+    @inline(__always)
+    private static func count(_ a: UnsafeMutablePointer<Int32>, _ na: Int, _ b: UnsafeMutablePointer<Int32>, _ nb: Int) -> (all: Int, negative: Int) {
+        var i = 0, j = 0, n = 0, neg = 0
+        while i < na && j < nb {
+            let x = a[i], y = b[j]
+            if x == y {
+                n += 1
+                if x < 0 { neg += 1 }
+                i += 1; j += 1
+            } else if x < y { i += 1 } else { j += 1 }
+        }
+        return (n, neg)
     }
 }

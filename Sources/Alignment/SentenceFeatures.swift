@@ -18,49 +18,99 @@ struct SentenceFeatures {
 
 /// Computes features; one per language (it holds an ICU transliterator).
 final class FeatureExtractor {
+    /// nil for Latin-script languages (folded in Swift) and for languages whose words do not
+    /// become cognates through transliteration (Chinese, Japanese, Korean, Thai).
     private let transliterator: Transliterator?
-    private let words: BreakIterator
+    private let cognates: Bool
 
     init(language: String) throws {
-        let latin = ["en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "fi", "pl", "cs", "sk", "hu", "ro", "tr", "ca", "hr", "sl", "et", "lv", "lt", "id", "ms", "vi"]
+        let latin = ["en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "fi", "pl", "cs", "sk", "hu", "ro", "tr",
+                     "ca", "hr", "sl", "et", "lv", "lt", "id", "ms", "vi", "is", "ga", "eu", "gl", "af", "sq", "mt", "cy", "lb"]
+        let noCognates = ["zh", "ja", "ko", "th", "lo", "km", "my"]
         let primary = language.split(separator: "-").first.map { $0.lowercased() } ?? language
-        transliterator = try Transliterator(latin.contains(primary) ? "Latin-ASCII; Lower" : "Any-Latin; Latin-ASCII; Lower")
-        words = try BreakIterator(.word, locale: primary)
+        cognates = !noCognates.contains(primary)
+        transliterator = latin.contains(primary) || !cognates ? nil : try Transliterator("Any-Latin; Latin-ASCII")
+    }
+
+    /// Latin text to ASCII letters: accents dropped through NFD, a few letters spelt out.
+    static func foldLatin(_ s: String) throws -> String {
+        var out = String.UnicodeScalarView()
+        for u in try s.normalized(.nfd).unicodeScalars {
+            if u.value < 0x80 { out.append(u); continue }
+            switch u {
+            case "ß": out.append(contentsOf: "ss".unicodeScalars)
+            case "æ", "Æ": out.append(contentsOf: (u == "æ" ? "ae" : "Ae").unicodeScalars)
+            case "œ", "Œ": out.append(contentsOf: (u == "œ" ? "oe" : "Oe").unicodeScalars)
+            case "ø": out.append("o")
+            case "Ø": out.append("O")
+            case "ł": out.append("l")
+            case "Ł": out.append("L")
+            case "đ": out.append("d")
+            case "Đ": out.append("D")
+            case "þ": out.append(contentsOf: "th".unicodeScalars)
+            case "ı": out.append("i")
+            default:
+                if u.properties.generalCategory != .nonspacingMark { out.append(" ") }
+            }
+        }
+        return String(out)
     }
 
     func features(_ sentence: String) throws -> SentenceFeatures {
         var length = 0
         var marks: [Character] = []
-        for ch in sentence {
-            if ch.isWhitespace { continue }
-            length += ch.unicodeScalars.count
-            if ch == "?" || ch == "!" || ch == "？" || ch == "！" { marks.append(ch == "？" ? "?" : ch == "！" ? "!" : ch) }
-            if ch == "\"" || ch == "«" || ch == "»" || ch == "“" || ch == "”" || ch == "„" { marks.append("\"") }
-        }
         var numbers: [String] = []
-        var cognates: [String] = []
-        let tokens = try words.words(in: sentence)
-        for (k, t) in tokens.enumerated() {
-            switch t.kind {
-            case .number:
-                numbers.append(FeatureExtractor.normaliseNumber(t.text))
-            case .letter:
-                let capitalised = t.text.first?.isUppercase ?? false
-                guard t.text.count >= 3 else { continue }
-                let ascii = try transliterator?.apply(t.text) ?? t.text.lowercased()
-                let sk = FeatureExtractor.skeleton(ascii)
-                // Short skeletons collide by chance: keep them for names only (not the first word).
-                if sk.count >= 4 || (sk.count == 3 && capitalised && k > 0) { cognates.append(sk) }
-            default:
+        var number = ""
+        var pendingSeparator: Character?
+        var ascii = true
+        for u in sentence.unicodeScalars {
+            if u.value >= 0x80 { ascii = false }
+            if u.properties.isWhitespace && u != "\u{A0}" && u != "\u{202F}" {
+                if !number.isEmpty && pendingSeparator == nil && u == " " { pendingSeparator = " "; continue }
+                if !number.isEmpty { numbers.append(FeatureExtractor.normaliseNumber(number)); number = "" }
+                pendingSeparator = nil
                 continue
             }
+            length += 1
+            switch u {
+            case "?", "？": marks.append("?")
+            case "!", "！": marks.append("!")
+            case "\"", "«", "»", "“", "”", "„": marks.append("\"")
+            default: break
+            }
+            if u.value >= 0x30 && u.value <= 0x39 {
+                if let sep = pendingSeparator { number.append(sep); pendingSeparator = nil }
+                number.unicodeScalars.append(u)
+            } else if !number.isEmpty && (u == "," || u == "." || u == "\u{A0}" || u == "\u{202F}") && pendingSeparator == nil {
+                pendingSeparator = Character(u)
+            } else {
+                if !number.isEmpty { numbers.append(FeatureExtractor.normaliseNumber(number)); number = "" }
+                pendingSeparator = nil
+            }
+        }
+        if !number.isEmpty { numbers.append(FeatureExtractor.normaliseNumber(number)) }
+
+        var cognates: [String] = []
+        guard self.cognates else { return SentenceFeatures(length: length, numbers: numbers, cognates: [], marks: marks) }
+        // One transliteration for the whole sentence, then ASCII words.
+        let latin = ascii ? sentence : try transliterator.map { try $0.apply(sentence) } ?? FeatureExtractor.foldLatin(sentence)
+        var k = 0
+        for w in latin.split(whereSeparator: { !($0.isASCII && $0.isLetter) }) {
+            defer { k += 1 }
+            guard w.count >= 3 else { continue }
+            let capitalised = w.first!.isUppercase
+            let sk = FeatureExtractor.skeleton(w.lowercased())
+            // Short skeletons collide by chance: keep them for names only (not the first word).
+            if sk.count >= 4 || (sk.count == 3 && capitalised && k > 0) { cognates.append(sk) }
         }
         return SentenceFeatures(length: length, numbers: numbers, cognates: cognates, marks: marks)
     }
 
     /// "1,800" → "1800", "1 800" → "1800", "3,14" → "3.14", "24.05.2015" stays.
     static func normaliseNumber(_ s: String) -> String {
+        let spaced = s.contains { $0 == " " || $0 == "\u{A0}" || $0 == "\u{202F}" }
         let digitsAndSeps = s.filter { !$0.isWhitespace && $0 != "\u{A0}" && $0 != "\u{202F}" }
+        if spaced { return digitsAndSeps.filter { $0.isNumber || $0 == "," || $0 == "." }.replacingOccurrences(of: ",", with: "").replacingOccurrences(of: ".", with: "") }
         let groups = digitsAndSeps.split(whereSeparator: { $0 == "," || $0 == "." })
         if groups.count > 1, groups.dropFirst().allSatisfy({ $0.count == 3 }), groups.first!.count <= 3 {
             return groups.joined()
