@@ -16,6 +16,9 @@ if [ -d "$SHARED/benchmarks/segmentation" ]; then
   echo "== Golden Rules (sentence segmentation): tmkit must pass all 48 English and 37 Russian"
   python3 Scripts/golden_rules.py --tmkit .build/debug/tmkit \
     --cases "$SHARED/benchmarks/segmentation/golden_rules.jsonl" --min-en 48 --min-ru 37
+  echo
+  echo "== Alignment gold sets: tmkit's F1 must beat hunalign's on every set, and the Sputnik pair must match its gold"
+  python3 Scripts/bench_align.py --tmkit .build/debug/tmkit --shared "$SHARED" --check --no-timing
 else
   echo "(no $SHARED/benchmarks: interoperability checks skipped)"
 fi

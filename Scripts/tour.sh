@@ -18,21 +18,27 @@ echo "== JSON with offsets into the input (first two sentences)"
 "$TMKIT" segment "$SAMPLE/article-ru.txt" --lang ru --format json | head -4
 
 echo
-echo "== 2. Store: the site's UI strings and two article sentences into a memory"
+echo "== 2. Align the English article with its Russian version (note the 2-1 bead and the sentence only the Russian has)"
+step "$TMKIT" align "$SAMPLE/article-en.txt" "$SAMPLE/article-ru.txt" --source-lang en --target-lang ru --format tsv
+
+echo
+echo "== 3. Store: the aligned pairs and the site's UI strings into the default memory"
 MEM=Memories/default.tmdb
 export TMKIT_MEMORY=$MEM
 rm -f "$MEM" "$MEM-wal" "$MEM-shm"
+step "$TMKIT" align "$SAMPLE/article-en.txt" "$SAMPLE/article-ru.txt" --source-lang en --target-lang ru --into "$MEM"
 step "$TMKIT" tm import "$SAMPLE/ui-strings.en-ru.tsv"
-step "$TMKIT" tm add "So far, the Russian Aerospace Forces have carried out around 1,800 sorties, destroying some 2,700 terrorist targets." \
-  "К настоящему времени ВКС РФ совершили около 1800 боевых вылетов, уничтожив порядка 2700 объектов террористов." --source-lang en --target-lang ru
 step "$TMKIT" tm add "Iraq intends to strengthen cooperation with Russia in the fight against the Islamic State group." \
   "Ирак намерен укреплять сотрудничество с Россией в борьбе с группировкой «Исламское государство»." --source-lang en --target-lang ru
 
 echo
-echo "== 3. Look up: fuzzy matches with the differences marked"
+echo "== 4. Look up: fuzzy matches with the differences marked"
 step "$TMKIT" tm lookup "So far, the Russian Aerospace Forces have carried out around 2,000 sorties, destroying some 3,000 terrorist targets." --source-lang en --target-lang ru
 step "$TMKIT" tm lookup "Iraq intends to strengthen its cooperation with Syria in the fight against the Islamic State." --source-lang en --target-lang ru
 echo
 echo "== Concordance: where does a phrase occur?"
 step "$TMKIT" tm concordance "islamic state" --source-lang en --target-lang ru
 step "$TMKIT" tm stats
+echo
+echo "== 5. Export the memory as TMX 1.4b (the first units)"
+"$TMKIT" align "$SAMPLE/article-en.txt" "$SAMPLE/article-ru.txt" --source-lang en --target-lang ru --format tmx 2>/dev/null | head -16

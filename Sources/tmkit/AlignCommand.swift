@@ -28,6 +28,7 @@ extension TMKit {
         @Option(name: .long, help: "Lowest bead score (0-1) to store; lower beads are listed for checking.") var minScore = 0.3
         @Flag(name: .long, help: "With --into: show what would be stored, store nothing.") var dryRun = false
         @Flag(name: .long, help: "Align even texts that do not look like translations of each other.") var force = false
+        @Option(name: .long, help: "A memory whose units anchor the alignment: a source sentence whose translation (90% or more) is a target sentence.") var memory: String?
 
         func run() throws {
             try runReportingErrors {
@@ -37,11 +38,13 @@ extension TMKit {
                 if src.isEmpty { throw UserError("\(sourceFile): no sentences to align") }
                 if tgt.isEmpty { throw UserError("\(targetFile): no sentences to align") }
                 let aligner = try Aligner(sourceLanguage: sourceLang, targetLanguage: targetLang)
-                let beads = try aligner.align(source: src, target: tgt, sourceParagraphs: srcPara, targetParagraphs: tgtPara)
-                let paired = beads.filter { !$0.source.isEmpty && !$0.target.isEmpty }
-                let mean = paired.isEmpty ? 0 : paired.map(\.score).reduce(0, +) / Double(paired.count)
-                if !force, src.count + tgt.count >= 6, mean < 0.2 {
-                    throw UserError("\(sourceFile) and \(targetFile) do not look like translations of each other (mean bead score \(String(format: "%.2f", mean))); check the files, or use --force")
+                let (sa, ta) = try memoryAnchors(src, tgt)
+                let beads = try aligner.align(source: src, target: tgt, sourceParagraphs: srcPara, targetParagraphs: tgtPara,
+                                              sourceAnchors: sa, targetAnchors: ta)
+                // Texts that are not translations of each other align into beads that mostly score low.
+                let good = beads.filter { $0.score >= 0.3 }.count
+                if !force, src.count + tgt.count >= 6, Double(good) < 0.25 * Double(beads.count) {
+                    throw UserError("\(sourceFile) and \(targetFile) do not look like translations of each other (\(good) of \(beads.count) beads score 0.3 or more); check the files, or use --force")
                 }
                 func text(_ idx: [Int], _ s: [String]) -> String { idx.map { s[$0] }.joined(separator: " ") }
                 if let into {
@@ -83,6 +86,29 @@ extension TMKit {
                     }
                 }
             }
+        }
+
+        /// Anchors from the memory: "m<unit>" on a source sentence the memory knows and on the target
+        /// sentence that equals (after white-space normalisation) the unit's translation.
+        private func memoryAnchors(_ src: [String], _ tgt: [String]) throws -> ([[String]]?, [[String]]?) {
+            guard let memory else { return (nil, nil) }
+            let store: MemoryStore
+            do { store = try MemoryStore(path: memory, create: false) } catch let e as MemoryStore.OpenError { throw UserError(e.description) }
+            func key(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
+            var targetIndex: [String: [Int]] = [:]
+            for (j, t) in tgt.enumerated() { targetIndex[key(t), default: []].append(j) }
+            var sa = [[String]](repeating: [], count: src.count), ta = [[String]](repeating: [], count: tgt.count)
+            var options = LookupOptions(threshold: 90, limit: 3)
+            options.exhaustive = false
+            for (i, s) in src.enumerated() {
+                for m in try store.lookup(s, sourceLanguage: sourceLang, targetLanguage: targetLang, options: options) {
+                    guard let t = m.target, let js = targetIndex[key(t.text)] else { continue }
+                    let anchor = "m\(m.unit.id ?? 0)"
+                    sa[i].append(anchor)
+                    for j in js { ta[j].append(anchor) }
+                }
+            }
+            return (sa, ta)
         }
 
         private func store(_ beads: [Bead], _ src: [String], _ tgt: [String], into path: String) throws {
