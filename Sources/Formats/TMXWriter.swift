@@ -35,21 +35,38 @@ public struct TMXWriter {
     public mutating func unit(_ u: TranslationUnit) throws -> String {
         count += 1
         var s = "    <tu"
-        if let id = u.id { s += " tuid=\"\(id)\"" }
+        var props = u.properties
+        if let k = props.firstIndex(where: { $0.type == "x-tmx-tuid" }) {
+            s += " tuid=\"\(attr(props[k].value))\""
+            props.remove(at: k)
+        } else if let id = u.id {
+            s += " tuid=\"\(id)\""
+        }
         if let d = u.createdAt { s += " creationdate=\"\(TMXWriter.date(d))\"" }
         if let v = u.createdBy { s += " creationid=\"\(attr(v))\"" }
         if let d = u.changedAt { s += " changedate=\"\(TMXWriter.date(d))\"" }
         if let v = u.changedBy { s += " changeid=\"\(attr(v))\"" }
         if u.usageCount > 0 { s += " usagecount=\"\(u.usageCount)\"" }
+        if let d = u.lastUsedAt { s += " lastusagedate=\"\(TMXWriter.date(d))\"" }
         s += ">\n"
         for n in u.notes { s += "      <note>\(clean(n, unit: count))</note>\n" }
-        for p in u.properties { s += "      <prop type=\"\(attr(p.type))\">\(clean(p.value, unit: count))</prop>\n" }
+        for p in props { s += "      <prop type=\"\(attr(p.type))\">\(clean(p.value, unit: count))</prop>\n" }
         if let f = u.originFile { s += "      <prop type=\"x-tmkit-file\">\(clean(f, unit: count))</prop>\n" }
         if let k = u.originKey { s += "      <prop type=\"x-tmkit-key\">\(clean(k, unit: count))</prop>\n" }
         if let c = u.contextPrevious { s += "      <prop type=\"x-tmkit-context-prev\">\(clean(c, unit: count))</prop>\n" }
         if let c = u.contextNext { s += "      <prop type=\"x-tmkit-context-next\">\(clean(c, unit: count))</prop>\n" }
         for v in u.variants {
-            s += "      <tuv xml:lang=\"\(attr(v.language))\"><seg>\(clean(v.text, unit: count))</seg></tuv>\n"
+            s += "      <tuv xml:lang=\"\(attr(v.language))\">"
+            if !v.notes.isEmpty || !v.properties.isEmpty {
+                s += "\n"
+                for n in v.notes { s += "        <note>\(clean(n, unit: count))</note>\n" }
+                for p in v.properties { s += "        <prop type=\"\(attr(p.type))\">\(clean(p.value, unit: count))</prop>\n" }
+                s += "        "
+            }
+            // Markup is already XML (escaped text and inline elements); plain text is escaped here.
+            let seg = v.markup.map { cleanMarkup($0, unit: count) } ?? clean(v.text, unit: count)
+            s += "<seg>\(seg)</seg>"
+            s += (!v.notes.isEmpty || !v.properties.isEmpty) ? "\n      </tuv>\n" : "</tuv>\n"
         }
         return s + "    </tu>\n"
     }
@@ -78,7 +95,18 @@ public struct TMXWriter {
         return TMXWriter.escape(String(ok), quotes: false)
     }
 
-    static func escape(_ s: String, quotes: Bool) -> String {
+    private mutating func cleanMarkup(_ s: String, unit: Int) -> String {
+        var dropped = 0
+        var ok = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 { ok.append(u) } else { dropped += 1 }
+        }
+        if dropped > 0 { warnings.append("unit \(unit): dropped \(dropped) character(s) that XML 1.0 does not allow") }
+        return String(ok)
+    }
+
+    public static func escape(_ s: String, quotes: Bool) -> String {
         guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count + 16)

@@ -187,13 +187,14 @@ extension MemoryStore {
 
     func loadUnit(_ db: Database, id: Int64) throws -> TranslationUnit? {
         guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM unit WHERE id = ?"), arguments: [id]) else { return nil }
-        let variants = try Row.fetchAll(db.cachedStatement(sql: "SELECT lang, text FROM variant WHERE unit_id = ? ORDER BY id"), arguments: [id])
-            .map { Variant(language: $0[0], text: $0[1]) }
+        let variants = try Row.fetchAll(db.cachedStatement(sql: "SELECT lang, text, markup, props, notes FROM variant WHERE unit_id = ? ORDER BY id"), arguments: [id])
+            .map { Variant(language: $0[0], text: $0[1], markup: $0[2], properties: decodeProps($0[3]), notes: decodeNotes($0[4])) }
         func date(_ col: String) -> Date? { (row[col] as Double?).map(Date.init(timeIntervalSince1970:)) }
         return TranslationUnit(id: id, variants: variants, createdAt: date("created_at"), createdBy: row["created_by"],
                                changedAt: date("changed_at"), changedBy: row["changed_by"], originFile: row["origin_file"],
                                originKey: row["origin_key"], contextPrevious: row["context_prev"], contextNext: row["context_next"],
-                               usageCount: row["usage_count"], properties: decodeProps(row["props"]), notes: decodeNotes(row["notes"]))
+                               usageCount: row["usage_count"], lastUsedAt: date("last_used"),
+                               properties: decodeProps(row["props"]), notes: decodeNotes(row["notes"]))
     }
 
     /// One unit by id.

@@ -39,6 +39,9 @@ public final class MemoryWriter {
         var keys: [String]
         var indexKeys: [String]
         var search: String
+        var markup: String?
+        var props: String?
+        var notes: String?
     }
 
     func prepare(_ v: Variant) throws -> PreparedVariant { try MemoryWriter.prepare(v, tokenizer: store.tokenizer) }
@@ -48,7 +51,8 @@ public final class MemoryWriter {
         let tokens = try tokenizer.tokenize(text)
         return PreparedVariant(lang: v.language, langKey: LanguageTag.primary(v.language), text: text,
                                norm: try TextKeys.norm(text), keys: tokens.wordKeys, indexKeys: tokens.indexKeys,
-                               search: try TextKeys.search(text))
+                               search: try TextKeys.search(text), markup: v.markup, props: encodeProps(v.properties),
+                               notes: encodeNotes(v.notes))
     }
 
     /// Adds many units, preparing their texts (normalization, tokens, keys) on all cores.
@@ -119,12 +123,12 @@ public final class MemoryWriter {
         let now = Date()
         try db.cachedStatement(sql: """
             INSERT INTO unit(created_at, created_by, changed_at, changed_by, origin_file, origin_key,
-                             context_prev, context_next, usage_count, props, notes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                             context_prev, context_next, usage_count, props, notes, last_used)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [(unit.createdAt ?? now).timeIntervalSince1970, unit.createdBy,
                              (unit.changedAt ?? unit.createdAt ?? now).timeIntervalSince1970, unit.changedBy ?? unit.createdBy,
                              unit.originFile, unit.originKey, unit.contextPrevious, unit.contextNext, unit.usageCount,
-                             encodeProps(unit.properties), encodeNotes(unit.notes)])
+                             encodeProps(unit.properties), encodeNotes(unit.notes), unit.lastUsedAt?.timeIntervalSince1970])
         let unitID = db.lastInsertedRowID
         for v in prepared { try insertVariant(v, unit: unitID) }
         if sameSource.isEmpty { report.added += 1 } else { report.alternatives += 1 }
@@ -133,8 +137,10 @@ public final class MemoryWriter {
 
     private func insertVariant(_ v: PreparedVariant, unit: Int64) throws {
         try db.cachedStatement(sql: """
-            INSERT INTO variant(unit_id, lang, lang_key, text, norm, keys, word_count, search) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [unit, v.lang, v.langKey, v.text, v.norm, v.keys.joined(separator: "\u{1F}"), v.keys.count, v.search])
+            INSERT INTO variant(unit_id, lang, lang_key, text, norm, keys, word_count, search, markup, props, notes)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [unit, v.lang, v.langKey, v.text, v.norm, v.keys.joined(separator: "\u{1F}"), v.keys.count, v.search,
+                                     v.markup, v.props, v.notes])
         let id = db.lastInsertedRowID
         guard id < Int64(UInt32.max) else { throw MemoryError.invalid("the memory is full (more than 4 billion variants)") }
         batch.add(lang: v.langKey, keys: v.indexKeys, variant: UInt32(id), words: v.keys.count)

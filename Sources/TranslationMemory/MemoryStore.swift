@@ -130,6 +130,15 @@ public final class MemoryStore {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v2") { db in
+            // Inline markup, per-variant props and notes (TMX tuv), last usage date.
+            try db.execute(sql: """
+                ALTER TABLE variant ADD COLUMN markup TEXT;
+                ALTER TABLE variant ADD COLUMN props TEXT;
+                ALTER TABLE variant ADD COLUMN notes TEXT;
+                ALTER TABLE unit ADD COLUMN last_used REAL;
+                """)
+        }
         return m
     }
 }

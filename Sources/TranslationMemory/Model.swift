@@ -4,12 +4,20 @@ import Foundation
 public struct Variant: Sendable, Equatable {
     /// BCP 47 tag in canonical case ("en-US").
     public var language: String
-    /// The text, NFC.
+    /// The text, NFC: what matching and display use (inline codes left out).
     public var text: String
+    /// The segment with its inline markup as TMX inline elements (`<bpt i="1">&lt;b></bpt>…`),
+    /// when it has any: export writes this back.
+    public var markup: String?
+    public var properties: [Property]
+    public var notes: [String]
 
-    public init(language: String, text: String) {
+    public init(language: String, text: String, markup: String? = nil, properties: [Property] = [], notes: [String] = []) {
         self.language = LanguageTag.canonical(language)
         self.text = text
+        self.markup = markup
+        self.properties = properties
+        self.notes = notes
     }
 }
 
@@ -38,13 +46,15 @@ public struct TranslationUnit: Sendable, Equatable {
     public var contextPrevious: String?
     public var contextNext: String?
     public var usageCount: Int
+    public var lastUsedAt: Date?
     public var properties: [Property]
     public var notes: [String]
 
     public init(id: Int64? = nil, variants: [Variant], createdAt: Date? = nil, createdBy: String? = nil,
                 changedAt: Date? = nil, changedBy: String? = nil, originFile: String? = nil,
                 originKey: String? = nil, contextPrevious: String? = nil, contextNext: String? = nil,
-                usageCount: Int = 0, properties: [Property] = [], notes: [String] = []) {
+                usageCount: Int = 0, lastUsedAt: Date? = nil, properties: [Property] = [], notes: [String] = []) {
+        self.lastUsedAt = lastUsedAt
         self.id = id
         self.variants = variants
         self.createdAt = createdAt

@@ -49,7 +49,7 @@ extension TMKit {
         static let configuration = CommandConfiguration(
             commandName: "tm",
             abstract: "Translation memory: add, import, look up, search, list, remove.",
-            subcommands: [Add.self, Import.self, Lookup.self, Concordance.self, List.self, Remove.self, Stats.self]
+            subcommands: [Add.self, Import.self, Export.self, Lookup.self, Concordance.self, List.self, Remove.self, Stats.self]
         )
     }
 }
@@ -95,16 +95,17 @@ extension TMKit.TM {
 
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Import units from a file: TSV (header naming languages), gettext PO or MO.",
-            discussion: "The whole file is imported in one transaction: on any error nothing is stored."
+            abstract: "Import units from files: TMX 1.1-1.4b, TSV (header naming languages), gettext PO or MO.",
+            discussion: "All the files are imported in one transaction: on any error nothing is stored (with --skip-bad, bad TMX units are reported and left out)."
         )
-        enum Format: String, ExpressibleByArgument, CaseIterable { case auto, tsv, po, mo }
+        enum Format: String, ExpressibleByArgument, CaseIterable { case auto, tmx, tsv, po, mo }
         @OptionGroup var memoryOptions: MemoryOptions
         @Argument(help: "The files to import (one transaction for all of them).") var files: [String]
         @Option(name: .long, help: "auto (by extension), tsv, po or mo.") var format: Format = .auto
         @Option(name: .long, help: "Source language of PO/MO catalogs (msgid).") var sourceLang: String = "en"
         @Option(name: .long, help: "Target language of PO/MO catalogs (else the catalog's Language header).") var targetLang: String?
         @Flag(name: .long, help: "Replace translations of units with the same source.") var overwrite = false
+        @Flag(name: .long, help: "TMX: skip units that are wrong, reporting each by line, instead of importing nothing.") var skipBad = false
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("give at least one file to import") }
@@ -113,15 +114,7 @@ extension TMKit.TM {
         /// The units of one file; a parse error names the file and line.
         func units(of file: String) throws -> [TranslationUnit] {
             let (bytes, name) = try Input.readBytes(file)
-            var fmt = format
-            if fmt == .auto {
-                switch (file as NSString).pathExtension.lowercased() {
-                case "po", "pot": fmt = .po
-                case "mo", "gmo": fmt = .mo
-                case "tsv", "tab", "txt", "utf8": fmt = .tsv
-                default: throw UserError("\(file): cannot tell the format from the extension; give --format tsv|po|mo")
-                }
-            }
+            let fmt = try resolvedFormat(file)
             var units: [TranslationUnit] = []
             do {
                 switch fmt {
@@ -135,12 +128,46 @@ extension TMKit.TM {
                     }
                     try checkLanguages(sourceLang, target)
                     units = GettextReader.units(msgs, file: name, sourceLanguage: sourceLang, targetLanguage: target)
-                case .auto: break
+                case .auto, .tmx: break
                 }
             } catch let e as FormatError {
                 throw UserError(e.description + " (nothing was imported)")
             }
             return units
+        }
+
+        func resolvedFormat(_ file: String) throws -> Format {
+            if format != .auto { return format }
+            switch (file as NSString).pathExtension.lowercased() {
+            case "tmx": return .tmx
+            case "po", "pot": return .po
+            case "mo", "gmo": return .mo
+            case "tsv", "tab", "txt", "utf8": return .tsv
+            default: throw UserError("\(file): cannot tell the format from the extension; give --format tmx|tsv|po|mo")
+            }
+        }
+
+        /// Streams a TMX file into the writer in batches.
+        func importTMX(_ file: String, into w: MemoryWriter) throws -> Int {
+            let parser: XMLPullParser
+            do { parser = try XMLPullParser(path: file) } catch let e as XMLPullParser.ParseError {
+                throw UserError("\(file): \(e.message) (nothing was imported)")
+            }
+            var batch: [TranslationUnit] = []
+            var count = 0
+            let reader = TMXReader(file: file, skipBad: skipBad)
+            do {
+                let result = try reader.read(parser, unit: { u in
+                    batch.append(u)
+                    count += 1
+                    if batch.count >= 2000 { try w.add(batch); batch.removeAll(keepingCapacity: true) }
+                }, warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
+                try w.add(batch)
+                for p in result.skipped { Console.warn("\(file):\(p.line): skipped: \(p.message)") }
+            } catch let e as FormatError {
+                throw UserError(e.description + " (nothing was imported)")
+            }
+            return count
         }
 
         func run() throws {
@@ -151,9 +178,13 @@ extension TMKit.TM {
                 let start = Date()
                 let report = try store.write(overwrite: overwrite) { w in
                     for (i, file) in files.enumerated() {
-                        let units = try units(of: file)
-                        read += units.count
-                        try w.add(units)
+                        if try resolvedFormat(file) == .tmx {
+                            read += try importTMX(file, into: w)
+                        } else {
+                            let units = try units(of: file)
+                            read += units.count
+                            try w.add(units)
+                        }
                         progress.tick(i + 1)
                     }
                 }
@@ -162,6 +193,72 @@ extension TMKit.TM {
                 let what = files.count == 1 ? files[0] : "\(files.count) files"
                 Console.out.write("\(what): \(read) units read; \(report.added) added, \(report.alternatives) alternatives, \(report.merged) merged with existing, \(report.replaced) replaced (\(String(format: "%.2f", secs)) s)\n")
                 Console.out.flush()
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Export the memory as TMX 1.4b (streaming).",
+            discussion: "Inline markup goes back as TMX inline elements; characters XML 1.0 forbids are dropped with a warning."
+        )
+        @OptionGroup var memoryOptions: MemoryOptions
+        @Argument(help: "The TMX file to write ('-': standard output).") var file: String
+        @Option(name: .long, help: "The source language (the header's srclang), or *all*.") var sourceLang = "*all*"
+        @Option(name: .long, help: "Only this target language (with the source).") var targetLang: String?
+        @Option(name: .long, help: "Only units changed on or after this date (YYYY-MM-DD).") var since: String?
+        @Option(name: .long, help: "Only units with a variant containing this text (case-insensitive).") var filter: String?
+
+        func run() throws {
+            try runReportingErrors {
+                if sourceLang != "*all*" { try checkLanguages(sourceLang) }
+                if let targetLang { try checkLanguages(targetLang) }
+                if targetLang != nil && sourceLang == "*all*" { throw UserError("--target-lang needs --source-lang") }
+                var sinceDate: Date?
+                if let since {
+                    guard let d = TMXDate.parse(since.replacingOccurrences(of: "-", with: "") + "T000000Z") else {
+                        throw UserError("--since '\(since)': expected a date like 2026-01-31")
+                    }
+                    sinceDate = d
+                }
+                let store = try memoryOptions.open(create: false)
+                let toStdout = file == "-"
+                let tmp = toStdout ? "" : file + ".tmkit-partial"
+                var out: OutputBuffer
+                if toStdout {
+                    out = OutputBuffer(fd: 1)
+                } else {
+                    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                    guard fd >= 0 else { throw UserError("\(file): cannot write (\(String(cString: strerror(errno))))") }
+                    out = OutputBuffer(fd: fd)
+                }
+                var writer = TMXWriter(sourceLanguage: sourceLang, creationToolVersion: TMKit.configuration.version)
+                out.write(writer.header())
+                var written = 0
+                let needle = filter?.lowercased()
+                try store.forEachUnit { u in
+                    var u = u
+                    if let sinceDate, (u.changedAt ?? u.createdAt ?? .distantPast) < sinceDate { return }
+                    if sourceLang != "*all*" {
+                        guard let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: sourceLang) }) else { return }
+                        u.variants.insert(u.variants.remove(at: k), at: 0)
+                        if let t = targetLang {
+                            u.variants = [u.variants[0]] + u.variants.dropFirst().filter { LanguageTag.matches($0.language, requested: t) }
+                            if u.variants.count < 2 { return }
+                        }
+                    }
+                    if let needle, !u.variants.contains(where: { $0.text.lowercased().contains(needle) }) { return }
+                    out.write(try writer.unit(u))
+                    written += 1
+                }
+                out.write(writer.footer())
+                out.flush()
+                if !toStdout {
+                    close(out.fd)
+                    guard rename(tmp, file) == 0 else { throw UserError("\(file): cannot write (\(String(cString: strerror(errno))))") }
+                }
+                for w in writer.warnings { Console.warn(w) }
+                if !toStdout { Console.out.write("\(file): \(written) units\n"); Console.out.flush() }
             }
         }
     }

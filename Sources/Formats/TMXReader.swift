@@ -1,0 +1,256 @@
+import Foundation
+import TranslationMemory
+
+/// Reads TMX 1.1 to 1.4b as a stream of units.
+///
+/// Keeps what a round trip needs: languages (normalised to BCP 47 case), dates, users, usage
+/// count, props and notes of units and variants, segment white space, and inline elements
+/// (bpt, ept, it, ph, hi, ut, sub) as markup beside the plain text. UTF-8 and UTF-16 (with a
+/// byte-order mark); no DTD entities, no external entities.
+public struct TMXReader {
+    /// Something wrong with one unit.
+    public struct UnitProblem: Sendable {
+        public let line: Int
+        public let message: String
+    }
+
+    public var file: String
+    /// Skip units that are wrong (reporting each) instead of failing on the first.
+    public var skipBad = false
+
+    public init(file: String, skipBad: Bool = false) {
+        self.file = file
+        self.skipBad = skipBad
+    }
+
+    /// Header facts.
+    public struct Header: Sendable {
+        public var sourceLanguage: String?
+        public var creationTool: String?
+        public var version: String?
+    }
+
+    /// Calls `unit` for every unit, `warning` for what is odd but kept, and returns the
+    /// problems of skipped units (only with `skipBad`). Throws `FormatError` naming the line.
+    @discardableResult
+    public func read(_ parser: XMLPullParser, unit: (TranslationUnit) throws -> Void,
+                     warning: (UnitProblem) -> Void = { _ in }) throws -> (header: Header, skipped: [UnitProblem]) {
+        var header = Header()
+        var skipped: [UnitProblem] = []
+        func fail(_ line: Int, _ message: String) -> FormatError { FormatError(file: file, line: line, message) }
+        do {
+            guard case .start(let root, let rootAttrs, _)? = try parser.next() else { throw fail(parser.eventLine, "empty document") }
+            guard root == "tmx" else { throw fail(parser.eventLine, "not a TMX file: the root element is <\(root)>, not <tmx>") }
+            header.version = rootAttrs["version"]
+            while let ev = try parser.next() {
+                switch ev {
+                case .start("header", let attrs, let selfClosing):
+                    header.sourceLanguage = attrs["srclang"].map { $0 == "*all*" ? $0 : LanguageTag.canonical($0) }
+                    header.creationTool = attrs["creationtool"]
+                    if !selfClosing { try skipElement(parser, "header") }
+                case .start("tu", let attrs, _):
+                    let line = parser.eventLine
+                    do {
+                        if let u = try readUnit(parser, attrs: attrs, line: line, header: header, warning: warning) { try unit(u) }
+                    } catch let e as UnitError {
+                        let p = UnitProblem(line: e.line, message: e.message)
+                        guard skipBad else { throw fail(e.line, e.message) }
+                        skipped.append(p)
+                        try skipRest(parser, of: "tu", from: e)
+                    }
+                case .start(let name, _, let selfClosing):
+                    if name != "body" && !selfClosing { try skipElement(parser, name) }
+                default:
+                    continue
+                }
+            }
+        } catch let e as XMLPullParser.ParseError {
+            throw FormatError(file: file, line: e.line, "not well-formed XML: \(e.message)")
+        }
+        return (header, skipped)
+    }
+
+    struct UnitError: Error {
+        let line: Int
+        let message: String
+        /// How deep inside the <tu> the parser stands (1: directly in it).
+        var depth: Int
+        /// Whether the parser already left the <tu>.
+        var closed = false
+    }
+
+    private func skipElement(_ parser: XMLPullParser, _ name: String) throws {
+        var depth = 1
+        while depth > 0, let ev = try parser.next() {
+            if case .start(_, _, _) = ev { depth += 1 }
+            if case .end(_) = ev { depth -= 1 }
+        }
+    }
+
+    private func skipRest(_ parser: XMLPullParser, of name: String, from e: UnitError) throws {
+        if e.closed { return }
+        // Skip to the end of the enclosing <tu>, wherever the error left us.
+        var depth = e.depth
+        while depth > 0, let ev = try parser.next() {
+            if case .start(_, _, _) = ev { depth += 1 }
+            if case .end(_) = ev { depth -= 1 }
+        }
+    }
+
+    private func readUnit(_ parser: XMLPullParser, attrs: [String: String], line: Int, header: Header,
+                          warning: (UnitProblem) -> Void) throws -> TranslationUnit? {
+        var u = TranslationUnit(variants: [])
+        u.createdAt = attrs["creationdate"].flatMap(TMXDate.parse)
+        u.createdBy = attrs["creationid"]
+        u.changedAt = attrs["changedate"].flatMap(TMXDate.parse)
+        u.changedBy = attrs["changeid"]
+        u.usageCount = attrs["usagecount"].flatMap { Int($0) } ?? 0
+        u.lastUsedAt = attrs["lastusagedate"].flatMap(TMXDate.parse)
+        if let tuid = attrs["tuid"] { u.properties.append(Property(type: "x-tmx-tuid", value: tuid)) }
+        let srclang = attrs["srclang"].map { $0 == "*all*" ? $0 : LanguageTag.canonical($0) } ?? header.sourceLanguage
+        var depth = 1
+        while let ev = try parser.next() {
+            switch ev {
+            case .start("note", _, let sc):
+                u.notes.append(sc ? "" : try textContent(parser, "note", line: parser.eventLine, depth: depth + 1))
+            case .start("prop", let a, let sc):
+                let value = sc ? "" : try textContent(parser, "prop", line: parser.eventLine, depth: depth + 1)
+                mapProp(&u, type: a["type"] ?? a["type2"] ?? "", value: value)
+            case .start("tuv", let a, let sc):
+                let tuvLine = parser.eventLine
+                guard let rawLang = a["xml:lang"] ?? a["lang"] else {
+                    throw UnitError(line: tuvLine, message: "<tuv> without xml:lang (or lang)", depth: depth + (sc ? 0 : 1))
+                }
+                guard LanguageTag.isWellFormed(rawLang) else {
+                    throw UnitError(line: tuvLine, message: "'\(rawLang)' is not a language tag", depth: depth + (sc ? 0 : 1))
+                }
+                if sc { throw UnitError(line: tuvLine, message: "<tuv xml:lang=\"\(rawLang)\"> without a <seg>", depth: depth) }
+                var v = Variant(language: rawLang, text: "")
+                var sawSeg = false
+                tuvLoop: while let e2 = try parser.next() {
+                    switch e2 {
+                    case .start("seg", _, let segSC):
+                        sawSeg = true
+                        if !segSC { (v.text, v.markup) = try segContent(parser, depth: depth + 2) }
+                    case .start("note", _, let nsc):
+                        v.notes.append(nsc ? "" : try textContent(parser, "note", line: parser.eventLine, depth: depth + 2))
+                    case .start("prop", let pa, let psc):
+                        v.properties.append(Property(type: pa["type"] ?? "", value: psc ? "" : try textContent(parser, "prop", line: parser.eventLine, depth: depth + 2)))
+                    case .start(let other, _, let osc):
+                        if !osc { try skipElement(parser, other) }
+                    case .end("tuv"):
+                        break tuvLoop
+                    default:
+                        continue
+                    }
+                }
+                guard sawSeg else { throw UnitError(line: tuvLine, message: "<tuv xml:lang=\"\(rawLang)\"> without a <seg>", depth: depth) }
+                u.variants.append(v)
+            case .start(let other, _, let sc):
+                if !sc { try skipElement(parser, other) }
+            case .end("tu"):
+                depth = 0
+            default:
+                continue
+            }
+            if depth == 0 { break }
+        }
+        if u.variants.isEmpty { throw UnitError(line: line, message: "<tu> without any <tuv>", depth: 0, closed: true) }
+        if u.variants.count == 1 {
+            warning(UnitProblem(line: line, message: "<tu> with only one <tuv> (\(u.variants[0].language)): kept, but it has no translation"))
+        }
+        // The source variant first.
+        if let src = srclang, src != "*all*",
+           let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: src) || LanguageTag.matches(src, requested: $0.language) }),
+           k > 0 {
+            u.variants.insert(u.variants.remove(at: k), at: 0)
+        }
+        return u
+    }
+
+    private func mapProp(_ u: inout TranslationUnit, type: String, value: String) {
+        switch type {
+        case "x-tmkit-file": u.originFile = value
+        case "x-tmkit-key": u.originKey = value
+        case "x-tmkit-context-prev": u.contextPrevious = value
+        case "x-tmkit-context-next": u.contextNext = value
+        default: u.properties.append(Property(type: type, value: value))
+        }
+    }
+
+    /// The text of an element that holds only text (note, prop).
+    private func textContent(_ parser: XMLPullParser, _ name: String, line: Int, depth: Int) throws -> String {
+        var out = ""
+        while let ev = try parser.next() {
+            switch ev {
+            case .text(let t): out += t
+            case .end(name): return out
+            case .start(let n, _, _): throw UnitError(line: parser.eventLine, message: "<\(n)> inside <\(name)>, which holds text only", depth: depth + 1)
+            default: continue
+            }
+        }
+        return out
+    }
+
+    /// The plain text of a <seg> and, when it has inline elements, its markup.
+    private func segContent(_ parser: XMLPullParser, depth: Int) throws -> (String, String?) {
+        var text = ""
+        var markup = ""
+        var hasInline = false
+        var codeDepth = 0   // inside bpt/ept/it/ph/ut/sub: native code, not text
+        var level = 0
+        var stackNames: [String] = []
+        let inline: Set<String> = ["bpt", "ept", "it", "ph", "hi", "ut", "sub"]
+        while let ev = try parser.next() {
+            switch ev {
+            case .text(let t):
+                if codeDepth == 0 { text += t }
+                markup += TMXWriter.escape(t, quotes: false)
+            case .start(let n, let a, let sc):
+                guard inline.contains(n) else {
+                    throw UnitError(line: parser.eventLine, message: "<\(n)> is not a TMX inline element", depth: depth + level + 1)
+                }
+                hasInline = true
+                markup += "<" + n + a.sorted { $0.key < $1.key }.map { " \($0.key)=\"\(TMXWriter.escape($0.value, quotes: true))\"" }.joined()
+                if sc {
+                    markup += "/>"
+                    _ = try parser.next() // the synthesized end event
+                } else {
+                    markup += ">"
+                    level += 1
+                    if n != "hi" { codeDepth += 1 }
+                    stackNames.append(n)
+                }
+            case .end("seg") where level == 0:
+                return (text, hasInline ? markup : nil)
+            case .end(let n):
+                markup += "</\(n)>"
+                level -= 1
+                if let last = stackNames.popLast(), last != "hi" { codeDepth -= 1 }
+            }
+        }
+        return (text, hasInline ? markup : nil)
+    }
+
+}
+
+/// TMX dates: "20151001T120000Z".
+public enum TMXDate {
+    public static func parse(_ s: String) -> Date? {
+        let digits = s.filter(\.isNumber)
+        guard digits.count >= 14 else { return nil }
+        let d = Array(digits)
+        func n(_ a: Int, _ b: Int) -> Int32 { Int32(String(d[a..<b]))! }
+        var t = tm()
+        t.tm_year = n(0, 4) - 1900
+        t.tm_mon = n(4, 6) - 1
+        t.tm_mday = n(6, 8)
+        t.tm_hour = n(8, 10)
+        t.tm_min = n(10, 12)
+        t.tm_sec = n(12, 14)
+        let secs = timegm(&t)
+        return secs < 0 && n(0, 4) > 1970 ? nil : Date(timeIntervalSince1970: TimeInterval(secs))
+    }
+
+    public static func format(_ d: Date) -> String { TMXWriter.date(d) }
+}

@@ -1,0 +1,361 @@
+import Foundation
+
+/// A small, safe, streaming XML reader for the exchange formats (TMX, TBX).
+///
+/// It reads UTF-8 in chunks (UTF-16 files, recognised by their byte-order mark, are converted
+/// first), reports events with their line numbers, and refuses what exchange files never need
+/// and attackers use: entity declarations in a DTD (so no "billion laughs"), external entities
+/// (never fetched or read), undefined entities. Only the five predefined entities and numeric
+/// character references are expanded. Memory stays bounded by the largest single element.
+public final class XMLPullParser {
+    public enum Event: Equatable {
+        case start(name: String, attributes: [String: String], selfClosing: Bool)
+        case end(name: String)
+        case text(String)
+    }
+
+    /// Input that is not well-formed, with its line.
+    public struct ParseError: Error, CustomStringConvertible, Sendable {
+        public let line: Int
+        public let message: String
+        public var description: String { "line \(line): \(message)" }
+    }
+
+    private let source: ChunkSource
+    private var buf: [UInt8] = []
+    private var pos = 0
+    private var eof = false
+    /// 1-based line of the current position.
+    public private(set) var line = 1
+    /// Line where the last event started.
+    public private(set) var eventLine = 1
+    private var stack: [String] = []
+    private var pendingEnd: String?
+    private var sawRoot = false
+    private let maxElementBytes = 64 << 20
+
+    /// Reads from a file (streaming).
+    public convenience init(path: String) throws {
+        guard let h = FileHandle(forReadingAtPath: path) else {
+            throw ParseError(line: 0, message: "cannot open the file")
+        }
+        try self.init(source: ChunkSource(handle: h))
+    }
+
+    /// Reads from bytes in memory.
+    public convenience init(bytes: [UInt8]) throws {
+        try self.init(source: ChunkSource(bytes: bytes))
+    }
+
+    private init(source: ChunkSource) throws {
+        self.source = source
+        try fill(minimum: 4)
+        // Byte-order marks: UTF-8 is skipped, UTF-16 converted whole (it is rare and small).
+        if buf.starts(with: [0xEF, 0xBB, 0xBF]) {
+            pos = 3
+        } else if buf.starts(with: [0xFF, 0xFE]) || buf.starts(with: [0xFE, 0xFF]) {
+            while !eof { try fill(minimum: buf.count + (1 << 20)) }
+            let big = buf[0] == 0xFE
+            let data = Data(buf[2...])
+            guard let s = String(data: data, encoding: big ? .utf16BigEndian : .utf16LittleEndian) else {
+                throw ParseError(line: 1, message: "invalid UTF-16")
+            }
+            buf = Array(s.utf8)
+            pos = 0
+            source.utf16 = true
+        }
+    }
+
+    /// Whether the input was UTF-16.
+    public var wasUTF16: Bool { source.utf16 }
+
+    // MARK: Buffer
+
+    private func fill(minimum: Int) throws {
+        while buf.count - pos < minimum && !eof {
+            if pos > 1 << 20 {
+                buf.removeFirst(pos)
+                pos = 0
+            }
+            guard let chunk = try source.next() else { eof = true; break }
+            buf.append(contentsOf: chunk)
+            if buf.count - pos > maxElementBytes { throw ParseError(line: line, message: "an element or text run larger than 64 MB") }
+        }
+    }
+
+    @inline(__always) private func byte(_ offset: Int = 0) throws -> UInt8? {
+        if pos + offset >= buf.count { try fill(minimum: offset + 1) }
+        return pos + offset < buf.count ? buf[pos + offset] : nil
+    }
+
+    private func advance(_ n: Int) {
+        for i in pos..<pos + n where buf[i] == 0x0A { line += 1 }
+        pos += n
+    }
+
+    /// Bytes up to (not including) `terminator`; the position moves past the terminator.
+    private func read(until terminator: [UInt8], what: String) throws -> [UInt8] {
+        var i = pos
+        while true {
+            if i + terminator.count > buf.count {
+                let have = i - pos
+                try fill(minimum: have + terminator.count + 4096)
+                i = pos + have
+                if i + terminator.count > buf.count {
+                    throw ParseError(line: line, message: "the file ends inside \(what) (truncated?)")
+                }
+            }
+            if buf[i] == terminator[0] && buf[i..<i + terminator.count].elementsEqual(terminator) {
+                let out = Array(buf[pos..<i])
+                advance(i - pos + terminator.count)
+                return out
+            }
+            i += 1
+        }
+    }
+
+    // MARK: Events
+
+    /// The next event, or nil at the end of the document.
+    public func next() throws -> Event? {
+        if let name = pendingEnd {
+            pendingEnd = nil
+            return .end(name: name)
+        }
+        while true {
+            eventLine = line
+            guard let b = try byte() else {
+                if let open = stack.last { throw ParseError(line: line, message: "the file ends before </\(open)> (truncated?)") }
+                if !sawRoot { throw ParseError(line: line, message: "no root element: the file is empty or not XML") }
+                return nil
+            }
+            if b != 0x3C { // text
+                let raw = try readText()
+                if stack.isEmpty {
+                    if raw.contains(where: { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 }) {
+                        throw ParseError(line: eventLine, message: "text outside the root element")
+                    }
+                    continue
+                }
+                return .text(try decodeText(raw))
+            }
+            guard let c = try byte(1) else { throw ParseError(line: line, message: "the file ends after '<'") }
+            switch c {
+            case 0x3F: // <? ... ?>
+                _ = try read(until: Array("?>".utf8), what: "a processing instruction")
+                continue
+            case 0x21: // <! comment, CDATA, DOCTYPE
+                if try byte(2) == 0x2D && byte(3) == 0x2D {
+                    advance(4)
+                    _ = try read(until: Array("-->".utf8), what: "a comment")
+                    continue
+                }
+                try fill(minimum: 9)
+                if buf[pos..<min(buf.count, pos + 9)].elementsEqual(Array("<![CDATA[".utf8)) {
+                    advance(9)
+                    let raw = try read(until: Array("]]>".utf8), what: "a CDATA section")
+                    guard !stack.isEmpty else { throw ParseError(line: eventLine, message: "CDATA outside the root element") }
+                    return .text(try utf8(raw))
+                }
+                if buf[pos..<min(buf.count, pos + 9)].elementsEqual(Array("<!DOCTYPE".utf8)) {
+                    try skipDoctype()
+                    continue
+                }
+                throw ParseError(line: line, message: "unexpected '<!'")
+            case 0x2F: // </name>
+                advance(2)
+                let raw = try read(until: [0x3E], what: "an end tag")
+                let name = try utf8(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+                guard let open = stack.popLast() else { throw ParseError(line: eventLine, message: "</\(name)> without a start tag") }
+                guard open == name else { throw ParseError(line: eventLine, message: "</\(name)> does not match <\(open)>") }
+                return .end(name: name)
+            default:
+                advance(1)
+                let raw = try readTag()
+                var selfClosing = false
+                var body = raw[...]
+                if body.last == 0x2F { selfClosing = true; body = body.dropLast() }
+                let (name, attrs) = try parseTag(Array(body))
+                if stack.isEmpty {
+                    if sawRoot { throw ParseError(line: eventLine, message: "a second root element <\(name)>") }
+                    sawRoot = true
+                }
+                if selfClosing { pendingEnd = name } else { stack.append(name) }
+                return .start(name: name, attributes: attrs, selfClosing: selfClosing)
+            }
+        }
+    }
+
+    /// The rest of a start tag, up to '>' not inside quotes.
+    private func readTag() throws -> [UInt8] {
+        var out: [UInt8] = []
+        var quote: UInt8 = 0
+        while true {
+            guard let b = try byte() else { throw ParseError(line: line, message: "the file ends inside a tag (truncated?)") }
+            advance(1)
+            if quote != 0 {
+                if b == quote { quote = 0 }
+            } else if b == 0x22 || b == 0x27 {
+                quote = b
+            } else if b == 0x3E {
+                return out
+            } else if b == 0x3C {
+                throw ParseError(line: line, message: "'<' inside a tag")
+            }
+            out.append(b)
+            if out.count > 1 << 20 { throw ParseError(line: line, message: "a tag longer than 1 MB") }
+        }
+    }
+
+    private func readText() throws -> [UInt8] {
+        var out: [UInt8] = []
+        while let b = try byte(), b != 0x3C {
+            out.append(b)
+            advance(1)
+            if out.count > maxElementBytes { throw ParseError(line: line, message: "a text run longer than 64 MB") }
+        }
+        return out
+    }
+
+    /// A DOCTYPE may name an external DTD (never read) but may not declare entities.
+    private func skipDoctype() throws {
+        var depth = 0
+        var quote: UInt8 = 0
+        advance(9)
+        var content: [UInt8] = []
+        while true {
+            guard let b = try byte() else { throw ParseError(line: line, message: "the file ends inside <!DOCTYPE") }
+            advance(1)
+            if quote != 0 { if b == quote { quote = 0 }; content.append(b); continue }
+            if b == 0x22 || b == 0x27 { quote = b } else if b == 0x5B { depth += 1 } else if b == 0x5D { depth -= 1 } else if b == 0x3E && depth == 0 { break }
+            content.append(b)
+        }
+        let text = String(decoding: content, as: UTF8.self)
+        if text.contains("<!ENTITY") {
+            throw ParseError(line: eventLine, message: "the DOCTYPE declares entities; tmkit does not expand DTD entities (a \"billion laughs\" or external-entity attack is refused)")
+        }
+    }
+
+    private func utf8(_ raw: [UInt8]) throws -> String {
+        guard let s = String(validatingUTF8: raw.map { CChar(bitPattern: $0) } + [0]) ?? (raw.isEmpty ? "" : nil),
+              s.utf8.count == raw.count else {
+            if let bad = firstBadUTF8(raw) { throw ParseError(line: eventLine, message: "invalid UTF-8 at byte \(bad) of this line's content") }
+            throw ParseError(line: eventLine, message: "invalid UTF-8 (or a NUL byte)")
+        }
+        return s
+    }
+
+    private func firstBadUTF8(_ raw: [UInt8]) -> Int? {
+        raw.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                let c = b[i]
+                let n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0
+                if n == 0 || i + n > b.count { return i }
+                for k in 1..<n where b[i + k] & 0xC0 != 0x80 { return i }
+                i += n
+            }
+            return nil
+        }
+    }
+
+    private func decodeText(_ raw: [UInt8]) throws -> String {
+        let s = try utf8(raw)
+        return s.contains("&") ? try expandEntities(s) : s
+    }
+
+    private func expandEntities(_ s: String) throws -> String {
+        var out = ""
+        out.reserveCapacity(s.utf8.count)
+        var rest = s[...]
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            guard let semi = rest[amp...].firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 12 else {
+                throw ParseError(line: eventLine, message: "a bare '&' (write &amp;)")
+            }
+            let name = rest[rest.index(after: amp)..<semi]
+            switch name {
+            case "lt": out += "<"
+            case "gt": out += ">"
+            case "amp": out += "&"
+            case "quot": out += "\""
+            case "apos": out += "'"
+            default:
+                if name.hasPrefix("#") {
+                    let digits = name.dropFirst()
+                    let v = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+                    guard let v, let u = Unicode.Scalar(v), v != 0 else {
+                        throw ParseError(line: eventLine, message: "an invalid character reference &\(name);")
+                    }
+                    out.unicodeScalars.append(u)
+                } else {
+                    throw ParseError(line: eventLine, message: "an undefined entity &\(name); (only &lt; &gt; &amp; &quot; &apos; are allowed)")
+                }
+            }
+            rest = rest[rest.index(after: semi)...]
+        }
+        out += rest
+        return out
+    }
+
+    private func parseTag(_ raw: [UInt8]) throws -> (String, [String: String]) {
+        let s = try utf8(raw)
+        var i = s.startIndex
+        while i < s.endIndex, !s[i].isWhitespace { i = s.index(after: i) }
+        let name = String(s[..<i])
+        guard !name.isEmpty else { throw ParseError(line: eventLine, message: "a tag without a name") }
+        var attrs: [String: String] = [:]
+        while true {
+            while i < s.endIndex, s[i].isWhitespace { i = s.index(after: i) }
+            if i == s.endIndex { break }
+            let nameStart = i
+            while i < s.endIndex, s[i] != "=", !s[i].isWhitespace { i = s.index(after: i) }
+            let key = String(s[nameStart..<i])
+            while i < s.endIndex, s[i].isWhitespace { i = s.index(after: i) }
+            guard i < s.endIndex, s[i] == "=" else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> has no value") }
+            i = s.index(after: i)
+            while i < s.endIndex, s[i].isWhitespace { i = s.index(after: i) }
+            guard i < s.endIndex, s[i] == "\"" || s[i] == "'" else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> is not quoted") }
+            let q = s[i]
+            i = s.index(after: i)
+            let vStart = i
+            while i < s.endIndex, s[i] != q { i = s.index(after: i) }
+            guard i < s.endIndex else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> is not closed") }
+            var value = String(s[vStart..<i])
+            if value.contains("&") { value = try expandEntities(value) }
+            if value.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
+                value = value.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+                    .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+            }
+            if attrs[key] != nil { throw ParseError(line: eventLine, message: "attribute '\(key)' repeated in <\(name)>") }
+            attrs[key] = value
+            i = s.index(after: i)
+        }
+        return (name, attrs)
+    }
+}
+
+/// Chunks of a file or of bytes in memory.
+final class ChunkSource {
+    private let handle: FileHandle?
+    private var bytes: [UInt8]?
+    var utf16 = false
+
+    init(handle: FileHandle) { self.handle = handle }
+    init(bytes: [UInt8]) {
+        handle = nil
+        self.bytes = bytes
+    }
+
+    func next() throws -> [UInt8]? {
+        if let b = bytes {
+            bytes = nil
+            return b.isEmpty ? nil : b
+        }
+        guard let handle else { return nil }
+        let d = try handle.read(upToCount: 1 << 20) ?? Data()
+        return d.isEmpty ? nil : [UInt8](d)
+    }
+
+    deinit { try? handle?.close() }
+}
