@@ -8,6 +8,7 @@ pkg-config --exists icu-uc icu-i18n 2>/dev/null || need+=(libicu-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 [ -f /usr/include/sqlite3.h ] || need+=(libsqlite3-dev)
 command -v python3 >/dev/null || need+=(python3)
+command -v xmllint >/dev/null || need+=(libxml2-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "setup: installing ${need[*]}" >&2
   SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
@@ -19,6 +20,9 @@ if ! command -v swift >/dev/null; then
   echo "setup: the Swift toolchain (6.x) is needed: put swift on PATH" >&2
   exit 1
 fi
+
+# The interoperability checks read tmkit's TMX back with translate-toolkit and lxml.
+python3 -c "import translate.storage.tmx, lxml" 2>/dev/null || pip install -q translate-toolkit lxml 2>&1 | grep -v "^WARNING: Running pip as" || true
 
 if [ "${1:-}" = "--bench" ]; then
   python3 -c "import pysbd" 2>/dev/null || pip install -q pysbd

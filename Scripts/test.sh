@@ -17,6 +17,9 @@ if [ -d "$SHARED/benchmarks/segmentation" ]; then
   python3 Scripts/golden_rules.py --tmkit .build/debug/tmkit \
     --cases "$SHARED/benchmarks/segmentation/golden_rules.jsonl" --min-en 48 --min-ru 37
   echo
+  echo "== TMX interoperability: every sample from other tools round-trips, exports are DTD-valid and read by translate-toolkit"
+  python3 Scripts/tmx_interop.py --tmkit .build/debug/tmkit --shared "$SHARED"
+  echo
   echo "== Alignment gold sets: tmkit's F1 must beat hunalign's on every set, and the Sputnik pair must match its gold"
   python3 Scripts/bench_align.py --tmkit .build/debug/tmkit --shared "$SHARED" --check --no-timing
 else

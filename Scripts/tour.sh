@@ -40,5 +40,9 @@ echo "== Concordance: where does a phrase occur?"
 step "$TMKIT" tm concordance "islamic state" --source-lang en --target-lang ru
 step "$TMKIT" tm stats
 echo
-echo "== 5. Export the memory as TMX 1.4b (the first units)"
-"$TMKIT" align "$SAMPLE/article-en.txt" "$SAMPLE/article-ru.txt" --source-lang en --target-lang ru --format tmx 2>/dev/null | head -16
+echo "== 5. Export the memory as TMX 1.4b, and import it into a second memory"
+step "$TMKIT" tm export Memories/sputnik.tmx --source-lang en --target-lang ru
+head -14 Memories/sputnik.tmx
+rm -f Memories/roundtrip.tmdb
+step "$TMKIT" tm import Memories/sputnik.tmx --memory Memories/roundtrip.tmdb
+step "$TMKIT" tm stats --memory Memories/roundtrip.tmdb

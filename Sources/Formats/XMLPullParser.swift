@@ -139,7 +139,7 @@ public final class XMLPullParser {
                 }
                 return .text(try decodeText(raw))
             }
-            guard let c = try byte(1) else { throw ParseError(line: line, message: "the file ends after '<'") }
+            guard let c = try byte(1) else { throw ParseError(line: line, message: "the file ends after '<' (truncated?)") }
             switch c {
             case 0x3F: // <? ... ?>
                 _ = try read(until: Array("?>".utf8), what: "a processing instruction")

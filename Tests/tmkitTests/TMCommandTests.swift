@@ -101,3 +101,42 @@ final class TMCommandTests: XCTestCase {
         XCTAssertEqual(pairs.first?["target"] as? String, "ru")
     }
 }
+
+final class TMXCommandTests: XCTestCase {
+    func testImportExportRoundTripAndSkipBad() throws {
+        let memory = FileManager.default.temporaryDirectory.appendingPathComponent("tmx-\(UUID().uuidString).tmdb").path
+        let fixture = CLI.fixtures.deletingLastPathComponent().appendingPathComponent("tmx/inline-props-3lang.tmx").path
+        var r = try CLI.run(["tm", "import", fixture, "--memory", memory])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("3 units read; 3 added"), r.stdout)
+        let out = memory + ".tmx"
+        r = try CLI.run(["tm", "export", out, "--memory", memory, "--source-lang", "en"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let xml = try String(contentsOfFile: out, encoding: .utf8)
+        XCTAssertTrue(xml.contains("srclang=\"en\""))
+        XCTAssertTrue(xml.contains("<tu tuid=\"nav-1\" creationdate=\"20151001T120000Z\" creationid=\"alice\""), xml)
+        XCTAssertTrue(xml.contains("<seg>Click <bpt i=\"1\" type=\"bold\">&lt;b&gt;</bpt>Save<ept i=\"1\">&lt;/b&gt;</ept>"), xml)
+        XCTAssertTrue(xml.contains("<prop type=\"x-status\">approved</prop>"), xml)
+        // Only Russian with English, to standard output.
+        r = try CLI.run(["tm", "export", "-", "--memory", memory, "--source-lang", "en", "--target-lang", "de"])
+        XCTAssertEqual(r.stdout.components(separatedBy: "<tu ").count - 1, 1)
+        XCTAssertFalse(r.stdout.contains("ru-RU"))
+
+        // A broken file stores nothing; --skip-bad keeps the good units and names the bad ones.
+        let bad = try CLI.temporaryFile("bad.tmx", bytes: Array("""
+        <?xml version="1.0"?><tmx version="1.4"><header srclang="en"/><body>
+        <tu><tuv xml:lang="en"><seg>One more</seg></tuv><tuv xml:lang="ru"><seg>Ещё</seg></tuv></tu>
+        <tu><tuv xml:lang="1"><seg>x</seg></tuv></tu>
+        </body></tmx>
+        """.utf8))
+        r = try CLI.run(["tm", "import", bad, "--memory", memory])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("bad.tmx:3: '1' is not a language tag (nothing was imported)"), r.stderr)
+        r = try CLI.run(["tm", "stats", "--memory", memory, "--format", "json"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["units"] as? Int, 3)
+        r = try CLI.run(["tm", "import", bad, "--memory", memory, "--skip-bad"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("bad.tmx:3: skipped: '1' is not a language tag"), r.stderr)
+        XCTAssertTrue(r.stdout.contains("1 units read; 1 added"), r.stdout)
+    }
+}

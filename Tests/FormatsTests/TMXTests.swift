@@ -1,0 +1,103 @@
+import Foundation
+import XCTest
+@testable import Formats
+import TranslationMemory
+
+final class TMXTests: XCTestCase {
+    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/tmx")
+
+    func read(_ bytes: [UInt8], skipBad: Bool = false) throws -> ([TranslationUnit], [TMXReader.UnitProblem], [TMXReader.UnitProblem]) {
+        var units: [TranslationUnit] = []
+        var warnings: [TMXReader.UnitProblem] = []
+        let r = try TMXReader(file: "t.tmx", skipBad: skipBad).read(try XMLPullParser(bytes: bytes), unit: { units.append($0) }, warning: { warnings.append($0) })
+        return (units, warnings, r.skipped)
+    }
+
+    func tmx(_ body: String, doctype: String = "") -> [UInt8] {
+        Array("""
+        <?xml version="1.0" encoding="UTF-8"?>\(doctype)
+        <tmx version="1.4"><header creationtool="t" creationtoolversion="1" segtype="sentence" o-tmf="t" adminlang="en" srclang="en" datatype="plaintext"/>
+        <body>
+        \(body)
+        </body></tmx>
+        """.utf8)
+    }
+
+    func testReadsUnitsPropsNotesDatesAndInlineMarkup() throws {
+        let bytes = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("inline-props-3lang.tmx")))
+        let (units, warnings, _) = try read(bytes)
+        XCTAssertEqual(units.count, 3)
+        XCTAssertTrue(warnings.isEmpty)
+        let u = units[0]
+        XCTAssertEqual(u.variants.map(\.language), ["en-US", "ru-RU", "de"])
+        XCTAssertEqual(u.createdBy, "alice")
+        XCTAssertEqual(u.changedBy, "bob")
+        XCTAssertEqual(u.usageCount, 3)
+        XCTAssertEqual(u.createdAt.map(TMXDate.format), "20151001T120000Z")
+        XCTAssertEqual(u.notes, ["site navigation"])
+        XCTAssertEqual(u.properties, [Property(type: "x-tmx-tuid", value: "nav-1"), Property(type: "x-context", value: "nav.subscribe")])
+        XCTAssertEqual(u.variants[1].properties, [Property(type: "x-status", value: "approved")])
+        let inline = units[1].variants[0]
+        XCTAssertEqual(inline.text, "Click Save to keep  it & go.")
+        XCTAssertEqual(inline.markup, "Click <bpt i=\"1\" type=\"bold\">&lt;b&gt;</bpt>Save<ept i=\"1\">&lt;/b&gt;</ept> to keep <ph type=\"image\" x=\"2\">&lt;img src=\"s.png\"/&gt;</ph> it &amp; go.")
+        // hi keeps its text; segment white space is kept as is.
+        XCTAssertEqual(units[2].variants[0].text, "An important note starts here")
+        XCTAssertEqual(units[2].variants[1].text, "  Важное   замечание начинается здесь  ")
+    }
+
+    func testUTF16AndTMX11LangAttributeAndSourceFirst() throws {
+        let bytes = [UInt8](try Data(contentsOf: Self.dir.appendingPathComponent("utf16-tmx11.tmx")))
+        let (units, _, _) = try read(bytes)
+        XCTAssertEqual(units.map { $0.variants.map(\.language) }, [["en", "ru"], ["en", "ru"]])
+        XCTAssertEqual(units[1].variants[0].text, "Log in")
+    }
+
+    func testHostileAndBrokenFilesAreRefusedWithTheLine() throws {
+        let laughs = tmx("<tu><tuv xml:lang=\"en\"><seg>&lol9;</seg></tuv></tu>",
+                         doctype: "\n<!DOCTYPE tmx [<!ENTITY lol \"lol\"><!ENTITY lol2 \"&lol;&lol;&lol;\">]>")
+        XCTAssertThrowsError(try read(laughs)) { XCTAssertTrue("\($0)".contains("t.tmx:2: not well-formed XML: the DOCTYPE declares entities"), "\($0)") }
+
+        let external = tmx("<tu><tuv xml:lang=\"en\"><seg>&xxe;</seg></tuv></tu>",
+                           doctype: "\n<!DOCTYPE tmx [<!ENTITY xxe SYSTEM \"file:///etc/passwd\">]>")
+        XCTAssertThrowsError(try read(external)) { XCTAssertTrue("\($0)".contains("declares entities"), "\($0)") }
+
+        let undefined = tmx("<tu><tuv xml:lang=\"en\"><seg>a &nbsp; b</seg></tuv></tu>")
+        XCTAssertThrowsError(try read(undefined)) { XCTAssertTrue("\($0)".contains("t.tmx:4: not well-formed XML: an undefined entity &nbsp;"), "\($0)") }
+
+        var bad = tmx("<tu><tuv xml:lang=\"en\"><seg>caf_</seg></tuv><tuv xml:lang=\"fr\"><seg>x</seg></tuv></tu>")
+        bad[bad.firstIndex(of: UInt8(ascii: "_"))!] = 0xE9 // Latin-1 é: invalid UTF-8
+        XCTAssertThrowsError(try read(bad)) { XCTAssertTrue("\($0)".contains("t.tmx:4: not well-formed XML: invalid UTF-8"), "\($0)") }
+
+        let truncated = Array(tmx("<tu><tuv xml:lang=\"en\"><seg>Hello</seg></tuv><tuv xml:lang=\"ru\"><seg>Привет</seg></tuv></tu>").dropLast(30))
+        XCTAssertThrowsError(try read(truncated)) { XCTAssertTrue("\($0)".contains("truncated"), "\($0)") }
+
+        let mismatched = tmx("<tu><tuv xml:lang=\"en\"><seg>Hello</tuv></tu>")
+        XCTAssertThrowsError(try read(mismatched)) { XCTAssertTrue("\($0)".contains("</tuv> does not match <seg>"), "\($0)") }
+
+        XCTAssertThrowsError(try read(Array("<html><body/></html>".utf8))) { XCTAssertTrue("\($0)".contains("not a TMX file"), "\($0)") }
+        XCTAssertThrowsError(try read([])) { XCTAssertTrue("\($0)".contains("empty"), "\($0)") }
+    }
+
+    func testBadUnitsFailOrAreSkippedByLine() throws {
+        let file = tmx("""
+        <tu><tuv xml:lang="en"><seg>Good</seg></tuv><tuv xml:lang="ru"><seg>Хорошо</seg></tuv></tu>
+        <tu><tuv xml:lang="en us"><seg>Bad tag</seg></tuv><tuv xml:lang="ru"><seg>Плохо</seg></tuv></tu>
+        <tu><tuv xml:lang="en"><seg>Alone</seg></tuv></tu>
+        <tu><tuv><seg>No language</seg></tuv></tu>
+        <tu><tuv xml:lang="en"><seg>Also good</seg></tuv><tuv xml:lang="ru"><seg>Тоже</seg></tuv></tu>
+        """)
+        XCTAssertThrowsError(try read(file)) { XCTAssertEqual("\($0)", "t.tmx:5: 'en us' is not a language tag") }
+        let (units, warnings, skipped) = try read(file, skipBad: true)
+        XCTAssertEqual(units.map { $0.variants[0].text }, ["Good", "Alone", "Also good"])
+        XCTAssertEqual(warnings.map(\.line), [6])
+        XCTAssertEqual(skipped.map(\.line), [5, 7])
+        XCTAssertTrue(skipped[1].message.contains("without xml:lang"))
+    }
+
+    func testWriterEscapesAndDropsForbiddenCharacters() throws {
+        var w = TMXWriter(sourceLanguage: "en", creationToolVersion: "1")
+        let xml = try w.unit(TranslationUnit(variants: [Variant(language: "en", text: "a < b & \"c\"\u{1}"), Variant(language: "ru", text: "ок")]))
+        XCTAssertTrue(xml.contains("<seg>a &lt; b &amp; \"c\"</seg>"), xml)
+        XCTAssertEqual(w.warnings, ["unit 1: dropped 1 character(s) that XML 1.0 does not allow"])
+    }
+}
