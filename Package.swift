@@ -33,7 +33,12 @@ let package = Package(
             swiftSettings: [.define("SQLITE_ENABLE_FTS5")]
         ),
         .target(name: "Alignment", dependencies: ["ICUText"]),
-        .target(name: "Formats", dependencies: ["TranslationMemory", "ICUText"]),
+        .target(
+            name: "Formats",
+            dependencies: ["TranslationMemory", "ICUText"],
+            // The XML reader's hot loops touch class state per byte; bounds stay checked.
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+        ),
         .executableTarget(
             name: "tmkit",
             dependencies: [

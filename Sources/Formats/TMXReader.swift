@@ -237,10 +237,9 @@ public struct TMXReader {
 /// TMX dates: "20151001T120000Z".
 public enum TMXDate {
     public static func parse(_ s: String) -> Date? {
-        let digits = s.filter(\.isNumber)
-        guard digits.count >= 14 else { return nil }
-        let d = Array(digits)
-        func n(_ a: Int, _ b: Int) -> Int32 { Int32(String(d[a..<b]))! }
+        let d = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.map { Int32($0 - 0x30) }
+        guard d.count >= 14 else { return nil }
+        func n(_ a: Int, _ b: Int) -> Int32 { d[a..<b].reduce(0) { $0 * 10 + $1 } }
         var t = tm()
         t.tm_year = n(0, 4) - 1900
         t.tm_mon = n(4, 6) - 1

@@ -75,12 +75,34 @@ public struct TMXWriter {
         var t = time_t(d.timeIntervalSince1970.rounded(.down))
         var tm = tm()
         gmtime_r(&t, &tm)
-        return String(format: "%04d%02d%02dT%02d%02d%02dZ", tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec)
+        var b = [UInt8](repeating: 0x30, count: 16)
+        func put(_ v: Int32, _ at: Int, _ width: Int) {
+            var v = v
+            for k in stride(from: at + width - 1, through: at, by: -1) { b[k] = 0x30 + UInt8(v % 10); v /= 10 }
+        }
+        put(tm.tm_year + 1900, 0, 4); put(tm.tm_mon + 1, 4, 2); put(tm.tm_mday, 6, 2)
+        b[8] = 0x54 // T
+        put(tm.tm_hour, 9, 2); put(tm.tm_min, 11, 2); put(tm.tm_sec, 13, 2)
+        b[15] = 0x5A // Z
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    /// Whether every character is one XML 1.0 allows (the common case: nothing to drop).
+    static func isCleanXML(_ s: String) -> Bool {
+        var prev2: UInt8 = 0, prev1: UInt8 = 0
+        for b in s.utf8 {
+            if b < 0x20 && b != 0x09 && b != 0x0A && b != 0x0D { return false }
+            if prev2 == 0xEF && prev1 == 0xBF && (b == 0xBE || b == 0xBF) { return false } // U+FFFE, U+FFFF
+            prev2 = prev1
+            prev1 = b
+        }
+        return true
     }
 
     private func attr(_ s: String) -> String { TMXWriter.escape(s, quotes: true) }
 
     private mutating func clean(_ s: String, unit: Int) -> String {
+        if TMXWriter.isCleanXML(s) { return TMXWriter.escape(s, quotes: false) }
         var dropped = 0
         var ok = String.UnicodeScalarView()
         for u in s.unicodeScalars {
@@ -96,6 +118,7 @@ public struct TMXWriter {
     }
 
     private mutating func cleanMarkup(_ s: String, unit: Int) -> String {
+        if TMXWriter.isCleanXML(s) { return s }
         var dropped = 0
         var ok = String.UnicodeScalarView()
         for u in s.unicodeScalars {

@@ -89,8 +89,36 @@ public final class XMLPullParser {
     }
 
     private func advance(_ n: Int) {
-        for i in pos..<pos + n where buf[i] == 0x0A { line += 1 }
+        if n == 1 {
+            if buf[pos] == 0x0A { line += 1 }
+            pos += 1
+            return
+        }
+        buf.withUnsafeBufferPointer { b in
+            var c = 0
+            for i in pos..<pos + n where b[i] == 0x0A { c += 1 }
+            line += c
+        }
         pos += n
+    }
+
+    /// Offset of the next `byte` at or after `from` (filling the buffer as needed), or nil at the end.
+    private func find(_ byte: UInt8, from: Int) throws -> Int? {
+        var i = from
+        while true {
+            let found: Int? = buf.withUnsafeBufferPointer { b in
+                var k = i
+                while k < b.count { if b[k] == byte { return k }; k += 1 }
+                return nil
+            }
+            if let found { return found }
+            if eof { return nil }
+            let have = buf.count - pos
+            let offset = i - pos
+            try fill(minimum: have + 1)
+            if buf.count - pos == have { return nil }
+            i = pos + offset + (have - offset)
+        }
     }
 
     /// Bytes up to (not including) `terminator`; the position moves past the terminator.
@@ -188,32 +216,38 @@ public final class XMLPullParser {
 
     /// The rest of a start tag, up to '>' not inside quotes.
     private func readTag() throws -> [UInt8] {
-        var out: [UInt8] = []
         var quote: UInt8 = 0
+        var i = pos
         while true {
-            guard let b = try byte() else { throw ParseError(line: line, message: "the file ends inside a tag (truncated?)") }
-            advance(1)
+            if i >= buf.count {
+                let offset = i - pos
+                try fill(minimum: offset + 4096)
+                i = pos + offset
+                if i >= buf.count { throw ParseError(line: line, message: "the file ends inside a tag (truncated?)") }
+            }
+            let b = buf[i]
             if quote != 0 {
                 if b == quote { quote = 0 }
             } else if b == 0x22 || b == 0x27 {
                 quote = b
             } else if b == 0x3E {
+                let out = Array(buf[pos..<i])
+                advance(i - pos + 1)
                 return out
             } else if b == 0x3C {
+                advance(i - pos)
                 throw ParseError(line: line, message: "'<' inside a tag")
             }
-            out.append(b)
-            if out.count > 1 << 20 { throw ParseError(line: line, message: "a tag longer than 1 MB") }
+            i += 1
+            if i - pos > 1 << 20 { throw ParseError(line: line, message: "a tag longer than 1 MB") }
         }
     }
 
     private func readText() throws -> [UInt8] {
-        var out: [UInt8] = []
-        while let b = try byte(), b != 0x3C {
-            out.append(b)
-            advance(1)
-            if out.count > maxElementBytes { throw ParseError(line: line, message: "a text run longer than 64 MB") }
-        }
+        let end = try find(0x3C, from: pos) ?? buf.count
+        if end - pos > maxElementBytes { throw ParseError(line: line, message: "a text run longer than 64 MB") }
+        let out = Array(buf[pos..<end])
+        advance(end - pos)
         return out
     }
 
@@ -237,8 +271,7 @@ public final class XMLPullParser {
     }
 
     private func utf8(_ raw: [UInt8]) throws -> String {
-        guard let s = String(validatingUTF8: raw.map { CChar(bitPattern: $0) } + [0]) ?? (raw.isEmpty ? "" : nil),
-              s.utf8.count == raw.count else {
+        guard !raw.contains(0), let s = String(validating: raw, as: UTF8.self) else {
             if let bad = firstBadUTF8(raw) { throw ParseError(line: eventLine, message: "invalid UTF-8 at byte \(bad) of this line's content") }
             throw ParseError(line: eventLine, message: "invalid UTF-8 (or a NUL byte)")
         }
@@ -261,7 +294,7 @@ public final class XMLPullParser {
 
     private func decodeText(_ raw: [UInt8]) throws -> String {
         let s = try utf8(raw)
-        return s.contains("&") ? try expandEntities(s) : s
+        return raw.contains(0x26) ? try expandEntities(s) : s
     }
 
     private func expandEntities(_ s: String) throws -> String {
@@ -299,37 +332,38 @@ public final class XMLPullParser {
     }
 
     private func parseTag(_ raw: [UInt8]) throws -> (String, [String: String]) {
-        let s = try utf8(raw)
-        var i = s.startIndex
-        while i < s.endIndex, !s[i].isWhitespace { i = s.index(after: i) }
-        let name = String(s[..<i])
+        func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        var i = 0
+        let n = raw.count
+        while i < n, !isSpace(raw[i]) { i += 1 }
+        let name = try utf8(Array(raw[0..<i]))
         guard !name.isEmpty else { throw ParseError(line: eventLine, message: "a tag without a name") }
         var attrs: [String: String] = [:]
         while true {
-            while i < s.endIndex, s[i].isWhitespace { i = s.index(after: i) }
-            if i == s.endIndex { break }
+            while i < n, isSpace(raw[i]) { i += 1 }
+            if i == n { break }
             let nameStart = i
-            while i < s.endIndex, s[i] != "=", !s[i].isWhitespace { i = s.index(after: i) }
-            let key = String(s[nameStart..<i])
-            while i < s.endIndex, s[i].isWhitespace { i = s.index(after: i) }
-            guard i < s.endIndex, s[i] == "=" else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> has no value") }
-            i = s.index(after: i)
-            while i < s.endIndex, s[i].isWhitespace { i = s.index(after: i) }
-            guard i < s.endIndex, s[i] == "\"" || s[i] == "'" else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> is not quoted") }
-            let q = s[i]
-            i = s.index(after: i)
+            while i < n, raw[i] != 0x3D, !isSpace(raw[i]) { i += 1 }
+            let key = try utf8(Array(raw[nameStart..<i]))
+            while i < n, isSpace(raw[i]) { i += 1 }
+            guard i < n, raw[i] == 0x3D else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> has no value") }
+            i += 1
+            while i < n, isSpace(raw[i]) { i += 1 }
+            guard i < n, raw[i] == 0x22 || raw[i] == 0x27 else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> is not quoted") }
+            let q = raw[i]
+            i += 1
             let vStart = i
-            while i < s.endIndex, s[i] != q { i = s.index(after: i) }
-            guard i < s.endIndex else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> is not closed") }
-            var value = String(s[vStart..<i])
-            if value.contains("&") { value = try expandEntities(value) }
-            if value.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" }) {
+            while i < n, raw[i] != q { i += 1 }
+            guard i < n else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> is not closed") }
+            var value = try utf8(Array(raw[vStart..<i]))
+            if value.utf8.contains(0x26) { value = try expandEntities(value) }
+            if value.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
                 value = value.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\t", with: " ")
                     .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
             }
             if attrs[key] != nil { throw ParseError(line: eventLine, message: "attribute '\(key)' repeated in <\(name)>") }
             attrs[key] = value
-            i = s.index(after: i)
+            i += 1
         }
         return (name, attrs)
     }

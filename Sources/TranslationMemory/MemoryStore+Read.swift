@@ -218,17 +218,31 @@ extension MemoryStore {
         }
     }
 
-    /// Calls `body` with every unit in id order, reading in pages (for exports).
-    public func forEachUnit(pageSize: Int = 5000, _ body: (TranslationUnit) throws -> Void) throws {
-        var after: Int64 = 0
-        while true {
-            let page: [TranslationUnit] = try db.read { db in
-                let ids = try Int64.fetchAll(db, sql: "SELECT id FROM unit WHERE id > ? ORDER BY id LIMIT ?", arguments: [after, pageSize])
-                return try ids.compactMap { try loadUnit(db, id: $0) }
+    /// Calls `body` with every unit in id order, streaming one join of units and variants in a
+    /// single read transaction (for exports: memory stays flat, a consistent snapshot).
+    public func forEachUnit(_ body: (TranslationUnit) throws -> Void) throws {
+        try db.read { db in
+            let rows = try Row.fetchCursor(db, sql: """
+                SELECT u.id, u.created_at, u.created_by, u.changed_at, u.changed_by, u.origin_file, u.origin_key,
+                       u.context_prev, u.context_next, u.usage_count, u.props, u.notes, u.last_used,
+                       v.lang, v.text, v.markup, v.props, v.notes
+                FROM unit u JOIN variant v ON v.unit_id = u.id ORDER BY u.id, v.id
+                """)
+            var current: TranslationUnit?
+            func date(_ v: Double?) -> Date? { v.map(Date.init(timeIntervalSince1970:)) }
+            while let r = try rows.next() {
+                let id: Int64 = r[0]
+                if current?.id != id {
+                    if let c = current { try body(c) }
+                    current = TranslationUnit(id: id, variants: [], createdAt: date(r[1]), createdBy: r[2], changedAt: date(r[3]),
+                                              changedBy: r[4], originFile: r[5], originKey: r[6], contextPrevious: r[7],
+                                              contextNext: r[8], usageCount: r[9], lastUsedAt: date(r[12]),
+                                              properties: decodeProps(r[10]), notes: decodeNotes(r[11]))
+                }
+                current!.variants.append(Variant(language: r[13], text: r[14], markup: r[15],
+                                                 properties: decodeProps(r[16]), notes: decodeNotes(r[17])))
             }
-            if page.isEmpty { return }
-            for u in page { try body(u) }
-            after = page.last!.id!
+            if let c = current { try body(c) }
         }
     }
 

@@ -43,7 +43,9 @@ public final class MemoryStore {
     }
 
     /// Opens the memory at `path`; creates it (and its folder) when `create` is true and it is missing.
-    public init(path: String, create: Bool) throws {
+    /// - Parameter mapped: read the file through mmap (fast repeated lookups); off for long
+    ///   sequential reads such as exports, where mapped pages would only swell the process.
+    public init(path: String, create: Bool, mapped: Bool = true) throws {
         self.path = path
         let exists = FileManager.default.fileExists(atPath: path)
         if !exists {
@@ -64,7 +66,7 @@ public final class MemoryStore {
         config.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Posting lists are read whole: map the file instead of copying pages through read().
-            try db.execute(sql: "PRAGMA mmap_size = 17179869184")
+            if mapped { try db.execute(sql: "PRAGMA mmap_size = 17179869184") }
             try db.execute(sql: "PRAGMA cache_size = -65536")
         }
         do {

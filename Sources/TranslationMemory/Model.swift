@@ -80,6 +80,7 @@ public struct TranslationUnit: Sendable, Equatable {
 public enum LanguageTag {
     /// "EN-us" → "en-US", "zh-hant-tw" → "zh-Hant-TW", "en_GB" → "en-GB".
     public static func canonical(_ tag: String) -> String {
+        if isCanonical(tag) { return tag }
         let parts = tag.replacingOccurrences(of: "_", with: "-").split(separator: "-", omittingEmptySubsequences: false)
         guard let first = parts.first else { return tag }
         var out = [first.lowercased()]
@@ -89,6 +90,27 @@ public enum LanguageTag {
             else { out.append(p.lowercased()) }
         }
         return out.joined(separator: "-")
+    }
+
+    /// Already in canonical case: lowercase language, then "XX" regions, "Xxxx" scripts, lowercase others.
+    static func isCanonical(_ tag: String) -> Bool {
+        var index = 0
+        var length = 0
+        var upper = 0, lower = 0, firstUpper = false
+        func check() -> Bool {
+            defer { length = 0; upper = 0; lower = 0; firstUpper = false; index += 1 }
+            if index == 0 { return upper == 0 }
+            if length == 2 && upper + lower == 2 { return lower == 0 }
+            if length == 4 && upper + lower == 4 { return upper == 1 && firstUpper }
+            return upper == 0
+        }
+        for b in tag.utf8 {
+            if b == 0x2D { if !check() { return false }; continue }
+            if b == 0x5F { return false }
+            if b >= 0x41 && b <= 0x5A { if length == 0 { firstUpper = true }; upper += 1 } else if b >= 0x61 && b <= 0x7A { lower += 1 }
+            length += 1
+        }
+        return check()
     }
 
     /// The lower-cased primary subtag ("en" for "en-US"): the key of the fuzzy index.

@@ -14,9 +14,9 @@ struct MemoryOptions: ParsableArguments {
         return DefaultPaths.file("Memories", "default.tmdb")
     }
 
-    func open(create: Bool) throws -> MemoryStore {
+    func open(create: Bool, mapped: Bool = true) throws -> MemoryStore {
         do {
-            return try MemoryStore(path: path, create: create)
+            return try MemoryStore(path: path, create: create, mapped: mapped)
         } catch let e as MemoryStore.OpenError {
             throw UserError(e.description)
         }
@@ -106,6 +106,7 @@ extension TMKit.TM {
         @Option(name: .long, help: "Target language of PO/MO catalogs (else the catalog's Language header).") var targetLang: String?
         @Flag(name: .long, help: "Replace translations of units with the same source.") var overwrite = false
         @Flag(name: .long, help: "TMX: skip units that are wrong, reporting each by line, instead of importing nothing.") var skipBad = false
+        @Flag(name: .long, help: "Read and check the files, store nothing.") var dryRun = false
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("give at least one file to import") }
@@ -172,6 +173,26 @@ extension TMKit.TM {
 
         func run() throws {
             try runReportingErrors {
+                if dryRun {
+                    var read = 0
+                    let start = Date()
+                    for file in files {
+                        if try resolvedFormat(file) == .tmx {
+                            let parser: XMLPullParser
+                            do { parser = try XMLPullParser(path: file) } catch let e as XMLPullParser.ParseError { throw UserError("\(file): \(e.message)") }
+                            do {
+                                let r = try TMXReader(file: file, skipBad: skipBad).read(parser, unit: { _ in read += 1 },
+                                                                                         warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
+                                for p in r.skipped { Console.warn("\(file):\(p.line): would skip: \(p.message)") }
+                            } catch let e as FormatError { throw UserError(e.description) }
+                        } else {
+                            read += try units(of: file).count
+                        }
+                    }
+                    Console.out.write("\(files.count == 1 ? files[0] : "\(files.count) files"): \(read) units read, nothing stored (\(String(format: "%.2f", Date().timeIntervalSince(start))) s)\n")
+                    Console.out.flush()
+                    return
+                }
                 let store = try memoryOptions.open(create: true)
                 var read = 0
                 let progress = Progress(total: files.count, label: "files")
@@ -221,7 +242,7 @@ extension TMKit.TM {
                     }
                     sinceDate = d
                 }
-                let store = try memoryOptions.open(create: false)
+                let store = try memoryOptions.open(create: false, mapped: false)
                 let toStdout = file == "-"
                 let tmp = toStdout ? "" : file + ".tmkit-partial"
                 var out: OutputBuffer
