@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "TranslationMemory", targets: ["TranslationMemory"]),
         .library(name: "Alignment", targets: ["Alignment"]),
         .library(name: "Formats", targets: ["Formats"]),
+        .library(name: "Glossary", targets: ["Glossary"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,7 @@ let package = Package(
             swiftSettings: [.define("SQLITE_ENABLE_FTS5")]
         ),
         .target(name: "Alignment", dependencies: ["ICUText"]),
+        .target(name: "Glossary", dependencies: ["ICUText", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Formats",
             dependencies: ["TranslationMemory", "ICUText"],
@@ -42,7 +44,7 @@ let package = Package(
         .executableTarget(
             name: "tmkit",
             dependencies: [
-                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment",
+                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -51,6 +53,7 @@ let package = Package(
         .testTarget(name: "TranslationMemoryTests", dependencies: ["TranslationMemory"]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Segmentation"]),
+        .testTarget(name: "GlossaryTests", dependencies: ["Glossary"]),
         .testTarget(name: "tmkitTests", dependencies: ["tmkit"]),
     ]
 )

@@ -1,0 +1,102 @@
+#!/usr/bin/env python3
+"""TMX benchmark: tmkit against translate-toolkit, reading and writing the same TMX in one run.
+
+Memories: the English-Russian units of Debian's gettext catalogs (about 51,000) and, when
+bench-out/synthetic-1m.tsv exists (Scripts/gen_synthetic_tm.py), the synthetic 1,000,000-unit
+memory. For each: tmkit exports the memory (units/s, peak memory); tmkit parses the TMX
+without storing (`tm import --dry-run`); tmkit imports it into a new memory (parse, store,
+index); translate-toolkit reads the same file (`tmxfile.parsefile`) and writes it back
+(`serialize`), each in its own process so peak memory is its own. translate-toolkit is run on
+the synthetic memory's first 100,000 units only (it holds the whole file in memory).
+
+usage: Scripts/bench_tmx.py [--skip-synthetic]
+"""
+import argparse, glob, os, re, subprocess, sys, time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+OUT = os.path.join(ROOT, "bench-out")
+TMKIT = os.path.join(ROOT, ".build/release/tmkit")
+
+
+def timed(cmd):
+    t = time.perf_counter()
+    p = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, capture_output=True, text=True)
+    secs = time.perf_counter() - t
+    if p.returncode != 0:
+        raise SystemExit(f"{cmd[:3]} failed: {p.stderr[-1500:]}")
+    return secs, int(p.stderr.strip().splitlines()[-1]) / 1024, p.stdout
+
+
+TT_READ = "from translate.storage import tmx; import sys; s = tmx.tmxfile.parsefile(sys.argv[1]); print(len(s.units))"
+TT_WRITE = ("from translate.storage import tmx; import sys, time; s = tmx.tmxfile.parsefile(sys.argv[1]); t = time.perf_counter(); "
+            "open(sys.argv[2], 'wb').write(bytes(s)); print(len(s.units), time.perf_counter() - t)")
+
+
+def first_units(src, dst, n):
+    """The first n units of a TMX file written by tmkit (one <tu> block after another)."""
+    with open(src, encoding="utf-8") as f, open(dst, "w", encoding="utf-8") as g:
+        count = 0
+        for line in f:
+            g.write(line)
+            if line.strip() == "</tu>":
+                count += 1
+                if count >= n:
+                    break
+        g.write("  </body>\n</tmx>\n")
+
+
+def bench(name, memory):
+    tmx = os.path.join(OUT, f"{name}.tmx")
+    secs, peak, out = timed([TMKIT, "tm", "export", tmx, "--memory", memory])
+    units = int(re.search(r"(\d+) units", out).group(1))
+    row = dict(name=name, units=units, mb=os.path.getsize(tmx) / 1e6, export=(units / secs, peak))
+    secs, peak, out = timed([TMKIT, "tm", "import", tmx, "--dry-run"])
+    row["parse"] = (units / secs, peak)
+    fresh = os.path.join(OUT, f"{name}-reimport.tmdb")
+    for f in glob.glob(fresh + "*"):
+        os.remove(f)
+    secs, peak, out = timed([TMKIT, "tm", "import", tmx, "--memory", fresh])
+    row["import"] = (units / secs, peak)
+    tt_file, tt_units = tmx, units
+    if units > 150_000:
+        tt_file = os.path.join(OUT, f"{name}-100k.tmx")
+        first_units(tmx, tt_file, 100_000)
+        tt_units = 100_000
+    secs, peak, out = timed([sys.executable, "-c", TT_READ, tt_file])
+    row["tt_read"] = (tt_units / secs, peak)
+    secs, peak, out = timed([sys.executable, "-c", TT_WRITE, tt_file, os.path.join(OUT, f"{name}-tt.tmx")])
+    n, wsecs = out.split()
+    row["tt_write"] = (int(n) / float(wsecs), peak)
+    return row
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--skip-synthetic", action="store_true")
+    a = ap.parse_args()
+    os.makedirs(OUT, exist_ok=True)
+    subprocess.run(["swift", "build", "-c", "release", "--product", "tmkit"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    rows = []
+    deb = os.path.join(OUT, "debian-ru.tmdb")
+    for f in glob.glob(deb + "*"):
+        os.remove(f)
+    subprocess.run([TMKIT, "tm", "import", *sorted(glob.glob("/usr/share/locale/ru/LC_MESSAGES/*.mo")), "--memory", deb],
+                   check=True, capture_output=True)
+    rows.append(bench("debian-en-ru", deb))
+    syn_tsv = os.path.join(OUT, "synthetic-1m.tsv")
+    if not a.skip_synthetic and os.path.exists(syn_tsv):
+        syn = os.path.join(OUT, "synthetic.tmdb")
+        if not os.path.exists(syn):
+            subprocess.run([TMKIT, "tm", "import", syn_tsv, "--memory", syn], check=True, capture_output=True)
+        rows.append(bench("synthetic-1m", syn))
+    print("\n| memory | units | TMX MB | tmkit export u/s (peak MB) | tt write u/s (peak MB) | export ratio | tmkit parse u/s (peak MB) | tt read u/s (peak MB) | parse ratio | tmkit import u/s (peak MB) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['name']} | {r['units']:,} | {r['mb']:.0f} | {r['export'][0]:,.0f} ({r['export'][1]:.0f}) | {r['tt_write'][0]:,.0f} ({r['tt_write'][1]:.0f}) | "
+              f"{r['export'][0] / r['tt_write'][0]:.1f}x | {r['parse'][0]:,.0f} ({r['parse'][1]:.0f}) | {r['tt_read'][0]:,.0f} ({r['tt_read'][1]:.0f}) | "
+              f"{r['parse'][0] / r['tt_read'][0]:.2f}x | {r['import'][0]:,.0f} ({r['import'][1]:.0f}) |")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,280 @@
+import Foundation
+import GRDB
+import ICUText
+
+/// A term in one language of a concept entry.
+public struct Term: Sendable, Equatable {
+    public enum Status: String, Sendable, CaseIterable { case preferred, admitted, deprecated, forbidden }
+
+    public var id: Int64?
+    public var language: String
+    public var text: String
+    public var partOfSpeech: String?
+    public var status: Status?
+    public var note: String?
+
+    public init(id: Int64? = nil, language: String, text: String, partOfSpeech: String? = nil, status: Status? = nil, note: String? = nil) {
+        self.id = id
+        self.language = language
+        self.text = text
+        self.partOfSpeech = partOfSpeech
+        self.status = status
+        self.note = note
+    }
+}
+
+/// A concept: its terms in any number of languages, and what describes it.
+public struct TermEntry: Sendable, Equatable {
+    public var id: Int64?
+    public var terms: [Term]
+    public var definition: String?
+    public var domain: String?
+    public var note: String?
+    public var source: String?
+    public var createdAt: Date?
+    public var changedAt: Date?
+
+    public init(id: Int64? = nil, terms: [Term], definition: String? = nil, domain: String? = nil, note: String? = nil,
+                source: String? = nil, createdAt: Date? = nil, changedAt: Date? = nil) {
+        self.id = id
+        self.terms = terms
+        self.definition = definition
+        self.domain = domain
+        self.note = note
+        self.source = source
+        self.createdAt = createdAt
+        self.changedAt = changedAt
+    }
+
+    public func terms(in language: String) -> [Term] {
+        terms.filter { GlossaryLanguage.matches($0.language, requested: language) }
+    }
+}
+
+enum GlossaryLanguage {
+    static func primary(_ tag: String) -> String { String(tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? "").lowercased() }
+    static func matches(_ stored: String, requested: String) -> Bool {
+        let s = stored.lowercased(), r = requested.lowercased()
+        return s == r || s.hasPrefix(r + "-") || r.hasPrefix(s + "-")
+    }
+}
+
+/// A glossary: one SQLite file of concept entries and their terms, written in transactions.
+public final class TermStore {
+    static let applicationID: Int32 = 0x544D_4B47 // 'TMKG'
+
+    public let path: String
+    let db: DatabaseQueue
+
+    public struct OpenError: Error, CustomStringConvertible {
+        public let path: String
+        public let message: String
+        public var description: String { "\(path): \(message)" }
+    }
+
+    public init(path: String, create: Bool) throws {
+        self.path = path
+        let exists = FileManager.default.fileExists(atPath: path)
+        if !exists {
+            guard create else { throw OpenError(path: path, message: "no glossary here (one is created by the first write: tmkit glossary add or import)") }
+            let dir = (path as NSString).deletingLastPathComponent
+            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
+        } else if let h = FileHandle(forReadingAtPath: path) {
+            let head = h.readData(ofLength: 16)
+            try? h.close()
+            if !head.isEmpty, head != Data("SQLite format 3\0".utf8) {
+                throw OpenError(path: path, message: "not a tmkit glossary (not an SQLite database)")
+            }
+        }
+        var config = Configuration()
+        config.busyMode = .timeout(10)
+        db = try DatabaseQueue(path: path, configuration: config)
+        let migrator = TermStore.migrator
+        try db.writeWithoutTransaction { db in
+            let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
+            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='table'")
+            if appID != TermStore.applicationID {
+                if !tables.isEmpty { throw OpenError(path: path, message: "not a tmkit glossary (an SQLite database of another program)") }
+                try db.execute(sql: "PRAGMA journal_mode = WAL")
+                try db.execute(sql: "PRAGMA application_id = \(TermStore.applicationID)")
+            }
+            if try migrator.hasBeenSuperseded(db) {
+                throw OpenError(path: path, message: "written by a newer tmkit; upgrade tmkit to use it")
+            }
+        }
+        try migrator.migrate(db)
+    }
+
+    static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1") { db in
+            try db.execute(sql: """
+                CREATE TABLE entry (
+                    id INTEGER PRIMARY KEY, definition TEXT, domain TEXT, note TEXT, source TEXT,
+                    created_at REAL, changed_at REAL
+                );
+                CREATE TABLE term (
+                    id INTEGER PRIMARY KEY,
+                    entry_id INTEGER NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
+                    lang TEXT NOT NULL, lang_key TEXT NOT NULL, text TEXT NOT NULL,
+                    fold TEXT NOT NULL,            -- case-folded, diacritics as the language ignores them
+                    pos TEXT, status TEXT, note TEXT
+                );
+                CREATE INDEX term_entry ON term(entry_id);
+                CREATE INDEX term_fold ON term(lang_key, fold);
+                """)
+        }
+        return m
+    }
+
+    /// Case folding with ё = е, for keys and search.
+    static func fold(_ s: String) -> String {
+        let f = (try? s.caseFolded()) ?? s.lowercased()
+        return f.replacingOccurrences(of: "ё", with: "е").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    }
+
+    // MARK: Writing
+
+    public struct AddResult: Sendable, Equatable {
+        public enum Kind: Sendable, Equatable { case added, updated, addedBesideOther(String) }
+        public var entryID: Int64
+        public var kind: Kind
+    }
+
+    /// Adds a source term and its translation. A pair already present updates the entry; a
+    /// source term present with another translation is added as a new entry and reported.
+    @discardableResult
+    public func add(source: Term, target: Term, note: String? = nil, domain: String? = nil) throws -> AddResult {
+        try db.write { db in try add(db, source: source, target: target, note: note, domain: domain) }
+    }
+
+    func add(_ db: Database, source: Term, target: Term, note: String?, domain: String?) throws -> AddResult {
+        let now = Date().timeIntervalSince1970
+        let existing = try Int64.fetchAll(db, sql: "SELECT entry_id FROM term WHERE lang_key = ? AND fold = ?",
+                                          arguments: [GlossaryLanguage.primary(source.language), TermStore.fold(source.text)])
+        var other: String?
+        for id in existing {
+            let targets = try Row.fetchAll(db, sql: "SELECT id, text, fold FROM term WHERE entry_id = ? AND lang_key = ?",
+                                           arguments: [id, GlossaryLanguage.primary(target.language)])
+            if let same = targets.first(where: { ($0["fold"] as String) == TermStore.fold(target.text) }) {
+                try db.execute(sql: "UPDATE entry SET changed_at = ?, note = COALESCE(?, note), domain = COALESCE(?, domain) WHERE id = ?",
+                               arguments: [now, note, domain, id])
+                try db.execute(sql: "UPDATE term SET status = COALESCE(?, status), note = COALESCE(?, note), pos = COALESCE(?, pos) WHERE id = ?",
+                               arguments: [target.status?.rawValue, target.note, target.partOfSpeech, same["id"] as Int64])
+                return AddResult(entryID: id, kind: .updated)
+            }
+            other = targets.first.map { $0["text"] as String } ?? other
+        }
+        let id = try insert(db, TermEntry(terms: [source, target], domain: domain, note: note))
+        return AddResult(entryID: id, kind: other.map { .addedBesideOther($0) } ?? .added)
+    }
+
+    func insert(_ db: Database, _ e: TermEntry) throws -> Int64 {
+        let now = Date().timeIntervalSince1970
+        try db.execute(sql: "INSERT INTO entry(definition, domain, note, source, created_at, changed_at) VALUES (?, ?, ?, ?, ?, ?)",
+                       arguments: [e.definition, e.domain, e.note, e.source, e.createdAt?.timeIntervalSince1970 ?? now,
+                                   e.changedAt?.timeIntervalSince1970 ?? now])
+        let id = db.lastInsertedRowID
+        for t in e.terms {
+            try db.execute(sql: "INSERT INTO term(entry_id, lang, lang_key, text, fold, pos, status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           arguments: [id, t.language, GlossaryLanguage.primary(t.language), t.text, TermStore.fold(t.text),
+                                       t.partOfSpeech, t.status?.rawValue, t.note])
+        }
+        return id
+    }
+
+    /// Adds whole entries in one transaction (imports): all or nothing.
+    public func insert(_ entries: [TermEntry]) throws {
+        try db.write { db in for e in entries { _ = try insert(db, e) } }
+    }
+
+    /// Changes the terms or fields of an entry; nil leaves a field as it is.
+    public func edit(id: Int64, language: String? = nil, text: String? = nil, status: Term.Status? = nil,
+                     note: String? = nil, definition: String? = nil, domain: String? = nil) throws -> Bool {
+        try db.write { db in
+            guard try Int.fetchOne(db, sql: "SELECT count(*) FROM entry WHERE id = ?", arguments: [id]) == 1 else { return false }
+            try db.execute(sql: "UPDATE entry SET changed_at = ?, note = COALESCE(?, note), definition = COALESCE(?, definition), domain = COALESCE(?, domain) WHERE id = ?",
+                           arguments: [Date().timeIntervalSince1970, note, definition, domain, id])
+            if let language {
+                let key = GlossaryLanguage.primary(language)
+                if let text {
+                    try db.execute(sql: "UPDATE term SET text = ?, fold = ? WHERE entry_id = ? AND lang_key = ?",
+                                   arguments: [text, TermStore.fold(text), id, key])
+                }
+                if let status { try db.execute(sql: "UPDATE term SET status = ? WHERE entry_id = ? AND lang_key = ?", arguments: [status.rawValue, id, key]) }
+            }
+            return true
+        }
+    }
+
+    public func remove(id: Int64) throws -> Bool {
+        try db.write { db in
+            try db.execute(sql: "DELETE FROM term WHERE entry_id = ?", arguments: [id])
+            try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+
+    // MARK: Reading
+
+    func load(_ db: Database, _ id: Int64) throws -> TermEntry? {
+        guard let r = try Row.fetchOne(db, sql: "SELECT * FROM entry WHERE id = ?", arguments: [id]) else { return nil }
+        let terms = try Row.fetchAll(db, sql: "SELECT * FROM term WHERE entry_id = ? ORDER BY id", arguments: [id]).map {
+            Term(id: $0["id"], language: $0["lang"], text: $0["text"], partOfSpeech: $0["pos"],
+                 status: ($0["status"] as String?).flatMap(Term.Status.init(rawValue:)), note: $0["note"])
+        }
+        return TermEntry(id: id, terms: terms, definition: r["definition"], domain: r["domain"], note: r["note"], source: r["source"],
+                         createdAt: (r["created_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                         changedAt: (r["changed_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
+    }
+
+    /// All entries (or those with a term in `language`), in id order.
+    public func entries(language: String? = nil) throws -> [TermEntry] {
+        try db.read { db in
+            let ids: [Int64] = language == nil
+                ? try Int64.fetchAll(db, sql: "SELECT id FROM entry ORDER BY id")
+                : try Int64.fetchAll(db, sql: "SELECT DISTINCT entry_id FROM term WHERE lang_key = ? ORDER BY entry_id",
+                                     arguments: [GlossaryLanguage.primary(language!)])
+            return try ids.compactMap { try load(db, $0) }
+        }
+    }
+
+    /// Entries with a term containing `query` (ignoring case and ё/е), or starting with it, or
+    /// within two edits of it; best first.
+    public func search(_ query: String) throws -> [TermEntry] {
+        let q = TermStore.fold(query)
+        return try db.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT entry_id, fold, lang FROM term")
+            var scored: [Int64: Int] = [:]
+            let qWords = q.split(separator: " ").map(String.init)
+            for r in rows {
+                let f: String = r["fold"], id: Int64 = r["entry_id"]
+                let score: Int
+                if f == q { score = 0 } else if f.hasPrefix(q) { score = 1 } else if f.contains(q) { score = 2 }
+                else {
+                    // Word by word: the same stem (an inflected form), or a typo away.
+                    let stemmer = Stemmers.forLanguage(r["lang"])
+                    let words = f.split(separator: " ").map(String.init)
+                    let stems = Set(words.map(stemmer.stem))
+                    if qWords.allSatisfy({ stems.contains(stemmer.stem($0)) }) { score = 2 }
+                    else if qWords.count == 1, words.contains(where: { abs($0.count - q.count) <= 2 && editDistance(Array($0), Array(q)) <= (q.count > 5 ? 2 : 1) }) { score = 3 }
+                    else { continue }
+                }
+                scored[id] = min(scored[id] ?? 9, score)
+            }
+            return try scored.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }.compactMap { try load(db, $0.key) }
+        }
+    }
+}
+
+func editDistance(_ a: [Character], _ b: [Character]) -> Int {
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
+    for i in 1...a.count {
+        cur[0] = i
+        for j in 1...b.count { cur[j] = min(prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1) }
+        swap(&prev, &cur)
+    }
+    return prev[b.count]
+}

@@ -1,0 +1,277 @@
+import ArgumentParser
+import Foundation
+import Glossary
+
+struct GlossaryOptions: ParsableArguments {
+    @Option(name: .long, help: "The glossary file (else $TMKIT_GLOSSARY, else Glossaries/default.tbdb).")
+    var glossary: String?
+
+    var path: String {
+        if let glossary { return glossary }
+        if let env = ProcessInfo.processInfo.environment["TMKIT_GLOSSARY"], !env.isEmpty { return env }
+        return DefaultPaths.file("Glossaries", "default.tbdb")
+    }
+
+    func open(create: Bool) throws -> TermStore {
+        do { return try TermStore(path: path, create: create) } catch let e as TermStore.OpenError { throw UserError(e.description) }
+    }
+}
+
+extension Term.Status: ExpressibleByArgument {}
+
+extension TMKit {
+    struct GlossaryCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "glossary",
+            abstract: "Glossary: add, edit, list and search terms; find them in text; check translations.",
+            subcommands: [Add.self, Edit.self, Remove.self, List.self, Search.self, Import.self, Export.self, Find.self, Check.self]
+        )
+    }
+}
+
+func entryJSON(_ e: TermEntry) -> JSON {
+    .object([
+        ("id", .int(Int(e.id ?? 0))),
+        ("terms", .array(e.terms.map { t in
+            .object([("lang", .string(t.language)), ("text", .string(t.text)), ("status", .optional(t.status?.rawValue)),
+                     ("pos", .optional(t.partOfSpeech)), ("note", .optional(t.note))])
+        })),
+        ("note", .optional(e.note)), ("definition", .optional(e.definition)), ("domain", .optional(e.domain)),
+    ])
+}
+
+func entryText(_ e: TermEntry) -> String {
+    var s = "entry \(e.id ?? 0)"
+    if let d = e.domain { s += "  [\(d)]" }
+    s += "\n"
+    for t in e.terms { s += "  \(t.language): \(t.text)" + (t.status.map { " (\($0.rawValue))" } ?? "") + "\n" }
+    if let n = e.note { s += "  note: \(n)\n" }
+    return s
+}
+
+extension TMKit.GlossaryCommand {
+    struct Add: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Add a term and its translation.")
+        @OptionGroup var options: GlossaryOptions
+        @Argument var source: String
+        @Argument var target: String
+        @Option(name: .long) var sourceLang: String
+        @Option(name: .long) var targetLang: String
+        @Option(name: .long, help: "A note on the entry.") var note: String?
+        @Option(name: .long, help: "Status of the target term: preferred, admitted, deprecated, forbidden.") var status: Term.Status?
+        @Option(name: .long, help: "Part of speech of the terms.") var pos: String?
+        @Option(name: .long, help: "Subject field.") var domain: String?
+
+        func run() throws {
+            try runReportingErrors {
+                try checkLanguages(sourceLang, targetLang)
+                let store = try options.open(create: true)
+                let r = try store.add(source: Term(language: sourceLang, text: source, partOfSpeech: pos),
+                                      target: Term(language: targetLang, text: target, partOfSpeech: pos, status: status), note: note, domain: domain)
+                switch r.kind {
+                case .added: Console.out.write("entry \(r.entryID): added\n")
+                case .updated: Console.out.write("entry \(r.entryID): already there; updated\n")
+                case .addedBesideOther(let other):
+                    Console.out.write("entry \(r.entryID): added\n")
+                    Console.warn("'\(source)' is also translated as '\(other)'; both are kept (remove one with tmkit glossary remove ID)")
+                }
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Edit: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Change an entry: a term's text or status, the note, definition or domain.")
+        @OptionGroup var options: GlossaryOptions
+        @Argument var id: Int64
+        @Option(name: .long, help: "The language of the term to change.") var lang: String?
+        @Option(name: .long, help: "New text of that term.") var text: String?
+        @Option(name: .long) var status: Term.Status?
+        @Option(name: .long) var note: String?
+        @Option(name: .long) var definition: String?
+        @Option(name: .long) var domain: String?
+
+        func run() throws {
+            try runReportingErrors {
+                if (text != nil || status != nil) && lang == nil { throw UserError("--text and --status need --lang (the term's language)") }
+                let store = try options.open(create: false)
+                guard try store.edit(id: id, language: lang, text: text, status: status, note: note, definition: definition, domain: domain) else {
+                    throw UserError("\(store.path): no entry \(id)")
+                }
+                Console.out.write("entry \(id): changed\n")
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Remove: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Remove an entry.")
+        @OptionGroup var options: GlossaryOptions
+        @Argument var id: Int64
+        func run() throws {
+            try runReportingErrors {
+                let store = try options.open(create: false)
+                guard try store.remove(id: id) else { throw UserError("\(store.path): no entry \(id)") }
+                Console.out.write("entry \(id) removed\n")
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct List: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List entries.")
+        @OptionGroup var options: GlossaryOptions
+        @Option(name: .long, help: "Only entries with a term in this language.") var lang: String?
+        @Option(name: .long) var format: OutputFormat = .text
+        func run() throws {
+            try runReportingErrors {
+                let entries = try options.open(create: false).entries(language: lang)
+                switch format {
+                case .json: Console.out.write(JSON.array(entries.map(entryJSON)).serialized(pretty: true) + "\n")
+                case .text: for e in entries { Console.out.write(entryText(e)) }
+                }
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Search: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Entries with a term containing, starting like or close to QUERY (any language, case and ё/е ignored).")
+        @OptionGroup var options: GlossaryOptions
+        @Argument var query: String
+        @Option(name: .long) var format: OutputFormat = .text
+        func run() throws {
+            try runReportingErrors {
+                let entries = try options.open(create: false).search(query)
+                switch format {
+                case .json: Console.out.write(JSON.array(entries.map(entryJSON)).serialized(pretty: true) + "\n")
+                case .text:
+                    if entries.isEmpty { Console.out.write("no term like '\(query)'\n") }
+                    for e in entries { Console.out.write(entryText(e)) }
+                }
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Import: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Import a TSV or CSV glossary (a header naming languages, or OmegaT's source/target/comment columns).")
+        @OptionGroup var options: GlossaryOptions
+        @Argument var file: String
+        @Option(name: .long, help: "Source language of a file without a header.") var sourceLang: String?
+        @Option(name: .long, help: "Target language of a file without a header.") var targetLang: String?
+        func run() throws {
+            try runReportingErrors {
+                let (text, name) = try Input.readText(file)
+                let sep: Character = file.lowercased().hasSuffix(".csv") ? "," : "\t"
+                let entries: [TermEntry]
+                do {
+                    entries = try GlossaryTSV.read(text, file: name, separator: sep, sourceLanguage: sourceLang, targetLanguage: targetLang)
+                } catch let e as GlossaryTSV.ParseError { throw UserError(e.description + " (nothing was imported)") }
+                let store = try options.open(create: true)
+                try store.insert(entries)
+                Console.out.write("\(name): \(entries.count) entries imported\n")
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Export: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Export the glossary as TSV (source, target, note).")
+        @OptionGroup var options: GlossaryOptions
+        @Argument(help: "The file to write ('-': standard output).") var file: String
+        @Option(name: .long) var sourceLang: String
+        @Option(name: .long) var targetLang: String
+        func run() throws {
+            try runReportingErrors {
+                let tsv = GlossaryTSV.write(try options.open(create: false).entries(language: sourceLang), sourceLanguage: sourceLang, targetLanguage: targetLang)
+                if file == "-" { Console.out.write(tsv); Console.out.flush() } else {
+                    do { try tsv.write(toFile: file, atomically: true, encoding: .utf8) } catch { throw UserError("\(file): cannot write (\(error.localizedDescription))") }
+                }
+            }
+        }
+    }
+
+    struct Find: ParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Every glossary term in a text, inflected forms included, with its translations.")
+        @OptionGroup var options: GlossaryOptions
+        @Argument(help: "The text ('-' or a file with --file).") var text: String?
+        @Option(name: .long, help: "Read the text from this file.") var file: String?
+        @Option(name: .long) var sourceLang: String
+        @Option(name: .long) var targetLang: String?
+        @Option(name: .long) var format: OutputFormat = .text
+        func run() throws {
+            try runReportingErrors {
+                let input = try file.map { try Input.readText($0).text } ?? (text == "-" || text == nil ? Input.readText(nil).text : text!)
+                let store = try options.open(create: false)
+                let recognizer = try TermRecognizer(entries: try store.entries(language: sourceLang), language: sourceLang)
+                let matches = try recognizer.find(in: input)
+                switch format {
+                case .json:
+                    Console.out.write(JSON.array(matches.map { m in
+                        .object([("text", .string(m.surface)), ("start", .int(m.start)), ("end", .int(m.end)), ("term", .string(m.term.text)),
+                                 ("entry", .int(Int(m.entry.id ?? 0))),
+                                 ("translations", .array(targetLang.map { m.entry.terms(in: $0) }?.map { .string($0.text) } ?? []))])
+                    }).serialized(pretty: true) + "\n")
+                case .text:
+                    for m in matches {
+                        let tr = targetLang.map { m.entry.terms(in: $0).map(\.text).joined(separator: "; ") } ?? ""
+                        Console.out.write("\(m.start)-\(m.end)  \(m.surface)  → \(m.term.text)" + (tr.isEmpty ? "" : "  = \(tr)") + "  (entry \(m.entry.id ?? 0))\n")
+                    }
+                }
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Check: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Check pre-aligned translations: source terms whose translation is missing, forbidden or deprecated terms used.",
+            discussion: "SOURCE_FILE and TARGET_FILE hold one sentence a line, line n translating line n. Exit status 1 when something is found."
+        )
+        @OptionGroup var options: GlossaryOptions
+        @Argument var sourceFile: String
+        @Argument var targetFile: String
+        @Option(name: .long) var sourceLang: String
+        @Option(name: .long) var targetLang: String
+        @Option(name: .long) var format: OutputFormat = .text
+        func run() throws {
+            try runReportingErrors {
+                let src = try Input.readText(sourceFile).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let tgt = try Input.readText(targetFile).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                let store = try options.open(create: false)
+                let entries = try store.entries()
+                let sr = try TermRecognizer(entries: entries, language: sourceLang)
+                let tr = try TermRecognizer(entries: entries, language: targetLang)
+                var findings: [JSON] = []
+                var text = ""
+                for (k, s) in src.enumerated() where k < tgt.count && !s.isEmpty {
+                    let t = tgt[k]
+                    for m in try sr.find(in: s) {
+                        let wanted = m.entry.terms(in: targetLang).filter { $0.status != .forbidden && $0.status != .deprecated }
+                        if wanted.isEmpty { continue }
+                        if try !wanted.contains(where: { try tr.contains($0.text, in: t) }) {
+                            findings.append(.object([("line", .int(k + 1)), ("kind", .string("missing")), ("source", .string(m.surface)),
+                                                     ("expected", .array(wanted.map { .string($0.text) })), ("entry", .int(Int(m.entry.id ?? 0)))]))
+                            text += "line \(k + 1): '\(m.surface)' is not translated as \(wanted.map { "'\($0.text)'" }.joined(separator: " or "))\n"
+                        }
+                    }
+                    for m in try tr.find(in: t) where m.term.status == .forbidden || m.term.status == .deprecated {
+                        findings.append(.object([("line", .int(k + 1)), ("kind", .string(m.term.status!.rawValue)), ("target", .string(m.surface)),
+                                                 ("entry", .int(Int(m.entry.id ?? 0)))]))
+                        text += "line \(k + 1): '\(m.surface)' is a \(m.term.status!.rawValue) term\n"
+                    }
+                }
+                switch format {
+                case .json: Console.out.write(JSON.array(findings).serialized(pretty: true) + "\n")
+                case .text: Console.out.write(findings.isEmpty ? "no problems found\n" : text)
+                }
+                Console.out.flush()
+                if src.filter({ !$0.isEmpty }).count != tgt.filter({ !$0.isEmpty }).count {
+                    Console.warn("\(sourceFile) and \(targetFile) have different numbers of lines; extra lines are not checked")
+                }
+                if !findings.isEmpty { throw ExitCode(1) }
+            }
+        }
+    }
+}
