@@ -40,7 +40,18 @@ echo "== Concordance: where does a phrase occur?"
 step "$TMKIT" tm concordance "islamic state" --source-lang en --target-lang ru
 step "$TMKIT" tm stats
 echo
-echo "== 5. Export the memory as TMX 1.4b, and import it into a second memory"
+echo "== 5. Glossary: the desk's terms, found in the Russian article in their inflected forms, and a check of the translation"
+export TMKIT_GLOSSARY=Glossaries/default.tbdb
+rm -f "$TMKIT_GLOSSARY" "$TMKIT_GLOSSARY-wal" "$TMKIT_GLOSSARY-shm"
+step "$TMKIT" glossary import "$SAMPLE/glossary.en-ru.tsv"
+step "$TMKIT" glossary find --file "$SAMPLE/article-ru.txt" --source-lang ru --target-lang en
+"$TMKIT" align "$SAMPLE/article-en.txt" "$SAMPLE/article-ru.txt" --source-lang en --target-lang ru 2>/dev/null | tail -n +2 | awk -F'\t' '$1 != "" && $2 != ""' > Memories/pairs.tsv
+cut -f1 Memories/pairs.tsv > Memories/pairs.en; cut -f2 Memories/pairs.tsv > Memories/pairs.ru
+step "$TMKIT" glossary check Memories/pairs.en Memories/pairs.ru --source-lang en --target-lang ru
+rm -f Memories/pairs.tsv Memories/pairs.en Memories/pairs.ru
+
+echo
+echo "== 6. Export the memory as TMX 1.4b, and import it into a second memory"
 step "$TMKIT" tm export Memories/sputnik.tmx --source-lang en --target-lang ru
 head -14 Memories/sputnik.tmx
 rm -f Memories/roundtrip.tmdb

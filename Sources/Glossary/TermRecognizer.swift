@@ -51,7 +51,11 @@ public final class TermRecognizer {
     }
 
     /// The key of a word: folded, stemmed.
-    func key(_ word: String) -> String { stemmer.stem(TermStore.fold(word)) }
+    func key(_ word: String) -> String {
+        // Acronyms (ИГИЛ, ISIL, ВКС) are not inflected like words: no stemming, or ИГИЛ would become ИГ.
+        if word.count >= 2, word.allSatisfy({ $0.isUppercase || $0.isNumber }) { return TermStore.fold(word) }
+        return stemmer.stem(TermStore.fold(word))
+    }
 
     func words(in text: String) throws -> [Word] {
         var out: [Word] = []

@@ -1,0 +1,70 @@
+import Foundation
+import XCTest
+
+final class GlossaryCommandTests: XCTestCase {
+    var glossary: String!
+    override func setUp() { glossary = FileManager.default.temporaryDirectory.appendingPathComponent("g-\(UUID().uuidString).tbdb").path }
+
+    func g(_ args: [String], stdin: Data? = nil) throws -> CLI.Result { try CLI.run(["glossary"] + args + ["--glossary", glossary], stdin: stdin) }
+
+    /// The fixture's sentence pairs as the gold alignment joins them.
+    func alignedPairs() throws -> (String, String) {
+        let en = try String(contentsOfFile: CLI.fixture("sentences-en.txt"), encoding: .utf8).split(separator: "\n").map(String.init)
+        let ru = try String(contentsOfFile: CLI.fixture("sentences-ru.txt"), encoding: .utf8).split(separator: "\n").map(String.init)
+        var s: [String] = [], t: [String] = []
+        for line in try String(contentsOfFile: CLI.fixture("gold-alignment.txt"), encoding: .utf8).split(separator: "\n") where line.hasPrefix("[") {
+            let parts = line.split(separator: ":").map { $0.trimmingCharacters(in: CharacterSet(charactersIn: "[]")).split(separator: ",").compactMap { Int($0) } }
+            if parts[0].isEmpty || parts[1].isEmpty { continue }
+            s.append(parts[0].map { en[$0] }.joined(separator: " "))
+            t.append(parts[1].map { ru[$0] }.joined(separator: " "))
+        }
+        return (s.joined(separator: "\n") + "\n", t.joined(separator: "\n") + "\n")
+    }
+
+    func testImportFindAndCheckTheSputnikFixture() throws {
+        var r = try g(["import", CLI.fixture("glossary.en-ru.tsv")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("9 entries imported"))
+
+        r = try g(["find", "Обширные территории захвачены «Исламским государством».", "--source-lang", "ru", "--target-lang", "en", "--format", "json"])
+        let found = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(found.first?["text"] as? String, "Исламским государством")
+        XCTAssertEqual(found.first?["translations"] as? [String], ["Islamic State"])
+        XCTAssertEqual(found.first?["start"] as? Int, 31)
+
+        let (en, ru) = try alignedPairs()
+        let srcFile = try CLI.temporaryFile("pairs.en", bytes: Array(en.utf8))
+        let tgtFile = try CLI.temporaryFile("pairs.ru", bytes: Array(ru.utf8))
+        r = try g(["check", srcFile, tgtFile, "--source-lang", "en", "--target-lang", "ru"])
+        XCTAssertEqual(r.status, 0, r.stdout)
+        XCTAssertEqual(r.stdout, "no problems found\n")
+
+        // A true omission and a forbidden term, planted.
+        XCTAssertEqual(try g(["add", "Islamic State", "ИГ", "--source-lang", "en", "--target-lang", "ru", "--status", "forbidden"]).status, 0)
+        let planted = ru.replacingOccurrences(of: "около 1800 боевых вылетов", with: "около 1800 вылетов")
+            .replacingOccurrences(of: "захвачены «Исламским государством»", with: "захвачены ИГ")
+        let bad = try CLI.temporaryFile("planted.ru", bytes: Array(planted.utf8))
+        r = try g(["check", srcFile, bad, "--source-lang", "en", "--target-lang", "ru", "--format", "json"])
+        XCTAssertEqual(r.status, 1)
+        let findings = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(findings.map { "\($0["line"]!) \($0["kind"]!)" }.sorted(), ["10 missing", "8 forbidden", "8 missing"])
+    }
+
+    func testAddListSearchRemoveAndErrors() throws {
+        XCTAssertEqual(try g(["add", "caliphate", "халифат", "--source-lang", "en", "--target-lang", "ru"]).stdout, "entry 1: added\n")
+        XCTAssertEqual(try g(["add", "Caliphate", "Халифат", "--source-lang", "en", "--target-lang", "ru"]).stdout, "entry 1: already there; updated\n")
+        let alt = try g(["add", "caliphate", "халифатство", "--source-lang", "en", "--target-lang", "ru"])
+        XCTAssertTrue(alt.stderr.contains("also translated as 'халифат'"), alt.stderr)
+        XCTAssertEqual(try JSONSerialization.jsonObject(with: Data(try g(["list", "--format", "json"]).stdout.utf8)) as? [Any] != nil, true)
+        XCTAssertTrue(try g(["search", "ХАЛИФ"]).stdout.contains("entry 1"))
+        XCTAssertEqual(try g(["remove", "2"]).status, 0)
+        let missing = try g(["remove", "2"])
+        XCTAssertEqual(missing.status, 1)
+        XCTAssertTrue(missing.stderr.contains("no entry 2"))
+        let bad = try CLI.temporaryFile("bad.tsv", bytes: Array("en\tru\nfine\tхорошо\nbroken\n".utf8))
+        let r = try g(["import", bad])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("bad.tsv:3: expected at least two columns, found 1 (nothing was imported)"), r.stderr)
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(try g(["list", "--format", "json"]).stdout.utf8)) as! [Any]).count, 1)
+    }
+}
