@@ -2,6 +2,7 @@ import Alignment
 import ArgumentParser
 import Formats
 import Foundation
+import Glossary
 import Segmentation
 import TranslationMemory
 
@@ -29,6 +30,7 @@ extension TMKit {
         @Flag(name: .long, help: "With --into: show what would be stored, store nothing.") var dryRun = false
         @Flag(name: .long, help: "Align even texts that do not look like translations of each other.") var force = false
         @Option(name: .long, help: "A memory whose units anchor the alignment: a source sentence whose translation (90% or more) is a target sentence.") var memory: String?
+        @Option(name: .long, help: "A glossary whose terms anchor the alignment: a term in a source sentence and its translation in a target sentence.") var glossary: String?
 
         func run() throws {
             try runReportingErrors {
@@ -38,7 +40,11 @@ extension TMKit {
                 if src.isEmpty { throw UserError("\(sourceFile): no sentences to align") }
                 if tgt.isEmpty { throw UserError("\(targetFile): no sentences to align") }
                 let aligner = try Aligner(sourceLanguage: sourceLang, targetLanguage: targetLang)
-                let (sa, ta) = try memoryAnchors(src, tgt)
+                var (sa, ta) = try memoryAnchors(src, tgt)
+                if let (gs, gt) = try glossaryAnchors(src, tgt) {
+                    sa = zip(sa ?? Array(repeating: [], count: src.count), gs).map { $0 + $1 }
+                    ta = zip(ta ?? Array(repeating: [], count: tgt.count), gt).map { $0 + $1 }
+                }
                 let beads = try aligner.align(source: src, target: tgt, sourceParagraphs: srcPara, targetParagraphs: tgtPara,
                                               sourceAnchors: sa, targetAnchors: ta)
                 // Texts that are not translations of each other align into beads that mostly score low.
@@ -108,6 +114,20 @@ extension TMKit {
                     for j in js { ta[j].append(anchor) }
                 }
             }
+            return (sa, ta)
+        }
+
+        /// Anchors from the glossary: "g<entry>" on each sentence where a term of the entry occurs
+        /// (inflected forms included), on both sides.
+        private func glossaryAnchors(_ src: [String], _ tgt: [String]) throws -> ([[String]], [[String]])? {
+            guard let glossary else { return nil }
+            let store: TermStore
+            do { store = try TermStore(path: glossary, create: false) } catch let e as TermStore.OpenError { throw UserError(e.description) }
+            let entries = try store.entries()
+            let sr = try TermRecognizer(entries: entries, language: sourceLang)
+            let tr = try TermRecognizer(entries: entries, language: targetLang)
+            let sa = try src.map { try sr.find(in: $0).map { "g\($0.entry.id ?? 0)" } }
+            let ta = try tgt.map { try tr.find(in: $0).map { "g\($0.entry.id ?? 0)" } }
             return (sa, ta)
         }
 

@@ -91,3 +91,17 @@ final class AlignMemoryAnchorTests: XCTestCase {
         XCTAssertEqual(yes?["targetIndices"] as? [Int], [1], "\(arr)")
     }
 }
+
+final class AlignGlossaryAnchorTests: XCTestCase {
+    func testGlossaryTermsAnchorTheAlignment() throws {
+        let en = try CLI.temporaryFile("g-en.txt", bytes: Array("Yes.\nThe committee met on Friday to discuss the situation in the region at length.\nNo.\n".utf8))
+        let ru = try CLI.temporaryFile("g-ru.txt", bytes: Array("Комитет собрался в пятницу.\nДа.\nНет, ситуацию в регионе обсуждали долго и подробно.\n".utf8))
+        let glossary = FileManager.default.temporaryDirectory.appendingPathComponent("ga-\(UUID().uuidString).tbdb").path
+        XCTAssertEqual(try CLI.run(["glossary", "add", "yes", "да", "--source-lang", "en", "--target-lang", "ru", "--glossary", glossary]).status, 0)
+        let r = try CLI.run(["align", en, ru, "--source-lang", "en", "--target-lang", "ru", "--presegmented", "--format", "json",
+                             "--glossary", glossary, "--force"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let arr = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(arr.first { ($0["sourceIndices"] as! [Int]) == [0] }?["targetIndices"] as? [Int], [1], "\(arr)")
+    }
+}
