@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "Glossary", dependencies: ["ICUText", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Formats",
-            dependencies: ["TranslationMemory", "ICUText"],
+            dependencies: ["TranslationMemory", "Glossary", "ICUText"],
             // The XML reader's hot loops touch class state per byte; bounds stay checked.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),

@@ -20,6 +20,9 @@ if [ -d "$SHARED/benchmarks/segmentation" ]; then
   echo "== TMX interoperability: every sample from other tools round-trips, exports are DTD-valid and read by translate-toolkit"
   python3 Scripts/tmx_interop.py --tmkit .build/debug/tmkit --shared "$SHARED"
   echo
+  echo "== Glossary interoperability: TBX v3, TBX 2008 and OmegaT glossaries import; TBX exports read by translate-toolkit; TSV-TBX round trip"
+  python3 Scripts/glossary_interop.py --tmkit .build/debug/tmkit --shared "$SHARED"
+  echo
   echo "== Alignment gold sets: tmkit's F1 must beat hunalign's on every set, and the Sputnik pair must match its gold"
   python3 Scripts/bench_align.py --tmkit .build/debug/tmkit --shared "$SHARED" --check --no-timing
 else

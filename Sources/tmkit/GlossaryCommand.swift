@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import Glossary
 
@@ -155,16 +156,28 @@ extension TMKit.GlossaryCommand {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Import a TSV or CSV glossary (a header naming languages, or OmegaT's source/target/comment columns).")
+        static let configuration = CommandConfiguration(abstract: "Import a TBX termbase, or a TSV or CSV glossary (a header naming languages, or OmegaT's source/target/comment columns).")
         @OptionGroup var options: GlossaryOptions
         @Argument var file: String
         @Option(name: .long, help: "Source language of a file without a header.") var sourceLang: String?
         @Option(name: .long, help: "Target language of a file without a header.") var targetLang: String?
         func run() throws {
             try runReportingErrors {
+                let entries: [TermEntry]
+                if file.lowercased().hasSuffix(".tbx") {
+                    do {
+                        let parser: XMLPullParser
+                        do { parser = try XMLPullParser(path: file) } catch let e as XMLPullParser.ParseError { throw UserError("\(file): \(e.message)") }
+                        entries = try TBX.read(parser, file: file)
+                    } catch let e as FormatError { throw UserError(e.description + " (nothing was imported)") }
+                    let store = try options.open(create: true)
+                    try store.insert(entries)
+                    Console.out.write("\(file): \(entries.count) entries imported\n")
+                    Console.out.flush()
+                    return
+                }
                 let (text, name) = try Input.readText(file)
                 let sep: Character = file.lowercased().hasSuffix(".csv") ? "," : "\t"
-                let entries: [TermEntry]
                 do {
                     entries = try GlossaryTSV.read(text, file: name, separator: sep, sourceLanguage: sourceLang, targetLanguage: targetLang)
                 } catch let e as GlossaryTSV.ParseError { throw UserError(e.description + " (nothing was imported)") }
@@ -177,14 +190,16 @@ extension TMKit.GlossaryCommand {
     }
 
     struct Export: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Export the glossary as TSV (source, target, note).")
+        static let configuration = CommandConfiguration(abstract: "Export the glossary as TBX-Basic (FILE.tbx: every language and field) or TSV (source, target, note).")
         @OptionGroup var options: GlossaryOptions
         @Argument(help: "The file to write ('-': standard output).") var file: String
         @Option(name: .long) var sourceLang: String
         @Option(name: .long) var targetLang: String
         func run() throws {
             try runReportingErrors {
-                let tsv = GlossaryTSV.write(try options.open(create: false).entries(language: sourceLang), sourceLanguage: sourceLang, targetLanguage: targetLang)
+                let entries = try options.open(create: false).entries(language: sourceLang)
+                let tsv = file.lowercased().hasSuffix(".tbx") ? TBX.write(entries, sourceLanguage: sourceLang)
+                    : GlossaryTSV.write(entries, sourceLanguage: sourceLang, targetLanguage: targetLang)
                 if file == "-" { Console.out.write(tsv); Console.out.flush() } else {
                     do { try tsv.write(toFile: file, atomically: true, encoding: .utf8) } catch { throw UserError("\(file): cannot write (\(error.localizedDescription))") }
                 }

@@ -101,3 +101,40 @@ final class TMXTests: XCTestCase {
         XCTAssertEqual(w.warnings, ["unit 1: dropped 1 character(s) that XML 1.0 does not allow"])
     }
 }
+
+final class TBXTests: XCTestCase {
+    func testReadsTBXv3AndMartifAndWritesTBXBasic() throws {
+        let v3 = """
+        <?xml version="1.0"?><tbx type="TBX-Min" style="dca" xml:lang="en" xmlns="urn:iso:std:iso:30042:ed-2"><text><body>
+        <conceptEntry id="c1"><descrip type="subjectField">Military</descrip>
+          <langSec xml:lang="en"><termSec><term>sortie</term><termNote type="partOfSpeech">noun</termNote>
+            <termNote type="administrativeStatus">preferred</termNote><note>aviation</note></termSec></langSec>
+          <langSec xml:lang="ru"><termSec><term>боевой вылет</term></termSec><termSec><term>вылет</term>
+            <termNote type="administrativeStatus">notRecommended</termNote></termSec></langSec>
+        </conceptEntry></body></text></tbx>
+        """
+        let e = try TBX.read(try XMLPullParser(bytes: Array(v3.utf8)), file: "v3.tbx")
+        XCTAssertEqual(e.count, 1)
+        XCTAssertEqual(e[0].domain, "Military")
+        XCTAssertEqual(e[0].terms.map(\.text), ["sortie", "боевой вылет", "вылет"])
+        XCTAssertEqual(e[0].terms[0].status, .preferred)
+        XCTAssertEqual(e[0].terms[0].partOfSpeech, "noun")
+        XCTAssertEqual(e[0].terms[0].note, "aviation")
+        XCTAssertEqual(e[0].terms[2].status, .deprecated)
+        let written = TBX.write(e)
+        let again = try TBX.read(try XMLPullParser(bytes: Array(written.utf8)), file: "out.tbx")
+        XCTAssertEqual(again[0].terms, e[0].terms)
+        XCTAssertEqual(again[0].domain, "Military")
+        XCTAssertTrue(written.contains("<martif type=\"TBX-Basic\""))
+    }
+
+    func testBrokenTBXNamesTheLine() {
+        let bad = "<?xml version=\"1.0\"?>\n<martif><text><body>\n<termEntry><langSet><tig><term>x</term></tig></langSet></termEntry>\n</body></text></martif>"
+        XCTAssertThrowsError(try TBX.read(try XMLPullParser(bytes: Array(bad.utf8)), file: "b.tbx")) {
+            XCTAssertEqual("\($0)", "b.tbx:3: <langSet> without xml:lang")
+        }
+        XCTAssertThrowsError(try TBX.read(try XMLPullParser(bytes: Array("<tmx/>".utf8)), file: "n.tbx")) {
+            XCTAssertTrue("\($0)".contains("not a TBX file"))
+        }
+    }
+}
