@@ -215,12 +215,21 @@ extension TMKit.GlossaryCommand {
         @Option(name: .long) var sourceLang: String
         @Option(name: .long) var targetLang: String?
         @Option(name: .long) var format: OutputFormat = .text
+        @Flag(name: .long, help: "Print the time to load the glossary, build the index and find the terms to standard error.") var timing = false
         func run() throws {
             try runReportingErrors {
                 let input = try file.map { try Input.readText($0).text } ?? (text == "-" || text == nil ? Input.readText(nil).text : text!)
+                let t0 = Date()
                 let store = try options.open(create: false)
-                let recognizer = try TermRecognizer(entries: try store.entries(language: sourceLang), language: sourceLang)
+                let entries = try store.entries(language: sourceLang)
+                let t1 = Date()
+                let recognizer = try TermRecognizer(entries: entries, language: sourceLang)
+                let t2 = Date()
                 let matches = try recognizer.find(in: input)
+                if timing {
+                    FileHandle.standardError.write(Data(String(format: "glossary timing: %d entries loaded in %.1f ms, indexed in %.1f ms; %d terms found in %.2f ms\n",
+                        entries.count, t1.timeIntervalSince(t0) * 1000, t2.timeIntervalSince(t1) * 1000, matches.count, Date().timeIntervalSince(t2) * 1000).utf8))
+                }
                 switch format {
                 case .json:
                     Console.out.write(JSON.array(matches.map { m in
