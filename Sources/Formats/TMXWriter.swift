@@ -64,7 +64,7 @@ public struct TMXWriter {
                 s += "        "
             }
             // Markup is already XML (escaped text and inline elements); plain text is escaped here.
-            let seg = v.markup.map { cleanMarkup($0, unit: count) } ?? clean(v.text, unit: count)
+            let seg = v.markup.map { clean($0, unit: count, isMarkup: true) } ?? clean(v.text, unit: count)
             s += "<seg>\(seg)</seg>"
             s += (!v.notes.isEmpty || !v.properties.isEmpty) ? "\n      </tuv>\n" : "</tuv>\n"
         }
@@ -101,32 +101,24 @@ public struct TMXWriter {
 
     private func attr(_ s: String) -> String { TMXWriter.escape(s, quotes: true) }
 
-    private mutating func clean(_ s: String, unit: Int) -> String {
-        if TMXWriter.isCleanXML(s) { return TMXWriter.escape(s, quotes: false) }
-        var dropped = 0
-        var ok = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            let v = u.value
-            if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
-                ok.append(u)
-            } else {
-                dropped += 1
+    /// `s` with the characters XML 1.0 forbids dropped (with a warning), escaped unless it is markup already.
+    private mutating func clean(_ s: String, unit: Int, isMarkup: Bool = false) -> String {
+        var text = s
+        if !TMXWriter.isCleanXML(s) {
+            var dropped = 0
+            var ok = String.UnicodeScalarView()
+            for u in s.unicodeScalars {
+                let v = u.value
+                if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
+                    ok.append(u)
+                } else {
+                    dropped += 1
+                }
             }
+            warnings.append("unit \(unit): dropped \(dropped) character(s) that XML 1.0 does not allow")
+            text = String(ok)
         }
-        if dropped > 0 { warnings.append("unit \(unit): dropped \(dropped) character(s) that XML 1.0 does not allow") }
-        return TMXWriter.escape(String(ok), quotes: false)
-    }
-
-    private mutating func cleanMarkup(_ s: String, unit: Int) -> String {
-        if TMXWriter.isCleanXML(s) { return s }
-        var dropped = 0
-        var ok = String.UnicodeScalarView()
-        for u in s.unicodeScalars {
-            let v = u.value
-            if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 { ok.append(u) } else { dropped += 1 }
-        }
-        if dropped > 0 { warnings.append("unit \(unit): dropped \(dropped) character(s) that XML 1.0 does not allow") }
-        return String(ok)
+        return isMarkup ? text : TMXWriter.escape(text, quotes: false)
     }
 
     public static func escape(_ s: String, quotes: Bool) -> String {

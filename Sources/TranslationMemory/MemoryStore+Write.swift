@@ -230,22 +230,18 @@ extension MemoryStore {
     }
 }
 
-func encodeProps(_ props: [Property]) -> String? {
-    guard !props.isEmpty, let d = try? JSONEncoder().encode(props) else { return nil }
+/// JSON text of a non-empty list, nil for an empty one (props and notes columns).
+func encodeList<T: Encodable>(_ items: [T]) -> String? {
+    guard !items.isEmpty, let d = try? JSONEncoder().encode(items) else { return nil }
     return String(decoding: d, as: UTF8.self)
 }
 
-func decodeProps(_ s: String?) -> [Property] {
+func decodeList<T: Decodable>(_ s: String?) -> [T] {
     guard let s, let d = s.data(using: .utf8) else { return [] }
-    return (try? JSONDecoder().decode([Property].self, from: d)) ?? []
+    return (try? JSONDecoder().decode([T].self, from: d)) ?? []
 }
 
-func encodeNotes(_ notes: [String]) -> String? {
-    guard !notes.isEmpty, let d = try? JSONEncoder().encode(notes) else { return nil }
-    return String(decoding: d, as: UTF8.self)
-}
-
-func decodeNotes(_ s: String?) -> [String] {
-    guard let s, let d = s.data(using: .utf8) else { return [] }
-    return (try? JSONDecoder().decode([String].self, from: d)) ?? []
-}
+func encodeProps(_ props: [Property]) -> String? { encodeList(props) }
+func decodeProps(_ s: String?) -> [Property] { decodeList(s) }
+func encodeNotes(_ notes: [String]) -> String? { encodeList(notes) }
+func decodeNotes(_ s: String?) -> [String] { decodeList(s) }
