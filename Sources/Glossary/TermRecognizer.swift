@@ -33,6 +33,8 @@ public final class TermRecognizer {
     private let stemmer: any Stemmer
     private let entries: [TermEntry]
     private var index: [String: [Candidate]] = [:]
+    /// Keys of words already seen: texts repeat their words, and stemming is the costly part.
+    private var keyCache: [String: String] = [:]
 
     /// A recogniser for the `language` terms of `entries`.
     public init(entries: [TermEntry], language: String) throws {
@@ -42,7 +44,8 @@ public final class TermRecognizer {
         stemmer = Stemmers.forLanguage(language)
         for (k, e) in entries.enumerated() {
             for t in e.terms(in: language) {
-                let keys = try self.words(in: t.text).map(\.key)
+                // Keys stored with the term (computed when it was added) spare the tokenizer here.
+                let keys = try t.keys ?? self.words(in: t.text).map(\.key)
                 guard let first = keys.first else { continue }
                 index[first, default: []].append(Candidate(entryIndex: k, term: t, keys: keys))
             }
@@ -52,6 +55,13 @@ public final class TermRecognizer {
 
     /// The key of a word: folded, stemmed.
     func key(_ word: String) -> String {
+        if let k = keyCache[word] { return k }
+        let k = computeKey(word)
+        if keyCache.count < 200_000 { keyCache[word] = k }
+        return k
+    }
+
+    private func computeKey(_ word: String) -> String {
         // Acronyms (ИГИЛ, ISIL, ВКС) are not inflected like words: no stemming, or ИГИЛ would become ИГ.
         if word.count >= 2, word.allSatisfy({ $0.isUppercase || $0.isNumber }) { return TermStore.fold(word) }
         return stemmer.stem(TermStore.fold(word))
@@ -98,6 +108,11 @@ public final class TermRecognizer {
             i += max(1, matched)
         }
         return out
+    }
+
+    /// The keys of a term's words, as stored with it.
+    public static func keys(of term: String, language: String) throws -> [String] {
+        try TermRecognizer(entries: [], language: language).words(in: term).map(\.key)
     }
 
     /// Whether `term` occurs in `text` in any word order: all its words of three letters or

@@ -12,6 +12,12 @@ public struct Term: Sendable, Equatable {
     public var partOfSpeech: String?
     public var status: Status?
     public var note: String?
+    /// Recognition keys of the term's words (stored by the glossary; computed when nil).
+    var keys: [String]?
+
+    public static func == (a: Term, b: Term) -> Bool {
+        a.id == b.id && a.language == b.language && a.text == b.text && a.partOfSpeech == b.partOfSpeech && a.status == b.status && a.note == b.note
+    }
 
     public init(id: Int64? = nil, language: String, text: String, partOfSpeech: String? = nil, status: Status? = nil, note: String? = nil) {
         self.id = id
@@ -118,6 +124,7 @@ public final class TermStore {
                     entry_id INTEGER NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
                     lang TEXT NOT NULL, lang_key TEXT NOT NULL, text TEXT NOT NULL,
                     fold TEXT NOT NULL,            -- case-folded, diacritics as the language ignores them
+                    keys TEXT,                     -- recognition keys of its words (stems), space-separated
                     pos TEXT, status TEXT, note TEXT
                 );
                 CREATE INDEX term_entry ON term(entry_id);
@@ -176,11 +183,20 @@ public final class TermStore {
                                    e.changedAt?.timeIntervalSince1970 ?? now])
         let id = db.lastInsertedRowID
         for t in e.terms {
-            try db.execute(sql: "INSERT INTO term(entry_id, lang, lang_key, text, fold, pos, status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [id, t.language, GlossaryLanguage.primary(t.language), t.text, TermStore.fold(t.text),
-                                       t.partOfSpeech, t.status?.rawValue, t.note])
+            try db.cachedStatement(sql: "INSERT INTO term(entry_id, lang, lang_key, text, fold, keys, pos, status, note) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+                .execute(arguments: [id, t.language, GlossaryLanguage.primary(t.language), t.text, TermStore.fold(t.text),
+                                     try keys(t).joined(separator: " "), t.partOfSpeech, t.status?.rawValue, t.note])
         }
         return id
+    }
+
+    /// One recogniser per language, to compute the keys stored with terms.
+    private var keyers: [String: TermRecognizer] = [:]
+
+    func keys(_ t: Term) throws -> [String] {
+        let lang = GlossaryLanguage.primary(t.language)
+        if keyers[lang] == nil { keyers[lang] = try TermRecognizer(entries: [], language: lang) }
+        return try keyers[lang]!.words(in: t.text).map(\.key)
     }
 
     /// Adds whole entries in one transaction (imports): all or nothing.
@@ -198,8 +214,8 @@ public final class TermStore {
             if let language {
                 let key = GlossaryLanguage.primary(language)
                 if let text {
-                    try db.execute(sql: "UPDATE term SET text = ?, fold = ? WHERE entry_id = ? AND lang_key = ?",
-                                   arguments: [text, TermStore.fold(text), id, key])
+                    try db.execute(sql: "UPDATE term SET text = ?, fold = ?, keys = ? WHERE entry_id = ? AND lang_key = ?",
+                                   arguments: [text, TermStore.fold(text), try keys(Term(language: language, text: text)).joined(separator: " "), id, key])
                 }
                 if let status { try db.execute(sql: "UPDATE term SET status = ? WHERE entry_id = ? AND lang_key = ?", arguments: [status.rawValue, id, key]) }
             }
@@ -228,14 +244,29 @@ public final class TermStore {
                          changedAt: (r["changed_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
-    /// All entries (or those with a term in `language`), in id order.
+    /// All entries (or those with a term in `language`), in id order: two queries, whatever the size.
     public func entries(language: String? = nil) throws -> [TermEntry] {
         try db.read { db in
-            let ids: [Int64] = language == nil
-                ? try Int64.fetchAll(db, sql: "SELECT id FROM entry ORDER BY id")
-                : try Int64.fetchAll(db, sql: "SELECT DISTINCT entry_id FROM term WHERE lang_key = ? ORDER BY entry_id",
-                                     arguments: [GlossaryLanguage.primary(language!)])
-            return try ids.compactMap { try load(db, $0) }
+            var byID: [Int64: Int] = [:]
+            var out: [TermEntry] = []
+            let entries = try Row.fetchCursor(db, sql: "SELECT * FROM entry ORDER BY id")
+            while let r = try entries.next() {
+                let id: Int64 = r["id"]
+                byID[id] = out.count
+                out.append(TermEntry(id: id, terms: [], definition: r["definition"], domain: r["domain"], note: r["note"], source: r["source"],
+                                     createdAt: (r["created_at"] as Double?).map(Date.init(timeIntervalSince1970:)),
+                                     changedAt: (r["changed_at"] as Double?).map(Date.init(timeIntervalSince1970:))))
+            }
+            let terms = try Row.fetchCursor(db, sql: "SELECT id, entry_id, lang, text, keys, pos, status, note FROM term ORDER BY id")
+            while let r = try terms.next() {
+                guard let k = byID[r[1]] else { continue }
+                var t = Term(id: r[0], language: r[2], text: r[3], partOfSpeech: r[5],
+                             status: (r[6] as String?).flatMap(Term.Status.init(rawValue:)), note: r[7])
+                t.keys = (r[4] as String?).map { $0.split(separator: " ").map(String.init) }
+                out[k].terms.append(t)
+            }
+            if let language { out = out.filter { !$0.terms(in: language).isEmpty } }
+            return out
         }
     }
 
