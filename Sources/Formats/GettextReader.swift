@@ -21,21 +21,38 @@ public struct GettextMessage: Sendable, Equatable {
 
 /// Reads gettext PO files and compiled MO catalogs into messages, and turns them into units.
 public enum GettextReader {
-    /// The "Language:" of a catalog's header entry.
+    /// The "Language:" of a catalog's header entry, as a BCP 47 tag.
     public static func language(ofHeader header: String) -> String? {
         for line in header.split(separator: "\n") where line.hasPrefix("Language:") {
             let v = line.dropFirst("Language:".count).trimmingCharacters(in: .whitespaces)
-            return v.isEmpty ? nil : LanguageTag.canonical(v)
+            return v.isEmpty ? nil : bcp47(fromLocale: v)
         }
         return nil
+    }
+
+    /// A gettext/POSIX locale name as a BCP 47 tag: "pt_BR" → "pt-BR", "sr@latin" → "sr-Latn",
+    /// "be@latin" → "be-Latn", "uz@cyrillic" → "uz-Cyrl", "ca@valencia" → "ca-valencia";
+    /// an encoding suffix (".UTF-8") is dropped.
+    public static func bcp47(fromLocale locale: String) -> String {
+        let parts = locale.split(separator: "@", maxSplits: 1)
+        var base = String(parts[0].split(separator: ".")[0])
+        if parts.count == 2 {
+            switch parts[1].lowercased() {
+            case "latin": base += "-Latn"
+            case "cyrillic": base += "-Cyrl"
+            case let m where m.count >= 5 && m.count <= 8 && m.allSatisfy(\.isLetter): base += "-" + m
+            default: break // other modifiers (ije, euro) carry no BCP 47 meaning
+            }
+        }
+        return LanguageTag.canonical(base)
     }
 
     /// The language of a catalog from its path: ".../locale/pt_BR/LC_MESSAGES/x.mo" → "pt-BR".
     public static func language(ofPath path: String) -> String? {
         let parts = path.split(separator: "/")
         guard let i = parts.firstIndex(of: "LC_MESSAGES"), i > 0 else { return nil }
-        let tag = parts[i - 1].split(separator: "@")[0].split(separator: ".")[0]
-        return LanguageTag.isWellFormed(String(tag)) ? LanguageTag.canonical(String(tag)) : nil
+        let tag = bcp47(fromLocale: String(parts[i - 1]))
+        return LanguageTag.isWellFormed(tag) ? tag : nil
     }
 
     /// Units from translated, non-fuzzy messages: the singular pair, and the plural pair

@@ -96,8 +96,10 @@ public final class MemoryWriter {
         let sameSource = try Int64.fetchAll(db.cachedStatement(sql: """
             SELECT unit_id FROM variant WHERE lang_key = ? AND norm = ? AND lang = ? ORDER BY unit_id
             """), arguments: [src.langKey, src.norm, source.language])
+        var alternative = false
         for unitID in sameSource {
             let existing = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, lang, norm FROM variant WHERE unit_id = ?"), arguments: [unitID])
+            if targets.contains(where: { t in existing.contains { ($0["lang"] as String) == t.lang } }) { alternative = true }
             let same = targets.allSatisfy { t in existing.contains { ($0["lang"] as String) == t.lang && ($0["norm"] as String) == t.norm } }
             if same {
                 try mergeMetadata(into: unitID, from: unit)
@@ -131,7 +133,9 @@ public final class MemoryWriter {
                              encodeProps(unit.properties), encodeNotes(unit.notes), unit.lastUsedAt?.timeIntervalSince1970])
         let unitID = db.lastInsertedRowID
         for v in prepared { try insertVariant(v, unit: unitID) }
-        if sameSource.isEmpty { report.added += 1 } else { report.alternatives += 1 }
+        // Another translation into a language the source already has one in is an alternative;
+        // a translation into a new language is simply a new unit.
+        if alternative { report.alternatives += 1 } else { report.added += 1 }
         return unitID
     }
 

@@ -110,3 +110,14 @@ final class TSVTests: XCTestCase {
         XCTAssertThrowsError(try TSVReader.read(Array("".utf8), file: "e.tsv") { _ in })
     }
 }
+
+final class LocaleNameTests: XCTestCase {
+    func testGettextLocaleNamesBecomeBCP47() {
+        XCTAssertEqual(GettextReader.bcp47(fromLocale: "pt_BR"), "pt-BR")
+        XCTAssertEqual(GettextReader.bcp47(fromLocale: "be@latin"), "be-Latn")
+        XCTAssertEqual(GettextReader.bcp47(fromLocale: "sr@ije"), "sr")
+        XCTAssertEqual(GettextReader.bcp47(fromLocale: "ca@valencia"), "ca-valencia")
+        XCTAssertEqual(GettextReader.bcp47(fromLocale: "de_DE.UTF-8"), "de-DE")
+        XCTAssertEqual(GettextReader.language(ofPath: "/usr/share/locale/sr@latin/LC_MESSAGES/x.mo"), "sr-Latn")
+    }
+}
