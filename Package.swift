@@ -41,10 +41,11 @@ let package = Package(
             // The XML reader's hot loops touch class state per byte; bounds stay checked.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
+        .target(name: "Localization", dependencies: ["Glossary", "ICUText"]),
         .executableTarget(
             name: "tmkit",
             dependencies: [
-                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary",
+                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -54,6 +55,7 @@ let package = Package(
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Segmentation"]),
         .testTarget(name: "GlossaryTests", dependencies: ["Glossary"]),
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Glossary"]),
         .testTarget(name: "tmkitTests", dependencies: ["tmkit"]),
     ]
 )

@@ -57,3 +57,8 @@ head -14 Memories/sputnik.tmx
 rm -f Memories/roundtrip.tmdb
 step "$TMKIT" tm import Memories/sputnik.tmx --memory Memories/roundtrip.tmdb
 step "$TMKIT" tm stats --memory Memories/roundtrip.tmdb
+
+echo
+echo "== 7. QA: the Russian UI string that leaked into the English page, and the UI strings' translations"
+step "$TMKIT" qa "$SAMPLE/page-en.txt" --lang en || true
+step "$TMKIT" qa "$SAMPLE/ui-strings.en-ru.tsv" --source-lang en --target-lang ru --glossary "$TMKIT_GLOSSARY"

@@ -1,0 +1,89 @@
+import ArgumentParser
+import Formats
+import Foundation
+import Glossary
+import Localization
+
+extension TMKit {
+    struct QA: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "qa",
+            abstract: "Check strings and translations: untranslated, wrong script, placeholders, numbers, punctuation, glossary, length.",
+            discussion: """
+            FILE is a page or text (one string a line; needs --lang), a TSV string table with a header \
+            naming its columns (key, en, ru, …), or a gettext PO file. With --lang the file is checked as \
+            monolingual text in that language; with --source-lang and --target-lang each string is checked \
+            against its translation. Exit status 1 when an error is found.
+            """
+        )
+        @Argument(help: "The files to check.") var files: [String]
+        @Option(name: .long, help: "The language of a monolingual file (a page, a source catalog).") var lang: String?
+        @Option(name: .long) var sourceLang: String?
+        @Option(name: .long) var targetLang: String?
+        @Option(name: .long, help: "A glossary whose terms the translations must use.") var glossary: String?
+        @Option(name: .long, help: "Warn about translations longer than this many characters.") var maxLength: Int?
+        @Option(name: .long) var format: OutputFormat = .text
+
+        func validate() throws {
+            if files.isEmpty { throw ValidationError("give the files to check") }
+            if lang == nil && (sourceLang == nil || targetLang == nil) {
+                throw ValidationError("give --lang for a monolingual file, or --source-lang and --target-lang")
+            }
+        }
+
+        func run() throws {
+            try runReportingErrors {
+                var entries: [TermEntry]?
+                if let glossary {
+                    do { entries = try TermStore(path: glossary, create: false).entries() } catch let e as TermStore.OpenError { throw UserError(e.description) }
+                }
+                var findings: [QAFinding] = []
+                for file in files {
+                    let (text, name) = try Input.readText(file)
+                    let ext = (file as NSString).pathExtension.lowercased()
+                    var items: [QAItem] = []
+                    let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { $0.hasSuffix("\r") ? String($0.dropLast()) : String($0) }
+                    if ext == "tsv" {
+                        let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) ?? []
+                        func col(_ l: String?) -> Int? { l.flatMap { l in header.firstIndex { $0.lowercased() == l.lowercased() } } }
+                        let keyCol = header.firstIndex { ["key", "id"].contains($0.lowercased()) }
+                        let sCol = col(lang ?? sourceLang), tCol = lang == nil ? col(targetLang) : nil
+                        guard let sCol else { throw UserError("\(name):1: no column '\(lang ?? sourceLang!)' in the header") }
+                        if lang == nil && tCol == nil { throw UserError("\(name):1: no column '\(targetLang!)' in the header") }
+                        for (k, l) in lines.enumerated().dropFirst() where !l.isEmpty {
+                            let f = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+                            items.append(QAItem(line: k + 1, key: keyCol.flatMap { $0 < f.count ? f[$0] : nil },
+                                                source: sCol < f.count ? f[sCol] : "", target: tCol.flatMap { $0 < f.count ? f[$0] : "" }))
+                        }
+                    } else if ext == "po" || ext == "pot" {
+                        let msgs: [GettextMessage]
+                        do { msgs = try GettextReader.readPO(Array(text.utf8), file: name) } catch let e as FormatError { throw UserError(e.description) }
+                        for m in msgs where !m.id.isEmpty {
+                            items.append(QAItem(line: m.line, key: m.context ?? m.id, source: lang == nil ? m.id : (m.strings.first ?? ""),
+                                                target: lang == nil ? (m.isFuzzy ? "" : m.strings.first ?? "") : nil))
+                        }
+                    } else {
+                        guard lang != nil else { throw UserError("\(name): a text file is checked as monolingual: give --lang") }
+                        for (k, l) in lines.enumerated() where !l.trimmingCharacters(in: .whitespaces).isEmpty {
+                            items.append(QAItem(line: k + 1, source: l))
+                        }
+                    }
+                    let checker = try QAChecker(sourceLanguage: lang ?? sourceLang!, targetLanguage: targetLang, maxLength: maxLength, glossary: entries)
+                    findings += lang != nil ? checker.checkMonolingual(items, file: name, language: lang!) : try checker.checkPairs(items, file: name)
+                }
+                switch format {
+                case .json:
+                    Console.out.write(JSON.array(findings.map { f in
+                        .object([("file", .string(f.file)), ("line", .int(f.line)), ("key", .optional(f.key)), ("severity", .string(f.severity.rawValue)),
+                                 ("check", .string(f.check)), ("message", .string(f.message))])
+                    }).serialized(pretty: true) + "\n")
+                case .text:
+                    for f in findings { Console.out.write("\(f.file):\(f.line):\(f.key.map { " [\($0)]" } ?? "") \(f.severity.rawValue): \(f.message)\n") }
+                    if findings.isEmpty { Console.out.write("no problems found\n") }
+                }
+                Console.out.flush()
+                if findings.contains(where: { $0.severity == .error }) { throw ExitCode(1) }
+            }
+        }
+    }
+}

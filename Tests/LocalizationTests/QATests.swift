@@ -1,0 +1,58 @@
+import Foundation
+import Glossary
+import XCTest
+@testable import Localization
+
+final class QATests: XCTestCase {
+    static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/sputnik")
+
+    func testTheLeakedRussianStringAndNothingElse() throws {
+        let page = try String(contentsOf: Self.dir.appendingPathComponent("page-en.txt"), encoding: .utf8)
+        let items = page.split(separator: "\n", omittingEmptySubsequences: false).enumerated()
+            .filter { !$0.element.isEmpty }.map { QAItem(line: $0.offset + 1, source: String($0.element)) }
+        let f = try QAChecker(sourceLanguage: "en").checkMonolingual(items, file: "page-en.txt", language: "en")
+        XCTAssertEqual(f.count, 1)
+        XCTAssertEqual(f.first?.line, 36)
+        XCTAssertEqual(f.first?.message, "text in Cyrillic script in English text: 'Заголовок открываемого материала'")
+    }
+
+    func testTheUIStringsPassAndEachPlantedDefectIsReported() throws {
+        let rows = try String(contentsOf: Self.dir.appendingPathComponent("ui-strings.en-ru.tsv"), encoding: .utf8)
+            .split(separator: "\n").dropFirst().map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        let items = rows.enumerated().map { QAItem(line: $0.offset + 2, key: $0.element[0], source: $0.element[1], target: $0.element[2]) }
+        let glossary = [TermEntry(terms: [Term(language: "en", text: "news"), Term(language: "ru", text: "новости")]),
+                        TermEntry(terms: [Term(language: "en", text: "log in"), Term(language: "ru", text: "логиньтесь", status: .forbidden)])]
+        let qa = try QAChecker(sourceLanguage: "en", targetLanguage: "ru", maxLength: 120, glossary: glossary)
+        XCTAssertEqual(try qa.checkPairs(items, file: "ui.tsv"), [])
+
+        let planted: [(String, String, String)] = [
+            ("untranslated", "Subscribe", ""),
+            ("same-as-source", "Newsfeed", "Newsfeed"),
+            ("wrong-script", "World", "World news"),
+            ("placeholders", "%d comments on %s", "%d комментариев"),
+            ("placeholders", "Click <b>here</b>", "Нажмите здесь"),
+            ("numbers", "around 1,800 sorties", "около 2000 вылетов"),
+            ("whitespace", "Chats", "Чаты "),
+            ("punctuation", "Loading...", "Загрузка"),
+            ("glossary", "Latest news", "Последние сообщения"),
+            ("glossary", "log in or register", "логиньтесь или зарегистрируйтесь"),
+            ("length", "Get the latest news", String(repeating: "новости ", count: 16)),
+        ]
+        for (check, s, t) in planted {
+            let f = try qa.checkPairs([QAItem(line: 1, source: s, target: t)], file: "x")
+            XCTAssertTrue(f.contains { $0.check == check }, "\(check): \(f)")
+        }
+        // Equal numbers in other notations are not reported.
+        XCTAssertEqual(try qa.checkPairs([QAItem(line: 1, source: "1,800 sorties", target: "1 800 вылетов")], file: "x"), [])
+        XCTAssertEqual(try qa.checkPairs([QAItem(line: 1, source: "{{count}} items", target: "{{count}} предметов")], file: "x"), [])
+    }
+}
+
+final class NumberTests: XCTestCase {
+    func testNumberNotations() {
+        XCTAssertEqual(QAChecker.numbers("1,800 and 1 800 and 1800"), ["1800", "1800", "1800"])
+        XCTAssertEqual(QAChecker.numbers("3,14 vs 3.14"), ["3.14", "3.14"])
+        XCTAssertEqual(QAChecker.numbers("chapter 3 4 items"), ["3", "4"])
+        XCTAssertEqual(QAChecker.placeholders("%1$@ and %(name)s, {count}, {{n}}, <b>x</b>, 100%%"), ["%1$@", "%(name)s", "{{n}}", "{count}", "<b>", "</b>"])
+    }
+}
