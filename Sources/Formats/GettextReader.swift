@@ -14,6 +14,10 @@ public struct GettextMessage: Sendable, Equatable {
     public var references: [String] = []
     /// 1-based line of the msgid (PO only).
     public var line: Int = 0
+    /// 0-based line indices (PO only): the msgstr lines, the "#," flags line, the first keyword line.
+    public var msgstrLines: Range<Int>?
+    public var flagsLine: Int?
+    public var keywordLine: Int?
 
     public var isFuzzy: Bool { flags.contains("fuzzy") }
     public var isTranslated: Bool { !strings.isEmpty && strings.allSatisfy { !$0.isEmpty } }
@@ -158,7 +162,10 @@ public enum GettextReader {
                 if sawID && field?.hasPrefix("msgstr") == true { finish() }
                 started = true
                 let body = t.dropFirst(2).trimmingCharacters(in: .whitespaces)
-                if t.hasPrefix("#,") { cur.flags += body.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) } }
+                if t.hasPrefix("#,") {
+                    cur.flags += body.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }
+                    cur.flagsLine = lineNo - 1
+                }
                 else if t.hasPrefix("#.") { cur.extractedComments.append(body) }
                 else if t.hasPrefix("#:") { cur.references += body.split(separator: " ").map(String.init) }
                 else if t.hasPrefix("#|") { }
@@ -168,6 +175,7 @@ public enum GettextReader {
             if t.hasPrefix("\"") {
                 guard let f = field else { throw FormatError(file: file, line: lineNo, "a string continuation with no keyword before it") }
                 try append(try unquote(t, file: file, line: lineNo), to: f)
+                if f.hasPrefix("msgstr"), let r = cur.msgstrLines { cur.msgstrLines = r.lowerBound..<lineNo }
                 continue
             }
             guard let space = t.firstIndex(where: { $0 == " " || $0 == "\t" }) else {
@@ -190,6 +198,8 @@ public enum GettextReader {
             started = true
             field = kw
             if kw == "msgctxt" { cur.context = "" }
+            if cur.keywordLine == nil { cur.keywordLine = lineNo - 1 }
+            if kw.hasPrefix("msgstr") { cur.msgstrLines = (cur.msgstrLines?.lowerBound ?? lineNo - 1)..<lineNo }
             try append(try unquote(rest, file: file, line: lineNo), to: kw)
         }
         finish()
@@ -220,6 +230,59 @@ public enum GettextReader {
             case "f": out.append("\u{0C}")
             case "v": out.append("\u{0B}")
             default: out.append("\\"); out.append(n)
+            }
+        }
+        return out
+    }
+}
+
+/// Rewrites a PO file's translations in place: only the msgstr lines (and flags) of the messages
+/// given change; every other byte stays as it was.
+public enum POEditor {
+    public struct Fill {
+        public var message: GettextMessage
+        /// One string, or one per plural form.
+        public var strings: [String]
+        public var fuzzy: Bool
+        public init(message: GettextMessage, strings: [String], fuzzy: Bool) {
+            self.message = message
+            self.strings = strings
+            self.fuzzy = fuzzy
+        }
+    }
+
+    public static func apply(_ fills: [Fill], to text: String) -> String {
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let cr = lines.first?.hasSuffix("\r") ?? false ? "\r" : ""
+        for f in fills.sorted(by: { ($0.message.msgstrLines?.lowerBound ?? 0) > ($1.message.msgstrLines?.lowerBound ?? 0) }) {
+            guard let r = f.message.msgstrLines else { continue }
+            let plural = f.message.idPlural != nil
+            let new = plural
+                ? f.strings.enumerated().map { "msgstr[\($0.offset)] \"\(escape($0.element))\"" + cr }
+                : ["msgstr \"\(escape(f.strings.first ?? ""))\"" + cr]
+            lines.replaceSubrange(r, with: new)
+            if f.fuzzy {
+                if let fl = f.message.flagsLine {
+                    let l = lines[fl].hasSuffix("\r") ? String(lines[fl].dropLast()) : lines[fl]
+                    if !l.contains("fuzzy") { lines[fl] = l + ", fuzzy" + cr }
+                } else if let k = f.message.keywordLine {
+                    lines.insert("#, fuzzy" + cr, at: k)
+                }
+            }
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    static func escape(_ s: String) -> String {
+        var out = ""
+        for c in s {
+            switch c {
+            case "\\": out += "\\\\"
+            case "\"": out += "\\\""
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default: out.append(c)
             }
         }
         return out

@@ -1,0 +1,51 @@
+import Foundation
+import XCTest
+
+final class L10nCommandTests: XCTestCase {
+    func sputnikPO() throws -> String {
+        let rows = try String(contentsOfFile: CLI.fixture("ui-strings.en-ru.tsv"), encoding: .utf8).split(separator: "\n").dropFirst()
+            .map { $0.split(separator: "\t").map(String.init) }
+        var po = "# Sputnik UI\nmsgid \"\"\nmsgstr \"\"\n\"Language: ru\\n\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n"
+        for r in rows { po += "\n#: ui.js\nmsgctxt \"\(r[0])\"\nmsgid \"\(r[1])\"\nmsgstr \"\"\n" }
+        po += "\n#, c-format\nmsgid \"Chats!\"\nmsgstr \"\"\n"
+        return po
+    }
+
+    func testPretranslateFillsFromTheMemoryAndKeepsEverythingElse() throws {
+        let memory = FileManager.default.temporaryDirectory.appendingPathComponent("l10n-\(UUID().uuidString).tmdb").path
+        XCTAssertEqual(try CLI.run(["l10n", "import", CLI.fixture("ui-strings.en-ru.tsv"), "--target-lang", "ru", "--memory", memory]).status, 0)
+        let po = try CLI.temporaryFile("ui.ru.po", bytes: Array(try sputnikPO().utf8))
+        let out = po + ".out"
+        let r = try CLI.run(["l10n", "pretranslate", po, "--target-lang", "ru", "--memory", memory, "-o", out])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("9 of 10 untranslated strings filled from exact or context matches, 1 from fuzzy matches"), r.stdout)
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        XCTAssertTrue(text.contains("msgctxt \"nav.subscribe\"\nmsgid \"Subscribe\"\nmsgstr \"Подписаться\"\n"), text)
+        // "Chats!" matches "Chats" at 99: filled, marked fuzzy on its existing flags line.
+        XCTAssertTrue(text.contains("#, c-format, fuzzy\nmsgid \"Chats!\"\nmsgstr \"Чаты\""), text)
+        let original = try sputnikPO()
+        XCTAssertEqual(text.split(separator: "\n").count, original.split(separator: "\n").count)
+
+        // The leverage report puts the nine keyed strings in the context band.
+        let a = try CLI.run(["l10n", "analyze", po, "--target-lang", "ru", "--memory", memory, "--format", "json"])
+        let rows = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as! [[String: Any]]
+        let bands = rows[0]["bands"] as! [[String: Any]]
+        XCTAssertEqual(bands[0]["segments"] as? Int, 9)
+        XCTAssertEqual(bands[3]["segments"] as? Int, 1) // 95-99%
+    }
+
+    func testEmptyMemoryWritesADebianCatalogBackByteForByte() throws {
+        let mo = "/usr/share/locale/ru/LC_MESSAGES/apt.mo"
+        try XCTSkipUnless(FileManager.default.fileExists(atPath: mo) && FileManager.default.fileExists(atPath: "/usr/bin/msgunfmt"))
+        let po = FileManager.default.temporaryDirectory.appendingPathComponent("apt-\(UUID().uuidString).po").path
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/msgunfmt")
+        p.arguments = [mo, "-o", po]
+        try p.run()
+        p.waitUntilExit()
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).tmdb").path
+        let r = try CLI.run(["l10n", "pretranslate", po, "--target-lang", "ru", "--memory", empty, "-o", po + ".out"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: po)), try Data(contentsOf: URL(fileURLWithPath: po + ".out")))
+    }
+}
