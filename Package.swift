@@ -41,7 +41,7 @@ let package = Package(
             // The XML reader's hot loops touch class state per byte; bounds stay checked.
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
-        .target(name: "Localization", dependencies: ["Glossary", "ICUText"]),
+        .target(name: "Localization", dependencies: ["Glossary", "ICUText", "TranslationMemory", "Formats"]),
         .executableTarget(
             name: "tmkit",
             dependencies: [

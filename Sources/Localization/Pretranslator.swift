@@ -1,0 +1,141 @@
+import Formats
+import Foundation
+import ICUText
+import TranslationMemory
+
+/// A problem with a localization file, with the file and line.
+public struct LocalizationError: Error, CustomStringConvertible, Sendable {
+    public let message: String
+    public init(_ message: String) { self.message = message }
+    public var description: String { message }
+}
+
+/// A string of a localization file.
+public struct L10nString: Sendable {
+    public var key: String?
+    public var source: String
+    public var target: String
+    public var message: GettextMessage?
+    public var row: Int?
+}
+
+/// The strings of a gettext PO file or a TSV string table, with the text they came from.
+public struct StringTable: Sendable {
+    public var text: String
+    public var strings: [L10nString]
+    public var isPO: Bool
+    public var header: [String]
+
+    /// Reads `text` (from file `name`, format by extension `ext`).
+    public static func read(text: String, name: String, ext: String, sourceLanguage: String, targetLanguage: String) throws -> StringTable {
+        if ext == "po" || ext == "pot" {
+            let msgs: [GettextMessage]
+            do { msgs = try GettextReader.readPO(Array(text.utf8), file: name) } catch let e as FormatError { throw LocalizationError(e.description) }
+            let strings = msgs.filter { !$0.id.isEmpty }.map {
+                L10nString(key: $0.context, source: $0.id, target: $0.isFuzzy ? "" : ($0.strings.first ?? ""), message: $0)
+            }
+            return StringTable(text: text, strings: strings, isPO: true, header: [])
+        }
+        guard ext == "tsv" else { throw LocalizationError("\(name): not a PO or TSV string table (other catalog formats are not supported yet)") }
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) ?? []
+        guard let s = header.firstIndex(where: { LanguageTag.matches($0, requested: sourceLanguage) }) else {
+            throw LocalizationError("\(name):1: no '\(sourceLanguage)' column in the header")
+        }
+        let t = header.firstIndex(where: { LanguageTag.matches($0, requested: targetLanguage) })
+        let k = header.firstIndex { ["key", "id"].contains($0.lowercased()) }
+        var strings: [L10nString] = []
+        for (i, l) in lines.enumerated().dropFirst() where !l.isEmpty {
+            let f = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            strings.append(L10nString(key: k.flatMap { $0 < f.count ? f[$0] : nil }, source: s < f.count ? f[s] : "",
+                                      target: t.flatMap { $0 < f.count ? f[$0] : nil } ?? "", row: i))
+        }
+        return StringTable(text: text, strings: strings, isPO: false, header: header)
+    }
+}
+
+/// Fills untranslated strings from a memory, and reports leverage.
+public struct Pretranslator {
+    public let store: MemoryStore
+    public let sourceLanguage: String
+    public let targetLanguage: String
+
+    public init(store: MemoryStore, sourceLanguage: String, targetLanguage: String) {
+        self.store = store
+        self.sourceLanguage = sourceLanguage
+        self.targetLanguage = targetLanguage
+    }
+
+    /// The best match for a string: 101 when a 100% match was stored under the same key.
+    public func bestMatch(_ s: L10nString, threshold: Int) throws -> Match? {
+        var ms = try store.lookup(s.source, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, options: LookupOptions(threshold: threshold, limit: 10))
+        for i in ms.indices where ms[i].score == 100 && s.key != nil && ms[i].unit.originKey == s.key { ms[i].score = 101 }
+        return ms.max { $0.score < $1.score }
+    }
+
+    /// The table's text with untranslated strings filled (exact and context matches as
+    /// translated, fuzzy ones from `minScore` marked for review); every other byte unchanged.
+    public func pretranslate(_ table: StringTable, minScore: Int) throws -> (text: String, exact: Int, fuzzy: Int) {
+        var exact = 0, fuzzy = 0
+        if table.isPO {
+            var fills: [POEditor.Fill] = []
+            for s in table.strings where s.target.isEmpty {
+                guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
+                let forms = s.message!.idPlural != nil ? max(2, s.message!.strings.count) : 1
+                fills.append(POEditor.Fill(message: s.message!, strings: Array(repeating: t.text, count: forms), fuzzy: m.score < 100))
+                if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
+            }
+            return (POEditor.apply(fills, to: table.text), exact, fuzzy)
+        }
+        var lines = table.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard let t = table.header.firstIndex(where: { LanguageTag.matches($0, requested: targetLanguage) }) else {
+            throw LocalizationError("no '\(targetLanguage)' column to fill")
+        }
+        for s in table.strings where s.target.isEmpty {
+            guard let m = try bestMatch(s, threshold: minScore), let tt = m.target else { continue }
+            var f = lines[s.row!].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            while f.count <= t { f.append("") }
+            f[t] = tt.text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+            lines[s.row!] = f.joined(separator: "\t")
+            if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
+        }
+        return (lines.joined(separator: "\n"), exact, fuzzy)
+    }
+
+    public static let bands = ["101% (context)", "100%", "repetitions", "95-99%", "85-94%", "75-84%", "50-74%", "no match"]
+
+    static func band(_ score: Int?) -> Int {
+        guard let s = score else { return 7 }
+        switch s {
+        case 101...: return 0
+        case 100: return 1
+        case 95...99: return 3
+        case 85...94: return 4
+        case 75...84: return 5
+        case 50...74: return 6
+        default: return 7
+        }
+    }
+
+    /// Segments and words per band for each table (repetitions counted across all of them).
+    public func analyze(_ tables: [(name: String, table: StringTable)]) throws -> [(file: String, segments: [Int], words: [Int])] {
+        let words = try BreakIterator(.word, locale: LanguageTag.primary(sourceLanguage))
+        var seen = Set<String>()
+        var rows: [(file: String, segments: [Int], words: [Int])] = []
+        for (name, table) in tables {
+            var segs = [Int](repeating: 0, count: 8), wc = [Int](repeating: 0, count: 8)
+            for s in table.strings {
+                let n = try words.words(in: s.source).count
+                let key = s.source.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+                var b = Pretranslator.band(try bestMatch(s, threshold: 50)?.score)
+                if b > 1 && seen.contains(key) { b = 2 }
+                seen.insert(key)
+                segs[b] += 1
+                wc[b] += n
+            }
+            rows.append((name, segs, wc))
+        }
+        rows.append(("total", (0..<8).map { i in rows.reduce(0) { $0 + $1.segments[i] } }, (0..<8).map { i in rows.reduce(0) { $0 + $1.words[i] } }))
+        return rows
+    }
+}
