@@ -2,6 +2,7 @@ import ArgumentParser
 import Formats
 import Foundation
 import Glossary
+import TranslationMemory
 
 struct GlossaryOptions: ParsableArguments {
     @Option(name: .long, help: "The glossary file (else $TMKIT_GLOSSARY, else Glossaries/default.tbdb).")
@@ -251,18 +252,31 @@ extension TMKit.GlossaryCommand {
     struct Check: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check pre-aligned translations: source terms whose translation is missing, forbidden or deprecated terms used.",
-            discussion: "SOURCE_FILE and TARGET_FILE hold one sentence a line, line n translating line n. Exit status 1 when something is found."
+            discussion: "SOURCE_FILE and TARGET_FILE hold one sentence a line, line n translating line n; or give one TMX file. Exit status 1 when something is found."
         )
         @OptionGroup var options: GlossaryOptions
-        @Argument var sourceFile: String
-        @Argument var targetFile: String
+        @Argument(help: "Source sentences, one a line (or a TMX file).") var sourceFile: String
+        @Argument(help: "Their translations, one a line (not with a TMX file).") var targetFile: String?
         @Option(name: .long) var sourceLang: String
         @Option(name: .long) var targetLang: String
         @Option(name: .long) var format: OutputFormat = .text
         func run() throws {
             try runReportingErrors {
-                let src = try Input.readText(sourceFile).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-                let tgt = try Input.readText(targetFile).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                var src: [String] = [], tgt: [String] = []
+                if sourceFile.lowercased().hasSuffix(".tmx") {
+                    // Pairs from a TMX file: "line" then numbers the units.
+                    let parser: XMLPullParser
+                    do { parser = try XMLPullParser(path: sourceFile) } catch let e as XMLPullParser.ParseError { throw UserError("\(sourceFile): \(e.message)") }
+                    do {
+                        try TMXReader(file: sourceFile).read(parser, unit: { u in
+                            if let s = u.variant(sourceLang), let t = u.variant(targetLang) { src.append(s.text); tgt.append(t.text) }
+                        })
+                    } catch let e as FormatError { throw UserError(e.description) }
+                } else {
+                    guard let targetFile else { throw UserError("give TARGET_FILE (or a TMX file as SOURCE_FILE)") }
+                    src = try Input.readText(sourceFile).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                    tgt = try Input.readText(targetFile).text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+                }
                 let store = try options.open(create: false)
                 let entries = try store.entries()
                 let sr = try TermRecognizer(entries: entries, language: sourceLang)
@@ -291,7 +305,7 @@ extension TMKit.GlossaryCommand {
                 case .text: Console.out.write(findings.isEmpty ? "no problems found\n" : text)
                 }
                 Console.out.flush()
-                if src.filter({ !$0.isEmpty }).count != tgt.filter({ !$0.isEmpty }).count {
+                if let targetFile, src.filter({ !$0.isEmpty }).count != tgt.filter({ !$0.isEmpty }).count {
                     Console.warn("\(sourceFile) and \(targetFile) have different numbers of lines; extra lines are not checked")
                 }
                 if !findings.isEmpty { throw ExitCode(1) }

@@ -68,3 +68,21 @@ final class GlossaryCommandTests: XCTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(try g(["list", "--format", "json"]).stdout.utf8)) as! [Any]).count, 1)
     }
 }
+
+final class GlossaryCheckTMXTests: XCTestCase {
+    func testCheckReadsPairsFromATMXExport() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("gtmx-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let memory = dir.appendingPathComponent("m.tmdb").path, glossary = dir.appendingPathComponent("g.tbdb").path
+        let tmx = dir.appendingPathComponent("pairs.tmx").path
+        XCTAssertEqual(try CLI.run(["align", CLI.fixture("article-en.txt"), CLI.fixture("article-ru.txt"), "--source-lang", "en",
+                                    "--target-lang", "ru", "--into", memory]).status, 0)
+        XCTAssertEqual(try CLI.run(["tm", "add", "Vast territories are held by the Islamic State.", "Обширные территории у боевиков.",
+                                    "--source-lang", "en", "--target-lang", "ru", "--memory", memory]).status, 0)
+        XCTAssertEqual(try CLI.run(["tm", "export", tmx, "--memory", memory, "--source-lang", "en"]).status, 0)
+        XCTAssertEqual(try CLI.run(["glossary", "import", CLI.fixture("glossary.en-ru.tsv"), "--glossary", glossary]).status, 0)
+        let r = try CLI.run(["glossary", "check", tmx, "--source-lang", "en", "--target-lang", "ru", "--glossary", glossary])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertEqual(r.stdout, "line 13: 'Islamic State' is not translated as 'Исламское государство'\n")
+    }
+}
