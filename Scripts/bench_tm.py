@@ -127,7 +127,7 @@ class Postgres:
         import io
         cur = self.conn.cursor()
         cur.execute(f"DROP TABLE IF EXISTS {name}; CREATE TABLE {name} (s text)")
-        buf = io.StringIO("".join(c.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ") + "\n" for c in choices))
+        buf = io.StringIO("".join(c.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ") + "\n" for c in choices))
         cur.copy_expert(f"COPY {name}(s) FROM STDIN", buf)
         cur.execute(f"CREATE INDEX ON {name} USING gist (s gist_trgm_ops)")
         cur.execute(f"ANALYZE {name}")
@@ -145,11 +145,16 @@ class Postgres:
 
 
 def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg):
-    for f in glob.glob(memory + "*"):
-        os.remove(f)
-    secs, peak, p = timed(import_cmd)
-    m = re.search(r"(\d+) units read", p.stdout)
-    units = int(m.group(1)) if m else units_hint
+    if args.reuse and os.path.exists(memory):
+        # A memory from an earlier run: lookups only (import figures are not measured).
+        out = subprocess.run([TMKIT, "tm", "stats", "--memory", memory, "--format", "json"], capture_output=True, text=True, check=True).stdout
+        secs, peak, units = float("nan"), float("nan"), json.loads(out)["units"]
+    else:
+        for f in glob.glob(memory + "*"):
+            os.remove(f)
+        secs, peak, p = timed(import_cmd)
+        m = re.search(r"(\d+) units read", p.stdout)
+        units = int(m.group(1)) if m else units_hint
     warm_med, warm_p99, results = tmkit_lookups(memory, queries)
     hits = sum(1 for r in results if r)
     found, expected = recall(memory, queries[: args.recall_queries])
@@ -171,6 +176,7 @@ def main():
     ap.add_argument("--skip-debian", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--reuse", action="store_true", help="reuse memories left by an earlier run (no import timing)")
     args = ap.parse_args()
     os.makedirs(OUT, exist_ok=True)
     subprocess.run(["swift", "build", "-c", "release", "--product", "tmkit"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
