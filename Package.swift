@@ -28,13 +28,15 @@ let package = Package(
         // Swift text services over the shim: the one place that touches ICU.
         .target(name: "ICUText", dependencies: ["CICUShim"]),
         .target(name: "Segmentation", dependencies: ["ICUText"]),
+        // What the SQLite-backed stores (memories, glossaries) share.
+        .target(name: "StoreSupport", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "TranslationMemory",
-            dependencies: ["ICUText", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ICUText", "StoreSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: [.define("SQLITE_ENABLE_FTS5")]
         ),
         .target(name: "Alignment", dependencies: ["ICUText"]),
-        .target(name: "Glossary", dependencies: ["ICUText", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Glossary", dependencies: ["ICUText", "StoreSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Formats",
             dependencies: ["TranslationMemory", "Glossary", "ICUText"],

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ICUText
+import StoreSupport
 
 /// A term in one language of a concept entry.
 public struct Term: Sendable, Equatable {
@@ -72,43 +73,17 @@ public final class TermStore {
     public let path: String
     let db: DatabaseQueue
 
-    public struct OpenError: Error, CustomStringConvertible {
-        public let path: String
-        public let message: String
-        public var description: String { "\(path): \(message)" }
-    }
+    public typealias OpenError = StoreFile.OpenError
 
     public init(path: String, create: Bool) throws {
         self.path = path
-        let exists = FileManager.default.fileExists(atPath: path)
-        if !exists {
-            guard create else { throw OpenError(path: path, message: "no glossary here (one is created by the first write: tmkit glossary add or import)") }
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        } else if let h = FileHandle(forReadingAtPath: path) {
-            let head = h.readData(ofLength: 16)
-            try? h.close()
-            if !head.isEmpty, head != Data("SQLite format 3\0".utf8) {
-                throw OpenError(path: path, message: "not a tmkit glossary (not an SQLite database)")
-            }
-        }
+        let exists = try StoreFile.preflight(path: path, create: create, kind: "glossary",
+                                             missingHint: "one is created by the first write: tmkit glossary add or import")
         var config = Configuration()
         config.busyMode = .timeout(10)
         db = try DatabaseQueue(path: path, configuration: config)
-        let migrator = TermStore.migrator
-        try db.writeWithoutTransaction { db in
-            let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='table'")
-            if appID != TermStore.applicationID {
-                if !tables.isEmpty { throw OpenError(path: path, message: "not a tmkit glossary (an SQLite database of another program)") }
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "PRAGMA application_id = \(TermStore.applicationID)")
-            }
-            if try migrator.hasBeenSuperseded(db) {
-                throw OpenError(path: path, message: "written by a newer tmkit; upgrade tmkit to use it")
-            }
-        }
-        try migrator.migrate(db)
+        try StoreFile.adopt(db, path: path, applicationID: TermStore.applicationID, migrator: TermStore.migrator,
+                            kind: "glossary", isNew: !exists)
     }
 
     static var migrator: DatabaseMigrator {

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import ICUText
+import StoreSupport
 
 /// A translation memory: one SQLite file (WAL, busy timeout) with units, their variants, the
 /// fuzzy index and a trigram index for concordance.
@@ -36,31 +37,15 @@ public final class MemoryStore {
     }
 
     /// A file that is not a usable memory.
-    public struct OpenError: Error, CustomStringConvertible {
-        public let path: String
-        public let message: String
-        public var description: String { "\(path): \(message)" }
-    }
+    public typealias OpenError = StoreFile.OpenError
 
     /// Opens the memory at `path`; creates it (and its folder) when `create` is true and it is missing.
     /// - Parameter mapped: read the file through mmap (fast repeated lookups); off for long
     ///   sequential reads such as exports, where mapped pages would only swell the process.
     public init(path: String, create: Bool, mapped: Bool = true) throws {
         self.path = path
-        let exists = FileManager.default.fileExists(atPath: path)
-        if !exists {
-            guard create else {
-                throw OpenError(path: path, message: "no memory here (one is created by the first write: tmkit tm add or tm import)")
-            }
-            let dir = (path as NSString).deletingLastPathComponent
-            if !dir.isEmpty { try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true) }
-        } else if let h = FileHandle(forReadingAtPath: path) {
-            let head = h.readData(ofLength: 16)
-            try? h.close()
-            if !head.isEmpty, head != Data("SQLite format 3\0".utf8) {
-                throw OpenError(path: path, message: "not a tmkit memory (not an SQLite database)")
-            }
-        }
+        let exists = try StoreFile.preflight(path: path, create: create, kind: "memory",
+                                             missingHint: "one is created by the first write: tmkit tm add or tm import")
         var config = Configuration()
         config.busyMode = .timeout(10)
         config.prepareDatabase { db in
@@ -79,22 +64,8 @@ public final class MemoryStore {
     }
 
     private func prepareSchema(isNew: Bool) throws {
-        let migrator = MemoryStore.migrator
-        try db.writeWithoutTransaction { db in
-            let appID = try Int32.fetchOne(db, sql: "PRAGMA application_id") ?? 0
-            let tables = try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type='table'")
-            if appID != MemoryStore.applicationID {
-                if !tables.isEmpty || !isNew && appID != 0 {
-                    throw OpenError(path: path, message: "not a tmkit memory (an SQLite database of another program)")
-                }
-                try db.execute(sql: "PRAGMA journal_mode = WAL")
-                try db.execute(sql: "PRAGMA application_id = \(MemoryStore.applicationID)")
-            }
-            if try migrator.hasBeenSuperseded(db) {
-                throw OpenError(path: path, message: "written by a newer tmkit (schema \(try migrator.appliedIdentifiers(db).sorted().last ?? "?")); upgrade tmkit to use it")
-            }
-        }
-        try migrator.migrate(db)
+        try StoreFile.adopt(db, path: path, applicationID: MemoryStore.applicationID, migrator: MemoryStore.migrator,
+                            kind: "memory", isNew: isNew)
     }
 
     static var migrator: DatabaseMigrator {
