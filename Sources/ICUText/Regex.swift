@@ -24,7 +24,6 @@ public final class ICURegex {
 
     private let handle: OpaquePointer
     public let pattern: String
-    private var text: [UInt8] = []
 
     public init(_ pattern: String, options: Options = []) throws {
         var status: Int32 = 0
