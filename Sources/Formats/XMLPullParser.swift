@@ -29,6 +29,12 @@ public final class XMLPullParser {
     public private(set) var line = 1
     /// Line where the last event started.
     public private(set) var eventLine = 1
+    /// Bytes dropped from the front of the buffer so far (to give absolute offsets).
+    private var dropped = 0
+    /// Byte offset (in the UTF-8 input, after a UTF-8 byte-order mark) where the last event
+    /// started, and where it ended (exclusive). For UTF-16 input they count the converted UTF-8.
+    public private(set) var eventStart = 0
+    public private(set) var eventEnd = 0
     private var stack: [String] = []
     private var pendingEnd: String?
     private var sawRoot = false
@@ -75,6 +81,7 @@ public final class XMLPullParser {
         while buf.count - pos < minimum && !eof {
             if pos > 1 << 20 {
                 buf.removeFirst(pos)
+                dropped += pos
                 pos = 0
             }
             guard let chunk = try source.next() else { eof = true; break }
@@ -148,10 +155,18 @@ public final class XMLPullParser {
     public func next() throws -> Event? {
         if let name = pendingEnd {
             pendingEnd = nil
+            eventStart = eventEnd
             return .end(name: name)
         }
+        let e = try nextEvent()
+        eventEnd = dropped + pos
+        return e
+    }
+
+    private func nextEvent() throws -> Event? {
         while true {
             eventLine = line
+            eventStart = dropped + pos
             guard let b = try byte() else {
                 if let open = stack.last { throw ParseError(line: line, message: "the file ends before </\(open)> (truncated?)") }
                 if !sawRoot { throw ParseError(line: line, message: "no root element: the file is empty or not XML") }

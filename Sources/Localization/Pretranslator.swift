@@ -25,6 +25,8 @@ public struct StringTable: Sendable {
     public var strings: [L10nString]
     public var isPO: Bool
     public var header: [String]
+    /// The XLIFF document, for XLIFF files.
+    public var xliff: XLIFF.Document?
 
     /// Reads `text` (from file `name`, format by extension `ext`).
     public static func read(text: String, name: String, ext: String, sourceLanguage: String, targetLanguage: String) throws -> StringTable {
@@ -36,7 +38,15 @@ public struct StringTable: Sendable {
             }
             return StringTable(text: text, strings: strings, isPO: true, header: [])
         }
-        guard ext == "tsv" else { throw LocalizationError("\(name): not a PO or TSV string table (other catalog formats are not supported yet)") }
+        if ext == "xlf" || ext == "xliff" {
+            let doc: XLIFF.Document
+            do { doc = try XLIFF.read(Array(text.utf8), file: name) } catch let e as FormatError { throw LocalizationError(e.description) }
+            let strings = doc.units.enumerated().map { k, u in
+                L10nString(key: u.id, source: u.source, target: u.target ?? "", row: k)
+            }
+            return StringTable(text: text, strings: strings, isPO: false, header: [], xliff: doc)
+        }
+        guard ext == "tsv" else { throw LocalizationError("\(name): not a PO, XLIFF or TSV string table (other catalog formats are not supported yet)") }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) ?? []
         guard let s = header.firstIndex(where: { LanguageTag.matches($0, requested: sourceLanguage) }) else {
@@ -86,6 +96,15 @@ public struct Pretranslator {
                 if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
             }
             return (POEditor.apply(fills, to: table.text), exact, fuzzy)
+        }
+        if let doc = table.xliff {
+            var fills: [XLIFF.Fill] = []
+            for s in table.strings where s.target.isEmpty {
+                guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
+                fills.append(XLIFF.Fill(unit: doc.units[s.row!], text: t.text, needsReview: m.score < 100))
+                if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
+            }
+            return (String(decoding: XLIFF.apply(fills, to: doc), as: UTF8.self), exact, fuzzy)
         }
         var lines = table.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard let t = table.header.firstIndex(where: { LanguageTag.matches($0, requested: targetLanguage) }) else {

@@ -55,6 +55,15 @@ extension TMKit {
                             items.append(QAItem(line: k + 1, key: keyCol.flatMap { $0 < f.count ? f[$0] : nil },
                                                 source: sCol < f.count ? f[sCol] : "", target: tCol.flatMap { $0 < f.count ? f[$0] : "" }))
                         }
+                    } else if ext == "xlf" || ext == "xliff" {
+                        let table: StringTable
+                        do {
+                            table = try StringTable.read(text: text, name: name, ext: ext, sourceLanguage: lang ?? sourceLang!, targetLanguage: targetLang ?? "und")
+                        } catch let e as LocalizationError { throw UserError(e.message) }
+                        for (k, st) in table.strings.enumerated() {
+                            let unit = table.xliff!.units[k]
+                            items.append(QAItem(line: unit.line, key: st.key, source: st.source, target: lang == nil ? st.target : nil))
+                        }
                     } else if ext == "po" || ext == "pot" {
                         let msgs: [GettextMessage]
                         do { msgs = try GettextReader.readPO(Array(text.utf8), file: name) } catch let e as FormatError { throw UserError(e.description) }

@@ -49,3 +49,50 @@ final class L10nCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: po)), try Data(contentsOf: URL(fileURLWithPath: po + ".out")))
     }
 }
+
+final class XLIFFCommandTests: XCTestCase {
+    static let xliff = """
+    <?xml version="1.0" encoding="UTF-8"?>
+    <xliff version="1.2" xmlns="urn:oasis:names:tc:xliff:document:1.2">
+      <file source-language="en" target-language="ru" datatype="plaintext" original="ui.json">
+        <body>
+          <trans-unit id="nav.subscribe">
+            <source>Subscribe</source>
+          </trans-unit>
+          <trans-unit id="feed.title">
+            <source>Newsfeed</source>
+            <target/>
+          </trans-unit>
+          <trans-unit id="chat.title">
+            <source>Chats!</source>
+          </trans-unit>
+          <trans-unit id="done">
+            <source>Something <g id="1">else</g></source>
+            <target state="translated">Что-то <g id="1">другое</g></target>
+          </trans-unit>
+        </body>
+      </file>
+    </xliff>
+
+    """
+
+    func testPretranslateWritesTargetsAndStatesAndNothingElse() throws {
+        let memory = FileManager.default.temporaryDirectory.appendingPathComponent("x-\(UUID().uuidString).tmdb").path
+        XCTAssertEqual(try CLI.run(["l10n", "import", CLI.fixture("ui-strings.en-ru.tsv"), "--target-lang", "ru", "--memory", memory]).status, 0)
+        let file = try CLI.temporaryFile("ui.xlf", bytes: Array(Self.xliff.utf8))
+        let r = try CLI.run(["l10n", "pretranslate", file, "--target-lang", "ru", "--memory", memory, "-o", file + ".out.xlf"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let out = try String(contentsOfFile: file + ".out.xlf", encoding: .utf8)
+        XCTAssertTrue(out.contains("<source>Subscribe</source>\n        <target state=\"translated\">Подписаться</target>\n      </trans-unit>"), out)
+        XCTAssertTrue(out.contains("<source>Newsfeed</source>\n        <target state=\"translated\">Лента новостей</target>"), out)
+        XCTAssertTrue(out.contains("<target state=\"needs-review-translation\">Чаты</target>"), out)
+        XCTAssertTrue(out.contains("<target state=\"translated\">Что-то <g id=\"1\">другое</g></target>"), out)
+        // With an empty memory the file comes back byte for byte; QA reads XLIFF too.
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("e-\(UUID().uuidString).tmdb").path
+        XCTAssertEqual(try CLI.run(["l10n", "pretranslate", file, "--target-lang", "ru", "--memory", empty, "-o", file + ".same"]).status, 0)
+        XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file)), try Data(contentsOf: URL(fileURLWithPath: file + ".same")))
+        let qa = try CLI.run(["qa", file, "--source-lang", "en", "--target-lang", "ru", "--format", "json"])
+        let f = try JSONSerialization.jsonObject(with: Data(qa.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(f.filter { $0["check"] as? String == "untranslated" }.compactMap { $0["key"] as? String }, ["nav.subscribe", "feed.title", "chat.title"])
+    }
+}

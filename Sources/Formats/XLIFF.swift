@@ -1,0 +1,130 @@
+import Foundation
+
+/// XLIFF 1.2 and 2.0 translation units: read with their byte positions, so that targets can be
+/// written into the file without touching anything else.
+public enum XLIFF {
+    public struct Unit: Sendable {
+        /// trans-unit (1.2) or unit/segment (2.0) id.
+        public var id: String?
+        /// Plain text of the source and target; inline codes (`g`, `x`, `ph`, `bpt`, `pc`, …) left out.
+        public var source: String
+        public var target: String?
+        public var state: String?
+        public var line: Int
+        /// Byte offset just after `</source>`.
+        var sourceEnd: Int
+        /// Byte range of the existing `<target>` element, if any.
+        var targetRange: Range<Int>?
+        /// The white space before `<source>`, to indent an inserted target alike.
+        var indent: String
+    }
+
+    public struct Document: Sendable {
+        public var version: String
+        public var units: [Unit]
+        public var bytes: [UInt8]
+    }
+
+    /// Reads an XLIFF file (UTF-8) with the position of every source and target.
+    public static func read(_ bytes: [UInt8], file: String) throws -> Document {
+        let p = try XMLPullParser(bytes: bytes)
+        var units: [Unit] = []
+        var version = "1.2"
+        var id: String?
+        var inUnit = false
+        var field: String? // "source" or "target"
+        var depth = 0
+        var source = "", target = ""
+        var state: String?
+        var sourceEnd = 0, sourceStart = 0, targetStart = 0
+        var targetRange: Range<Int>?
+        var hasTarget = false
+        var line = 0
+        func local(_ n: String) -> String { n.split(separator: ":").last.map(String.init) ?? n }
+        do {
+            while let ev = try p.next() {
+                switch ev {
+                case .start(let raw, let a, let sc):
+                    let n = local(raw)
+                    if n == "xliff" { version = a["version"] ?? version }
+                    if n == "trans-unit" || (n == "segment" && version.hasPrefix("2")) || (n == "unit" && version.hasPrefix("2") && id == nil) {
+                        if n != "unit" || !inUnit {
+                            inUnit = true
+                            id = a["id"] ?? id
+                            source = ""; target = ""; state = nil; targetRange = nil; hasTarget = false
+                            line = p.eventLine
+                        }
+                    }
+                    if inUnit && field == nil && (n == "source" || n == "target") {
+                        field = n
+                        depth = 0
+                        if n == "source" { sourceStart = p.eventStart }
+                        if n == "target" {
+                            hasTarget = true
+                            targetStart = p.eventStart
+                            state = a["state"] ?? state
+                            if sc { targetRange = targetStart..<p.eventEnd }
+                        }
+                        if sc { if n == "source" { sourceEnd = p.eventEnd }; field = nil }
+                    } else if field != nil {
+                        depth += 1
+                    }
+                    if n == "segment", version.hasPrefix("2") { state = a["state"] }
+                case .text(let t):
+                    if field == "source" && depth == 0 { source += t }
+                    if field == "target" && depth == 0 { target += t }
+                case .end(let raw):
+                    let n = local(raw)
+                    if field != nil && depth > 0 { depth -= 1; continue }
+                    if field == "source" && n == "source" { sourceEnd = p.eventEnd; field = nil }
+                    else if field == "target" && n == "target" { targetRange = targetStart..<p.eventEnd; field = nil }
+                    if n == "trans-unit" || (n == "segment" && version.hasPrefix("2")) {
+                        // Indentation: the white space between the line start and <source>.
+                        var k = sourceStart
+                        while k > 0, bytes[k - 1] == 0x20 || bytes[k - 1] == 0x09 { k -= 1 }
+                        let indent = String(decoding: bytes[k..<sourceStart], as: UTF8.self)
+                        units.append(Unit(id: id, source: source, target: hasTarget ? target : nil, state: state, line: line,
+                                          sourceEnd: sourceEnd, targetRange: targetRange, indent: indent))
+                        inUnit = false
+                        if n == "trans-unit" { id = nil }
+                    }
+                    if n == "unit" { id = nil; inUnit = false }
+                }
+            }
+        } catch let e as XMLPullParser.ParseError {
+            throw FormatError(file: file, line: e.line, "not well-formed XML: \(e.message)")
+        }
+        if p.wasUTF16 { throw FormatError(file: file, line: nil, "UTF-16 XLIFF is not supported for writing; convert it to UTF-8") }
+        return Document(version: version, units: units, bytes: bytes)
+    }
+
+    /// A translation to write into a unit.
+    public struct Fill {
+        public var unit: Unit
+        public var text: String
+        public var needsReview: Bool
+        public init(unit: Unit, text: String, needsReview: Bool) {
+            self.unit = unit
+            self.text = text
+            self.needsReview = needsReview
+        }
+    }
+
+    /// The document with targets written: an empty `<target>` replaced, or a new one inserted
+    /// after `</source>`; every other byte unchanged. States: XLIFF 1.2 `translated` /
+    /// `needs-review-translation`; 2.0 targets carry no state (segments keep theirs).
+    public static func apply(_ fills: [Fill], to doc: Document) -> [UInt8] {
+        var out = doc.bytes
+        let v2 = doc.version.hasPrefix("2")
+        for f in fills.sorted(by: { $0.unit.sourceEnd > $1.unit.sourceEnd }) {
+            let state = v2 ? "" : " state=\"\(f.needsReview ? "needs-review-translation" : "translated")\""
+            let element = "<target\(state)>\(TMXWriter.escape(f.text, quotes: false))</target>"
+            if let r = f.unit.targetRange {
+                out.replaceSubrange(r, with: Array(element.utf8))
+            } else {
+                out.insert(contentsOf: Array(("\n" + f.unit.indent + element).utf8), at: f.unit.sourceEnd)
+            }
+        }
+        return out
+    }
+}
