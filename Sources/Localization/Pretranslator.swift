@@ -27,6 +27,8 @@ public struct StringTable: Sendable {
     public var header: [String]
     /// The XLIFF document, for XLIFF files.
     public var xliff: XLIFF.Document?
+    /// The entries of a single-language catalog (JSON, .strings), whose values are the source.
+    public var catalog: (kind: KeyValueCatalog.Kind, entries: [KeyValueCatalog.Entry])?
 
     /// Reads `text` (from file `name`, format by extension `ext`).
     public static func read(text: String, name: String, ext: String, sourceLanguage: String, targetLanguage: String) throws -> StringTable {
@@ -46,7 +48,13 @@ public struct StringTable: Sendable {
             }
             return StringTable(text: text, strings: strings, isPO: false, header: [], xliff: doc)
         }
-        guard ext == "tsv" else { throw LocalizationError("\(name): not a PO, XLIFF or TSV string table (other catalog formats are not supported yet)") }
+        if let kind = KeyValueCatalog.kind(ofExtension: ext) {
+            let entries: [KeyValueCatalog.Entry]
+            do { entries = try KeyValueCatalog.read(Array(text.utf8), kind: kind, file: name) } catch let e as FormatError { throw LocalizationError(e.description) }
+            let strings = entries.enumerated().map { k, e in L10nString(key: e.key, source: e.value, target: "", row: k) }
+            return StringTable(text: text, strings: strings, isPO: false, header: [], catalog: (kind, entries))
+        }
+        guard ext == "tsv" else { throw LocalizationError("\(name): not a PO, XLIFF, JSON, .strings or TSV string table (other catalog formats are not supported yet)") }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) ?? []
         guard let s = header.firstIndex(where: { LanguageTag.matches($0, requested: sourceLanguage) }) else {
@@ -96,6 +104,19 @@ public struct Pretranslator {
                 if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
             }
             return (POEditor.apply(fills, to: table.text), exact, fuzzy)
+        }
+        if let (kind, entries) = table.catalog {
+            // A single-language catalog: the output is the target-language file; strings without a
+            // match keep their source text.
+            var replacements: [Int: String] = [:]
+            var review = Set<Int>()
+            for s in table.strings where !s.source.isEmpty {
+                guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
+                replacements[s.row!] = t.text
+                if m.score < 100 { review.insert(s.row!); fuzzy += 1 } else { exact += 1 }
+            }
+            return (String(decoding: KeyValueCatalog.write(Array(table.text.utf8), entries: entries, replacements: replacements,
+                                                           review: review, kind: kind), as: UTF8.self), exact, fuzzy)
         }
         if let doc = table.xliff {
             var fills: [XLIFF.Fill] = []

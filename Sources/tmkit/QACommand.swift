@@ -55,6 +55,13 @@ extension TMKit {
                             items.append(QAItem(line: k + 1, key: keyCol.flatMap { $0 < f.count ? f[$0] : nil },
                                                 source: sCol < f.count ? f[sCol] : "", target: tCol.flatMap { $0 < f.count ? f[$0] : "" }))
                         }
+                    } else if ext == "json" || ext == "strings" {
+                        guard let l = lang else { throw UserError("\(name): a single-language catalog is checked with --lang") }
+                        let table: StringTable
+                        do { table = try StringTable.read(text: text, name: name, ext: ext, sourceLanguage: l, targetLanguage: l) } catch let e as LocalizationError { throw UserError(e.message) }
+                        for (k, st) in table.strings.enumerated() {
+                            items.append(QAItem(line: table.catalog!.entries[k].line, key: st.key, source: st.source))
+                        }
                     } else if ext == "xlf" || ext == "xliff" {
                         let table: StringTable
                         do {

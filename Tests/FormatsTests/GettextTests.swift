@@ -121,3 +121,31 @@ final class LocaleNameTests: XCTestCase {
         XCTAssertEqual(GettextReader.language(ofPath: "/usr/share/locale/sr@latin/LC_MESSAGES/x.mo"), "sr-Latn")
     }
 }
+
+final class KeyValueCatalogTests: XCTestCase {
+    func testJSONNestedAndStringsKeepEverythingButTheValues() throws {
+        let json = "{\n  \"nav\": {\"subscribe\": \"Subscribe\", \"n\": 2, \"list\": [\"a\\u00e9\", true]},\n  \"q\": \"say \\\"hi\\\"\"\n}\n"
+        let e = try KeyValueCatalog.read(Array(json.utf8), kind: .json, file: "en.json")
+        XCTAssertEqual(e.map(\.key), ["nav.subscribe", "nav.list[0]", "q"])
+        XCTAssertEqual(e.map(\.value), ["Subscribe", "aé", "say \"hi\""])
+        XCTAssertEqual(e[2].line, 3)
+        let out = String(decoding: KeyValueCatalog.write(Array(json.utf8), entries: e, replacements: [0: "Подписаться", 2: "скажи \"привет\""], kind: .json), as: UTF8.self)
+        XCTAssertEqual(out, "{\n  \"nav\": {\"subscribe\": \"Подписаться\", \"n\": 2, \"list\": [\"a\\u00e9\", true]},\n  \"q\": \"скажи \\\"привет\\\"\"\n}\n")
+
+        let strings = "/* c */\n\"a\" = \"One\";\n// x\n\"b\" = \"Two\\n\";\n"
+        let s = try KeyValueCatalog.read(Array(strings.utf8), kind: .strings, file: "Localizable.strings")
+        XCTAssertEqual(s.map(\.key), ["a", "b"])
+        XCTAssertEqual(s[1].value, "Two\n")
+        XCTAssertEqual(String(decoding: KeyValueCatalog.write(Array(strings.utf8), entries: s, replacements: [1: "Два"], review: [1], kind: .strings), as: UTF8.self),
+                       "/* c */\n\"a\" = \"One\";\n// x\n/* review: fuzzy match */ \"b\" = \"Два\";\n")
+    }
+
+    func testBrokenCatalogsNameTheLine() {
+        XCTAssertThrowsError(try KeyValueCatalog.read(Array("{\n \"a\": \"x\",\n \"b\" \"y\"\n}".utf8), kind: .json, file: "bad.json")) {
+            XCTAssertEqual("\($0)", "bad.json:3: not valid JSON: expected ':' after \"b\"")
+        }
+        XCTAssertThrowsError(try KeyValueCatalog.read(Array("\"a\" = \"x\"\n\"b\" = \"y\";".utf8), kind: .strings, file: "bad.strings")) {
+            XCTAssertEqual("\($0)", "bad.strings:2: not a valid .strings file: expected ';' after the value of \"a\"")
+        }
+    }
+}

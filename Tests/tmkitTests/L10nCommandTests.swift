@@ -96,3 +96,22 @@ final class XLIFFCommandTests: XCTestCase {
         XCTAssertEqual(f.filter { $0["check"] as? String == "untranslated" }.compactMap { $0["key"] as? String }, ["nav.subscribe", "feed.title", "chat.title"])
     }
 }
+
+final class CatalogCommandTests: XCTestCase {
+    func testJSONAndStringsCatalogs() throws {
+        let memory = FileManager.default.temporaryDirectory.appendingPathComponent("c-\(UUID().uuidString).tmdb").path
+        XCTAssertEqual(try CLI.run(["l10n", "import", CLI.fixture("ui-strings.en-ru.tsv"), "--target-lang", "ru", "--memory", memory]).status, 0)
+        let json = try CLI.temporaryFile("en.json", bytes: Array("{\n  \"nav\": {\n    \"subscribe\": \"Subscribe\"\n  },\n  \"n\": 1,\n  \"x\": \"Not in the memory\"\n}\n".utf8))
+        var r = try CLI.run(["l10n", "pretranslate", json, "--target-lang", "ru", "--memory", memory, "-o", json + ".ru.json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try String(contentsOfFile: json + ".ru.json", encoding: .utf8),
+                       "{\n  \"nav\": {\n    \"subscribe\": \"Подписаться\"\n  },\n  \"n\": 1,\n  \"x\": \"Not in the memory\"\n}\n")
+        let a = try CLI.run(["l10n", "analyze", json, "--target-lang", "ru", "--memory", memory, "--format", "csv"])
+        XCTAssertTrue(a.stdout.contains("\"101% (context)\",1,1"), a.stdout)
+        // QA of a single-language catalog: a Russian value in the English file.
+        let leaked = try CLI.temporaryFile("leak.json", bytes: Array("{\"title\": \"Заголовок открываемого материала\", \"ok\": \"Fine\"}".utf8))
+        r = try CLI.run(["qa", leaked, "--lang", "en"])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stdout.contains("leak.json:1: [title] error: text in Cyrillic script in English text"), r.stdout)
+    }
+}
