@@ -15,16 +15,17 @@ public enum KeyValueCatalog {
         public var start: Int
     }
 
-    public enum Kind: Sendable { case json, strings }
+    public enum Kind: Sendable { case json, strings, android }
 
     public static func kind(ofExtension ext: String) -> Kind? {
-        switch ext { case "json": .json; case "strings": .strings; default: nil }
+        switch ext { case "json": .json; case "strings": .strings; case "xml": .android; default: nil }
     }
 
     public static func read(_ bytes: [UInt8], kind: Kind, file: String) throws -> [Entry] {
         switch kind {
         case .json: try readJSON(bytes, file: file)
         case .strings: try readStrings(bytes, file: file)
+        case .android: try readAndroid(bytes, file: file)
         }
     }
 
@@ -39,11 +40,32 @@ public enum KeyValueCatalog {
             if kind == .strings, review.contains(i) {
                 out.insert(contentsOf: Array("/* review: fuzzy match */ ".utf8), at: entries[i].start)
             }
+            if kind == .android, review.contains(i) {
+                out.insert(contentsOf: Array("<!-- review: fuzzy match -->".utf8), at: entries[i].start)
+            }
         }
         return out
     }
 
     static func literal(_ s: String, _ kind: Kind) -> String {
+        if kind == .android {
+            // Android resources: XML escapes, then backslash escapes for quotes and line breaks.
+            var out = ""
+            for c in s {
+                switch c {
+                case "&": out += "&amp;"
+                case "<": out += "&lt;"
+                case ">": out += "&gt;"
+                case "'": out += "\\'"
+                case "\"": out += "\\\""
+                case "\\": out += "\\\\"
+                case "\n": out += "\\n"
+                case "@" where out.isEmpty, "?" where out.isEmpty: out += "\\" + String(c)
+                default: out.append(c)
+                }
+            }
+            return out
+        }
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -170,6 +192,80 @@ public enum KeyValueCatalog {
         s.skipSpace()
         if s.i < bytes.count { throw s.fail("text after the end of the document") }
         return entries
+    }
+
+    // MARK: Android strings.xml
+
+    /// `<string name>`, `<plurals name><item quantity>` and `<string-array name><item>` values
+    /// (`translatable="false"` left out). A value with markup inside is kept as its inner XML.
+    static func readAndroid(_ bytes: [UInt8], file: String) throws -> [Entry] {
+        let p = try XMLPullParser(bytes: bytes)
+        var entries: [Entry] = []
+        var parent: String?
+        var itemIndex = 0
+        var current: (key: String, start: Int, contentStart: Int, line: Int)?
+        var depth = 0
+        do {
+            guard case .start("resources", _, _)? = try p.next() else {
+                throw FormatError(file: file, line: p.eventLine, "not an Android string resource file (no <resources>)")
+            }
+            while let ev = try p.next() {
+                switch ev {
+                case .start(let n, let a, let sc):
+                    if current != nil { depth += 1; continue }
+                    if a["translatable"] == "false" { if !sc { try skip(p) }; continue }
+                    switch n {
+                    case "string":
+                        if let name = a["name"], !sc { current = (name, p.eventStart, p.eventEnd, p.eventLine) }
+                    case "plurals", "string-array":
+                        parent = a["name"]
+                        itemIndex = 0
+                    case "item" where parent != nil && !sc:
+                        let key = parent! + "[" + (a["quantity"] ?? String(itemIndex)) + "]"
+                        itemIndex += 1
+                        current = (key, p.eventStart, p.eventEnd, p.eventLine)
+                    default: break
+                    }
+                case .end(let n):
+                    if depth > 0 { depth -= 1; continue }
+                    if let c = current, n == "string" || n == "item" {
+                        let raw = String(decoding: bytes[c.contentStart..<p.eventStart], as: UTF8.self)
+                        entries.append(Entry(key: c.key, value: androidText(raw), line: c.line, range: c.contentStart..<p.eventStart, start: c.start))
+                        current = nil
+                    }
+                    if n == "plurals" || n == "string-array" { parent = nil }
+                case .text: break
+                }
+            }
+        } catch let e as XMLPullParser.ParseError {
+            throw FormatError(file: file, line: e.line, "not well-formed XML: \(e.message)")
+        }
+        return entries
+    }
+
+    private static func skip(_ p: XMLPullParser) throws {
+        var d = 1
+        while d > 0, let ev = try p.next() {
+            if case .start = ev { d += 1 }
+            if case .end = ev { d -= 1 }
+        }
+    }
+
+    /// The text of an Android value: entities and backslash escapes resolved, surrounding quotes dropped.
+    static func androidText(_ raw: String) -> String {
+        var s = raw.replacingOccurrences(of: "&lt;", with: "<").replacingOccurrences(of: "&gt;", with: ">")
+            .replacingOccurrences(of: "&quot;", with: "\"").replacingOccurrences(of: "&apos;", with: "'").replacingOccurrences(of: "&amp;", with: "&")
+        if s.count >= 2, s.hasPrefix("\""), s.hasSuffix("\""), !s.hasSuffix("\\\"") { s = String(s.dropFirst().dropLast()) }
+        var out = ""
+        var it = s.makeIterator()
+        while let c = it.next() {
+            if c == "\\", let n = it.next() {
+                switch n { case "n": out += "\n"; case "t": out += "\t"; default: out.append(n) }
+            } else {
+                out.append(c)
+            }
+        }
+        return out
     }
 
     // MARK: .strings

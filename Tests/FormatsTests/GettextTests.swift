@@ -149,3 +149,25 @@ final class KeyValueCatalogTests: XCTestCase {
         }
     }
 }
+
+final class AndroidStringsTests: XCTestCase {
+    func testStringsPluralsArraysAndEscapes() throws {
+        let xml = """
+        <?xml version="1.0" encoding="utf-8"?>
+        <resources>
+            <string name="a">Subscribe</string>
+            <string name="skip" translatable="false">Sputnik</string>
+            <string name="q">Don\\'t \\"quote\\" &amp; go</string>
+            <plurals name="c"><item quantity="one">%d comment</item><item quantity="other">%d comments</item></plurals>
+            <string-array name="days"><item>Mon</item><item>Tue</item></string-array>
+        </resources>
+
+        """
+        let e = try KeyValueCatalog.read(Array(xml.utf8), kind: .android, file: "strings.xml")
+        XCTAssertEqual(e.map(\.key), ["a", "q", "c[one]", "c[other]", "days[0]", "days[1]"])
+        XCTAssertEqual(e[1].value, "Don't \"quote\" & go")
+        let out = String(decoding: KeyValueCatalog.write(Array(xml.utf8), entries: e, replacements: [1: "Не «цитируй» & иди'"], kind: .android), as: UTF8.self)
+        XCTAssertTrue(out.contains("<string name=\"q\">Не «цитируй» &amp; иди\\'</string>"), out)
+        XCTAssertThrowsError(try KeyValueCatalog.read(Array("<root/>".utf8), kind: .android, file: "x.xml"))
+    }
+}
