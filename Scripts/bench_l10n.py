@@ -60,7 +60,8 @@ def main():
     tmkit_secs = time.perf_counter() - t
     t = time.perf_counter()
     try:
-        subprocess.run(["pretranslate", "--tm", tmx, "-s", "75", "-i", src_dir, "-o", tk_out, "--progress", "none"],
+        # translate-toolkit 3.20 needs a template (it fails on findunit without one): the input itself.
+        subprocess.run(["pretranslate", "--tm", tmx, "-s", "75", "-i", src_dir, "-t", src_dir, "-o", tk_out, "--progress", "none"],
                        check=True, capture_output=True, timeout=a.timeout)
         tt_secs = time.perf_counter() - t
     except subprocess.TimeoutExpired:

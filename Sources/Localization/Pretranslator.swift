@@ -100,7 +100,9 @@ public struct Pretranslator {
             for s in table.strings where s.target.isEmpty {
                 guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
                 let forms = s.message!.idPlural != nil ? max(2, s.message!.strings.count) : 1
-                fills.append(POEditor.Fill(message: s.message!, strings: Array(repeating: t.text, count: forms), fuzzy: m.score < 100))
+                // gettext wants msgstr to begin and end with a line break exactly when msgid does.
+                let text = Pretranslator.matchingLineBreaks(t.text, like: s.source)
+                fills.append(POEditor.Fill(message: s.message!, strings: Array(repeating: text, count: forms), fuzzy: m.score < 100))
                 if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
             }
             return (POEditor.apply(fills, to: table.text), exact, fuzzy)
@@ -140,6 +142,16 @@ public struct Pretranslator {
             if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
         }
         return (lines.joined(separator: "\n"), exact, fuzzy)
+    }
+
+    /// `text` with a leading and a trailing line break exactly where `source` has them.
+    static func matchingLineBreaks(_ text: String, like source: String) -> String {
+        var t = text
+        while t.hasPrefix("\n") { t.removeFirst() }
+        while t.hasSuffix("\n") { t.removeLast() }
+        if source.hasPrefix("\n") { t = "\n" + t }
+        if source.hasSuffix("\n") { t += "\n" }
+        return t
     }
 
     public static let bands = ["101% (context)", "100%", "repetitions", "95-99%", "85-94%", "75-84%", "50-74%", "no match"]
