@@ -56,3 +56,11 @@ final class NumberTests: XCTestCase {
         XCTAssertEqual(QAChecker.placeholders("%1$@ and %(name)s, {count}, {{n}}, <b>x</b>, 100%%"), ["%1$@", "%(name)s", "{{n}}", "{count}", "<b>", "</b>"])
     }
 }
+
+final class PretranslatorTests: XCTestCase {
+    func testLineBreaksFollowTheSource() {
+        XCTAssertEqual(Pretranslator.matchingLineBreaks("Готово", like: "Done\n"), "Готово\n")
+        XCTAssertEqual(Pretranslator.matchingLineBreaks("\nГотово\n", like: "Done"), "Готово")
+        XCTAssertEqual(Pretranslator.matchingLineBreaks("Готово", like: "\nDone"), "\nГотово")
+    }
+}
