@@ -51,7 +51,7 @@ def main():
         name = os.path.basename(mo)[:-3]
         full = os.path.join(OUT, name + ".full.po")
         subprocess.run(["msgunfmt", mo, "-o", full], check=True)
-        subprocess.run(["msgfilter", "--keep-header", "-i", full, "-o", os.path.join(src_dir, name + ".po"), "true"],
+        subprocess.run(["msgfilter", "--keep-header", "-i", full, "-o", os.path.join(src_dir, name + ".po"), "sed", "-e", "/.*/d"],
                        check=True, capture_output=True)
     t = time.perf_counter()
     for f in sorted(glob.glob(os.path.join(src_dir, "*.po"))):
