@@ -94,52 +94,44 @@ public struct Pretranslator {
     /// The table's text with untranslated strings filled (exact and context matches as
     /// translated, fuzzy ones from `minScore` marked for review); every other byte unchanged.
     public func pretranslate(_ table: StringTable, minScore: Int) throws -> (text: String, exact: Int, fuzzy: Int) {
-        var exact = 0, fuzzy = 0
+        // The strings to fill and their translations; each format then writes them its own way.
+        // A single-language catalog (JSON, .strings, Android) holds the source: all its strings are candidates.
+        let isTSV = !table.isPO && table.catalog == nil && table.xliff == nil
+        let targetColumn = table.header.firstIndex(where: { LanguageTag.matches($0, requested: targetLanguage) })
+        if isTSV && targetColumn == nil { throw LocalizationError("no '\(targetLanguage)' column to fill") }
+        var fills: [(string: L10nString, text: String, review: Bool)] = []
+        for s in table.strings where s.target.isEmpty && (table.catalog == nil || !s.source.isEmpty) {
+            guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
+            fills.append((s, t.text, m.score < 100))
+        }
+        let fuzzy = fills.filter(\.review).count, exact = fills.count - fuzzy
         if table.isPO {
-            var fills: [POEditor.Fill] = []
-            for s in table.strings where s.target.isEmpty {
-                guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
-                let forms = s.message!.idPlural != nil ? max(2, s.message!.strings.count) : 1
+            let po = fills.map { f -> POEditor.Fill in
+                let forms = f.string.message!.idPlural != nil ? max(2, f.string.message!.strings.count) : 1
                 // gettext wants msgstr to begin and end with a line break exactly when msgid does.
-                let text = Pretranslator.matchingLineBreaks(t.text, like: s.source)
-                fills.append(POEditor.Fill(message: s.message!, strings: Array(repeating: text, count: forms), fuzzy: m.score < 100))
-                if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
+                let text = Pretranslator.matchingLineBreaks(f.text, like: f.string.source)
+                return POEditor.Fill(message: f.string.message!, strings: Array(repeating: text, count: forms), fuzzy: f.review)
             }
-            return (POEditor.apply(fills, to: table.text), exact, fuzzy)
+            return (POEditor.apply(po, to: table.text), exact, fuzzy)
         }
         if let (kind, entries) = table.catalog {
-            // A single-language catalog: the output is the target-language file; strings without a
-            // match keep their source text.
-            var replacements: [Int: String] = [:]
-            var review = Set<Int>()
-            for s in table.strings where !s.source.isEmpty {
-                guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
-                replacements[s.row!] = t.text
-                if m.score < 100 { review.insert(s.row!); fuzzy += 1 } else { exact += 1 }
-            }
+            // The output is the target-language file; strings without a match keep their source text.
+            let replacements = Dictionary(uniqueKeysWithValues: fills.map { ($0.string.row!, $0.text) })
+            let review = Set(fills.filter(\.review).map { $0.string.row! })
             return (String(decoding: KeyValueCatalog.write(Array(table.text.utf8), entries: entries, replacements: replacements,
                                                            review: review, kind: kind), as: UTF8.self), exact, fuzzy)
         }
         if let doc = table.xliff {
-            var fills: [XLIFF.Fill] = []
-            for s in table.strings where s.target.isEmpty {
-                guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
-                fills.append(XLIFF.Fill(unit: doc.units[s.row!], text: t.text, needsReview: m.score < 100))
-                if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
-            }
-            return (String(decoding: XLIFF.apply(fills, to: doc), as: UTF8.self), exact, fuzzy)
+            let x = fills.map { XLIFF.Fill(unit: doc.units[$0.string.row!], text: $0.text, needsReview: $0.review) }
+            return (String(decoding: XLIFF.apply(x, to: doc), as: UTF8.self), exact, fuzzy)
         }
         var lines = table.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard let t = table.header.firstIndex(where: { LanguageTag.matches($0, requested: targetLanguage) }) else {
-            throw LocalizationError("no '\(targetLanguage)' column to fill")
-        }
-        for s in table.strings where s.target.isEmpty {
-            guard let m = try bestMatch(s, threshold: minScore), let tt = m.target else { continue }
-            var f = lines[s.row!].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-            while f.count <= t { f.append("") }
-            f[t] = tt.text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
-            lines[s.row!] = f.joined(separator: "\t")
-            if m.score >= 100 { exact += 1 } else { fuzzy += 1 }
+        let t = targetColumn!
+        for f in fills {
+            var fields = lines[f.string.row!].split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            while fields.count <= t { fields.append("") }
+            fields[t] = f.text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
+            lines[f.string.row!] = fields.joined(separator: "\t")
         }
         return (lines.joined(separator: "\n"), exact, fuzzy)
     }
