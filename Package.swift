@@ -32,7 +32,8 @@ let package = Package(
         .target(name: "StoreSupport", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "TranslationMemory",
-            dependencies: ["ICUText", "StoreSupport", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["ICUText", "StoreSupport", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "GRDBSQLite", package: "GRDB.swift")],
             swiftSettings: [.define("SQLITE_ENABLE_FTS5")]
         ),
         .target(name: "Alignment", dependencies: ["ICUText"]),
@@ -53,7 +54,7 @@ let package = Package(
         ),
         .testTarget(name: "ICUTextTests", dependencies: ["ICUText"]),
         .testTarget(name: "SegmentationTests", dependencies: ["Segmentation"]),
-        .testTarget(name: "TranslationMemoryTests", dependencies: ["TranslationMemory"]),
+        .testTarget(name: "TranslationMemoryTests", dependencies: ["TranslationMemory", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Segmentation"]),
         .testTarget(name: "GlossaryTests", dependencies: ["Glossary"]),

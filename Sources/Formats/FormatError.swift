@@ -15,9 +15,16 @@ public struct FormatError: Error, CustomStringConvertible, Sendable {
 
 /// Decodes UTF-8 input (a UTF-8 byte-order mark is skipped), naming the line of a bad byte.
 func decodeUTF8(_ bytes: [UInt8], file: String) throws -> String {
+    try validateUTF8(bytes, file: file)
+    let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+    return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[bom...]), as: UTF8.self) }
+}
+
+/// Throws, naming the line and byte offset, when `bytes` (after a BOM) is not UTF-8.
+func validateUTF8(_ bytes: [UInt8], file: String) throws {
     var b = bytes[...]
     if b.starts(with: [0xEF, 0xBB, 0xBF]) { b = b.dropFirst(3) }
-    return try b.withUnsafeBufferPointer { buf in
+    try b.withUnsafeBufferPointer { buf in
         var i = 0
         let n = buf.count
         while i < n {
@@ -40,6 +47,5 @@ func decodeUTF8(_ bytes: [UInt8], file: String) throws -> String {
             }
             i += len
         }
-        return String(decoding: buf, as: UTF8.self)
     }
 }

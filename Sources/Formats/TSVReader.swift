@@ -7,40 +7,78 @@ import TranslationMemory
 /// `\t`, `\n` and `\\` inside fields are unescaped (translate-toolkit and OmegaT write them so).
 public enum TSVReader {
     public static func read(_ bytes: [UInt8], file: String, _ body: (TranslationUnit) throws -> Void) throws {
-        let text = try decodeUTF8(bytes, file: file)
+        try validateUTF8(bytes, file: file)
         var lineNo = 0
         var columns: [Column] = []
-        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
-            lineNo += 1
-            var line = rawLine
-            if line.hasSuffix("\r") { line = line.dropLast() }
-            if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-            if line.hasPrefix("#") && columns.isEmpty { continue }
-            let fields = line.split(separator: "\t", omittingEmptySubsequences: false).map { unescape(String($0)) }
-            if columns.isEmpty {
-                columns = try fields.map { try Column(header: $0, file: file, line: lineNo) }
-                let langs = columns.filter { if case .language = $0 { return true } else { return false } }
-                if langs.count < 2 {
-                    throw FormatError(file: file, line: lineNo, "the header must name at least two language columns (like 'en<TAB>ru'); it has \(fields.map { "'\($0)'" }.joined(separator: ", "))")
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        try bytes.withUnsafeBufferPointer { buf in
+            var pos = bom
+            let n = buf.count
+            var fields: [String] = []
+            while pos < n {
+                // One line: [pos, end), without its "\n" and a "\r" before it.
+                var end = pos
+                while end < n && buf[end] != 0x0A { end += 1 }
+                let next = end + 1
+                if end > pos && buf[end - 1] == 0x0D { end -= 1 }
+                lineNo += 1
+                defer { pos = next }
+                if (pos..<end).allSatisfy({ buf[$0] == 0x20 || buf[$0] == 0x09 }) { continue }
+                if buf[pos] == 0x23 /* # */ && columns.isEmpty { continue }
+                fields.removeAll(keepingCapacity: true)
+                var f = pos
+                for i in pos...end where i == end || buf[i] == 0x09 {
+                    fields.append(field(UnsafeBufferPointer(rebasing: buf[f..<i])))
+                    f = i + 1
                 }
-                continue
-            }
-            if fields.count != columns.count {
-                throw FormatError(file: file, line: lineNo, "\(fields.count) fields where the header has \(columns.count)")
-            }
-            var unit = TranslationUnit(variants: [], originFile: file)
-            for (c, v) in zip(columns, fields) {
-                switch c {
-                case .language(let tag): if !v.isEmpty { unit.variants.append(Variant(language: tag, text: v)) }
-                case .key: unit.originKey = v.isEmpty ? nil : v
-                case .note: if !v.isEmpty { unit.notes.append(v) }
-                case .context: unit.contextPrevious = v.isEmpty ? nil : v
-                case .property(let name): if !v.isEmpty { unit.properties.append(Property(type: name, value: v)) }
+                if columns.isEmpty {
+                    columns = try fields.map { try Column(header: $0, file: file, line: lineNo) }
+                    let langs = columns.filter { if case .language = $0 { return true } else { return false } }
+                    if langs.count < 2 {
+                        throw FormatError(file: file, line: lineNo, "the header must name at least two language columns (like 'en<TAB>ru'); it has \(fields.map { "'\($0)'" }.joined(separator: ", "))")
+                    }
+                    continue
                 }
+                if fields.count != columns.count {
+                    throw FormatError(file: file, line: lineNo, "\(fields.count) fields where the header has \(columns.count)")
+                }
+                var unit = TranslationUnit(variants: [], originFile: file)
+                unit.variants.reserveCapacity(2)
+                for (c, v) in zip(columns, fields) {
+                    switch c {
+                    case .language(let tag): if !v.isEmpty { unit.variants.append(Variant(canonicalLanguage: tag, text: v)) }
+                    case .key: unit.originKey = v.isEmpty ? nil : v
+                    case .note: if !v.isEmpty { unit.notes.append(v) }
+                    case .context: unit.contextPrevious = v.isEmpty ? nil : v
+                    case .property(let name): if !v.isEmpty { unit.properties.append(Property(type: name, value: v)) }
+                    }
+                }
+                if unit.variants.count >= 2 { try body(unit) }
             }
-            if unit.variants.count >= 2 { try body(unit) }
         }
         if columns.isEmpty { throw FormatError(file: file, line: nil, "empty file: no header row") }
+    }
+
+    /// A field's text with `\t`, `\n` and `\\` unescaped.
+    static func field(_ b: UnsafeBufferPointer<UInt8>) -> String {
+        guard b.contains(0x5C) else { return String(decoding: b, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(b.count)
+        var i = 0
+        while i < b.count {
+            let c = b[i]
+            if c == 0x5C, i + 1 < b.count {
+                switch b[i + 1] {
+                case UInt8(ascii: "t"): out.append(0x09); i += 2; continue
+                case UInt8(ascii: "n"): out.append(0x0A); i += 2; continue
+                case 0x5C: out.append(0x5C); i += 2; continue
+                default: break
+                }
+            }
+            out.append(c)
+            i += 1
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     enum Column {
@@ -62,25 +100,4 @@ public enum TSVReader {
             }
         }
     }
-
-    static func unescape(_ s: String) -> String {
-        guard s.contains("\\") else { return s }
-        var out = ""
-        var it = s.makeIterator()
-        while let c = it.next() {
-            if c == "\\", let n = it.next() {
-                switch n {
-                case "t": out.append("\t")
-                case "n": out.append("\n")
-                case "\\": out.append("\\")
-                default: out.append(c); out.append(n)
-                }
-            } else {
-                out.append(c)
-            }
-        }
-        return out
-    }
 }
-
-import Foundation

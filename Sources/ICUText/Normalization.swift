@@ -39,6 +39,7 @@ extension String {
     /// the case changes).
     public func normalized(_ form: NormalizationForm) throws -> String {
         if form != .nfkcCasefold, utf8.allSatisfy({ $0 < 0x80 }) { return self }
+        if form == .nfc, UTF8Scan.isPlainLatinCyrillic(self, allowLatin1: true) { return self }
         return try withUTF8Bytes(self) { buf in
             try takeUTF8("normalizing to \(form.rawValue.uppercased())") { len, st in
                 buf.withMemoryRebound(to: CChar.self) { tmk_normalize(form.shimValue, $0.baseAddress, Int64($0.count), len, st) }
@@ -81,6 +82,39 @@ extension String {
             try takeUTF8("upper-casing for '\(locale)'") { len, st in
                 buf.withMemoryRebound(to: CChar.self) { tmk_to_upper(locale, $0.baseAddress, Int64($0.count), len, st) }
             }
+        }
+    }
+}
+
+/// Quick scans of UTF-8 text that let common text skip a round trip through ICU.
+public enum UTF8Scan {
+    /// True when every character is ASCII, Latin-1/Latin Extended (U+0080–U+02FF, with
+    /// `allowLatin1`), basic Cyrillic (U+0400–U+047F, U+04C0–U+04FF), or common punctuation
+    /// (U+2010–U+2027, U+2030–U+205E, €, №). Such text is in NFC (none of these characters
+    /// decomposes or composes with a neighbour) and, without Latin-1, folds and lower-cases alike.
+    public static func isPlainLatinCyrillic(_ s: String, allowLatin1: Bool) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            var i = 0
+            let n = b.count
+            while i < n {
+                let c = b[i]
+                if c < 0x80 { i += 1; continue }
+                if c >= 0xC2 && c <= 0xCB {            // U+0080–U+02FF
+                    guard allowLatin1 else { return false }
+                    i += 2; continue
+                }
+                if c == 0xD0 || c == 0xD1 || c == 0xD3 { i += 2; continue } // Cyrillic
+                if c == 0xE2, i + 2 < n {
+                    let b1 = b[i + 1], b2 = b[i + 2]
+                    if (b1 == 0x80 && b2 >= 0x90 && b2 <= 0xA7) || (b1 == 0x80 && b2 >= 0xB0) || (b1 == 0x81 && b2 <= 0x9E)
+                        || (b1 == 0x82 && b2 == 0xAC) || (b1 == 0x84 && b2 == 0x96) {
+                        i += 3; continue
+                    }
+                }
+                return false
+            }
+            return true
         }
     }
 }

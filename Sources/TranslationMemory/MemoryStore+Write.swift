@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import ICUText
 
 /// What a write did.
@@ -18,12 +19,29 @@ public struct WriteReport: Sendable, Equatable {
 }
 
 /// Adds units inside one transaction of `MemoryStore.write`.
+///
+/// Bulk adds (`add(_: [TranslationUnit])`) are pipelined: the texts of one batch are prepared
+/// (normalization, tokens, keys) on the other cores while the previous batch is stored; the
+/// duplicate check then runs against an in-memory set of the texts already stored, and SQL
+/// is asked only when that set has the text.
 public final class MemoryWriter {
     let db: Database
     let store: MemoryStore
     let overwrite: Bool
     var batch = PostingBatch()
     public private(set) var report = WriteReport()
+    /// Where a bulk write spent its time (printed when TMKIT_PROFILE is set).
+    var profile = (waiting: UInt64(0), storing: UInt64(0), postings: UInt64(0))
+
+    /// `norm_hash` of every stored variant; loaded for bulk adds.
+    private var storedTexts: Set<Int64>?
+    private var bulkUnits = 0
+    private static let bulkThreshold = 4000
+    /// A batch being prepared in the background.
+    private var pending: PendingBatch?
+    /// Two sets of tokenizers: the batch being prepared and the one before it may both be running.
+    private var tokenizers: [[Tokenizer]] = [[], []]
+    private var generation = 0
 
     init(db: Database, store: MemoryStore, overwrite: Bool) {
         self.db = db
@@ -38,6 +56,10 @@ public final class MemoryWriter {
         var norm: String
         var keys: [String]
         var indexKeys: [String]
+        /// Hashes of `indexKeys` (computed while preparing, off the storing thread).
+        var keyHashes: [Int]
+        var keysJoined: String
+        var normHash: Int64
         var search: String
         var markup: String?
         var props: String?
@@ -49,41 +71,99 @@ public final class MemoryWriter {
     static func prepare(_ v: Variant, tokenizer: Tokenizer) throws -> PreparedVariant {
         let text = try v.text.normalized(.nfc)
         let tokens = try tokenizer.tokenize(text)
+        let indexKeys = tokens.indexKeys
+        let norm = try TextKeys.norm(text)
         return PreparedVariant(lang: v.language, langKey: LanguageTag.primary(v.language), text: text,
-                               norm: try TextKeys.norm(text), keys: tokens.wordKeys, indexKeys: tokens.indexKeys,
+                               norm: norm, keys: tokens.wordKeys, indexKeys: indexKeys,
+                               keyHashes: indexKeys.map(PostingBatch.hash), keysJoined: tokens.wordKeys.joined(separator: "\u{1F}"),
+                               normHash: TextKeys.normHash(lang: v.language, norm: norm),
                                search: try TextKeys.search(text), markup: v.markup, props: encodeProps(v.properties),
                                notes: encodeNotes(v.notes))
     }
 
-    /// Adds many units, preparing their texts (normalization, tokens, keys) on all cores.
+    /// Units and their prepared variants, filled by background workers.
+    final class PendingBatch: @unchecked Sendable {
+        let units: [TranslationUnit]
+        var prepared: [[PreparedVariant]?]
+        let group = DispatchGroup()
+        let failure = ErrorBox()
+        init(_ units: [TranslationUnit]) {
+            self.units = units
+            prepared = [[PreparedVariant]?](repeating: nil, count: units.count)
+        }
+    }
+
+    /// Adds many units. Their texts are prepared in the background while the previous batch
+    /// is stored; everything is stored by the end of the transaction (or by the next single `add`).
     public func add(_ units: [TranslationUnit]) throws {
-        let workers = min(ProcessInfo.processInfo.activeProcessorCount, 8, max(1, units.count / 256))
-        var prepared = [[PreparedVariant]?](repeating: nil, count: units.count)
-        if workers <= 1 {
-            prepared = try units.map { try $0.variants.map { try prepare($0) } }
-        } else {
-            let tokenizers = try (0..<workers).map { _ in try Tokenizer() }
-            let failure = ErrorBox()
-            prepared.withUnsafeMutableBufferPointer { out in
-                nonisolated(unsafe) let out = out
-                DispatchQueue.concurrentPerform(iterations: workers) { w in
+        guard !units.isEmpty else { return }
+        let next = PendingBatch(units)
+        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount - 1, 8, units.count / 128 + 1))
+        generation ^= 1
+        while tokenizers[generation].count < workers { tokenizers[generation].append(try Tokenizer()) }
+        let toks = Array(tokenizers[generation].prefix(workers))
+        next.prepared.withUnsafeMutableBufferPointer { out in
+            nonisolated(unsafe) let out = out
+            for w in 0..<workers {
+                let tokenizer = toks[w]
+                DispatchQueue.global().async(group: next.group) {
                     var i = w
                     while i < units.count {
-                        do { out[i] = try units[i].variants.map { try MemoryWriter.prepare($0, tokenizer: tokenizers[w]) } }
-                        catch { failure.set(error) }
+                        do { out[i] = try units[i].variants.map { try MemoryWriter.prepare($0, tokenizer: tokenizer) } }
+                        catch { next.failure.set(error); return }
                         i += workers
                     }
                 }
             }
-            if let e = failure.error { throw e }
         }
-        for (u, p) in zip(units, prepared) { try add(u, prepared: p!) }
+        try flushPending()
+        pending = next
+    }
+
+    /// Stores the batch being prepared, if any.
+    func flushPending() throws {
+        guard let p = pending else { return }
+        pending = nil
+        let t0 = DispatchTime.now().uptimeNanoseconds
+        p.group.wait()
+        let t1 = DispatchTime.now().uptimeNanoseconds
+        defer {
+            profile.waiting += t1 - t0
+            profile.storing += DispatchTime.now().uptimeNanoseconds - t1
+        }
+        if let e = p.failure.error { throw e }
+        bulkUnits += p.units.count
+        if bulkUnits >= MemoryWriter.bulkThreshold { try loadStoredTexts() }
+        for (u, prepared) in zip(p.units, p.prepared) { try add(u, prepared: prepared!) }
+        if batch.entryCount > PostingBatch.flushLimit {
+            let t = DispatchTime.now().uptimeNanoseconds
+            try batch.apply(db)
+            batch = PostingBatch()
+            profile.postings += DispatchTime.now().uptimeNanoseconds - t
+        }
     }
 
     /// Adds a unit; its first variant is the source for duplicate detection.
     @discardableResult
     public func add(_ unit: TranslationUnit) throws -> Int64 {
-        try add(unit, prepared: try unit.variants.map { try prepare($0) })
+        try flushPending()
+        return try add(unit, prepared: try unit.variants.map { try prepare($0) })
+    }
+
+    /// Reads the duplicate key of every stored variant into `storedTexts` (a scan of an index of integers).
+    private func loadStoredTexts() throws {
+        guard storedTexts == nil else { return }
+        var set = Set<Int64>()
+        let stmt = try db.makeStatement(sql: "SELECT norm_hash FROM variant INDEXED BY variant_norm_hash")
+        let s = stmt.sqliteStatement
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+            set.insert(sqlite3_column_int64(s, 0))
+        }
+        sqlite3_reset(s)
+        storedTexts = set
     }
 
     @discardableResult
@@ -92,10 +172,15 @@ public final class MemoryWriter {
         let src = prepared[0]
         let targets = prepared.dropFirst()
 
-        // Units with the same source text.
-        let sameSource = try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT unit_id FROM variant WHERE lang_key = ? AND norm = ? AND lang = ? ORDER BY unit_id
-            """), arguments: [src.langKey, src.norm, source.language])
+        // Units with the same source text (no SQL when the in-memory set says there are none).
+        let sameSource: [Int64]
+        if let known = storedTexts, !known.contains(src.normHash) {
+            sameSource = []
+        } else {
+            sameSource = try Int64.fetchAll(db.cachedStatement(sql: """
+                SELECT unit_id FROM variant WHERE norm_hash = ? AND norm = ? AND lang = ? ORDER BY unit_id
+                """), arguments: [src.normHash, src.norm, source.language])
+        }
         var alternative = false
         for unitID in sameSource {
             let existing = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, lang, norm FROM variant WHERE unit_id = ?"), arguments: [unitID])
@@ -123,14 +208,24 @@ public final class MemoryWriter {
             return unitID
         }
         let now = Date()
-        try db.cachedStatement(sql: """
+        let ins = RawStatement(try db.cachedStatement(sql: """
             INSERT INTO unit(created_at, created_by, changed_at, changed_by, origin_file, origin_key,
                              context_prev, context_next, usage_count, props, notes, last_used)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [(unit.createdAt ?? now).timeIntervalSince1970, unit.createdBy,
-                             (unit.changedAt ?? unit.createdAt ?? now).timeIntervalSince1970, unit.changedBy ?? unit.createdBy,
-                             unit.originFile, unit.originKey, unit.contextPrevious, unit.contextNext, unit.usageCount,
-                             encodeProps(unit.properties), encodeNotes(unit.notes), unit.lastUsedAt?.timeIntervalSince1970])
+            """))
+        ins.bind(1, (unit.createdAt ?? now).timeIntervalSince1970)
+        ins.bind(2, unit.createdBy)
+        ins.bind(3, (unit.changedAt ?? unit.createdAt ?? now).timeIntervalSince1970)
+        ins.bind(4, unit.changedBy ?? unit.createdBy)
+        ins.bind(5, unit.originFile)
+        ins.bind(6, unit.originKey)
+        ins.bind(7, unit.contextPrevious)
+        ins.bind(8, unit.contextNext)
+        ins.bind(9, Int64(unit.usageCount))
+        ins.bind(10, encodeProps(unit.properties))
+        ins.bind(11, encodeNotes(unit.notes))
+        ins.bind(12, unit.lastUsedAt?.timeIntervalSince1970)
+        try ins.run(db)
         let unitID = db.lastInsertedRowID
         for v in prepared { try insertVariant(v, unit: unitID) }
         // Another translation into a language the source already has one in is an alternative;
@@ -140,14 +235,27 @@ public final class MemoryWriter {
     }
 
     private func insertVariant(_ v: PreparedVariant, unit: Int64) throws {
-        try db.cachedStatement(sql: """
-            INSERT INTO variant(unit_id, lang, lang_key, text, norm, keys, word_count, search, markup, props, notes)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [unit, v.lang, v.langKey, v.text, v.norm, v.keys.joined(separator: "\u{1F}"), v.keys.count, v.search,
-                                     v.markup, v.props, v.notes])
+        let ins = RawStatement(try db.cachedStatement(sql: """
+            INSERT INTO variant(unit_id, lang, lang_key, text, norm, keys, word_count, search, markup, props, notes, norm_hash)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """))
+        ins.bind(1, unit)
+        ins.bind(2, v.lang)
+        ins.bind(3, v.langKey)
+        ins.bind(4, v.text)
+        ins.bind(5, v.norm)
+        ins.bind(6, v.keysJoined)
+        ins.bind(7, Int64(v.keys.count))
+        ins.bind(8, v.search)
+        ins.bind(9, v.markup)
+        ins.bind(10, v.props)
+        ins.bind(11, v.notes)
+        ins.bind(12, v.normHash)
+        try ins.run(db)
         let id = db.lastInsertedRowID
         guard id < Int64(UInt32.max) else { throw MemoryError.invalid("the memory is full (more than 4 billion variants)") }
-        batch.add(lang: v.langKey, keys: v.indexKeys, variant: UInt32(id), words: v.keys.count)
+        batch.add(lang: v.langKey, keys: v.indexKeys, hashes: v.keyHashes, variant: UInt32(id), words: v.keys.count)
+        storedTexts?.insert(v.normHash)
     }
 
     private func mergeMetadata(into unitID: Int64, from unit: TranslationUnit) throws {
@@ -214,8 +322,16 @@ extension MemoryStore {
         defer { invalidatePostingCache() }
         return try db.write { db in
             let writer = MemoryWriter(db: db, store: self, overwrite: overwrite)
-            try body(writer)
+            do { try body(writer) } catch { writer.abandonPending(); throw error }
+            try writer.flushPending()
+            let t = DispatchTime.now().uptimeNanoseconds
             try writer.batch.apply(db)
+            writer.profile.postings += DispatchTime.now().uptimeNanoseconds - t
+            if ProcessInfo.processInfo.environment["TMKIT_PROFILE"] != nil {
+                let p = writer.profile
+                FileHandle.standardError.write(Data(String(format: "write profile: waiting for preparation %.2f s, storing %.2f s, posting lists %.2f s\n",
+                                                           Double(p.waiting) / 1e9, Double(p.storing) / 1e9, Double(p.postings) / 1e9).utf8))
+            }
             return writer.report
         }
     }
@@ -249,3 +365,45 @@ func encodeProps(_ props: [Property]) -> String? { encodeList(props) }
 func decodeProps(_ s: String?) -> [Property] { decodeList(s) }
 func encodeNotes(_ notes: [String]) -> String? { encodeList(notes) }
 func decodeNotes(_ s: String?) -> [String] { decodeList(s) }
+
+extension MemoryWriter {
+    /// Waits for background preparation to stop (the transaction is being rolled back).
+    func abandonPending() {
+        pending?.group.wait()
+        pending = nil
+    }
+}
+
+/// A cached GRDB statement bound and stepped through SQLite's C API (bulk inserts without
+/// boxing each argument).
+struct RawStatement {
+    let statement: Statement
+    var s: SQLiteStatement { statement.sqliteStatement }
+    init(_ statement: Statement) {
+        self.statement = statement
+        sqlite3_reset(statement.sqliteStatement)
+    }
+
+    static let transientDestructor = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
+
+    func bind(_ i: Int32, _ v: String?) {
+        guard var v else { sqlite3_bind_null(s, i); return }
+        v.withUTF8 { b in
+            if let base = b.baseAddress {
+                _ = base.withMemoryRebound(to: CChar.self, capacity: b.count) { sqlite3_bind_text(s, i, $0, Int32(b.count), RawStatement.transientDestructor) }
+            } else {
+                sqlite3_bind_text(s, i, "", 0, RawStatement.transientDestructor)
+            }
+        }
+    }
+    func bind(_ i: Int32, _ v: Double?) {
+        if let v { sqlite3_bind_double(s, i, v) } else { sqlite3_bind_null(s, i) }
+    }
+    func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(s, i, v) }
+
+    func run(_ db: Database) throws {
+        let rc = sqlite3_step(s)
+        sqlite3_reset(s)
+        guard rc == SQLITE_DONE else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+    }
+}

@@ -112,6 +112,20 @@ public final class MemoryStore {
                 ALTER TABLE unit ADD COLUMN last_used REAL;
                 """)
         }
+        m.registerMigration("v3") { db in
+            // The duplicate check looks texts up by a 64-bit hash: an index of integers is a
+            // fraction of the size of one of whole texts, and cheap to insert into.
+            db.add(function: DatabaseFunction("tmkit_norm_hash", argumentCount: 2, pure: true) { args in
+                guard let lang = String.fromDatabaseValue(args[0]), let norm = String.fromDatabaseValue(args[1]) else { return nil }
+                return TextKeys.normHash(lang: lang, norm: norm)
+            })
+            try db.execute(sql: """
+                ALTER TABLE variant ADD COLUMN norm_hash INTEGER NOT NULL DEFAULT 0;
+                UPDATE variant SET norm_hash = tmkit_norm_hash(lang, norm);
+                DROP INDEX variant_norm;
+                CREATE INDEX variant_norm_hash ON variant(norm_hash);
+                """)
+        }
         return m
     }
 }
@@ -119,6 +133,16 @@ public final class MemoryStore {
 // MARK: Text keys
 
 enum TextKeys {
+    /// FNV-1a (64 bits) of the language tag, a zero byte and the norm: the duplicate key stored
+    /// in `variant.norm_hash`. Stable across processes and versions (it is stored).
+    static func normHash(lang: String, norm: String) -> Int64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        for b in lang.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        h = (h ^ 0) &* 0x100_0000_01b3
+        for b in norm.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int64(bitPattern: h)
+    }
+
     /// NFC with runs of white space collapsed to one space and the ends trimmed.
     static func norm(_ text: String) throws -> String {
         let nfc = try text.normalized(.nfc)
@@ -154,6 +178,12 @@ enum TextKeys {
     /// Case-folded, without diacritics (ё = е, é = e): what concordance compares.
     static func search(_ text: String) throws -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
+        if UTF8Scan.isPlainLatinCyrillic(text, allowLatin1: false) {
+            // Folding is lower-casing here; the only mark to drop is the diaeresis of ё (й keeps its breve).
+            let lower = text.lowercased()
+            guard lower.unicodeScalars.contains("ё") else { return lower }
+            return String(String.UnicodeScalarView(lower.unicodeScalars.map { $0 == "ё" ? "е" : $0 }))
+        }
         let folded = try text.caseFolded().normalized(.nfd)
         var stripped = String.UnicodeScalarView()
         var previous: Unicode.Scalar = " "

@@ -19,6 +19,15 @@ public struct Variant: Sendable, Equatable {
         self.properties = properties
         self.notes = notes
     }
+
+    /// A variant whose tag is already in canonical case (readers that canonicalise a column's tag once).
+    public init(canonicalLanguage: String, text: String) {
+        language = canonicalLanguage
+        self.text = text
+        markup = nil
+        properties = []
+        notes = []
+    }
 }
 
 /// A typed property of a unit (TMX `prop`).

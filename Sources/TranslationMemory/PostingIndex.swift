@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 
 /// One entry of a posting list: a variant and its number of word keys.
 struct PostingEntry: Comparable {
@@ -64,16 +65,56 @@ struct PostingList {
     }
 }
 
-/// Changes to posting lists gathered during one write transaction, applied at its end.
+/// Changes to posting lists gathered during one write transaction, applied at its end (or
+/// when it grows past `flushLimit` entries, so that a long import keeps its memory bounded).
 struct PostingBatch {
-    var added: [String: [String: [PostingEntry]]] = [:]   // lang_key → key → entries
+    /// Per language (index into `langs`): key hash → index into `lists`.
+    private var langs: [String] = []
+    private var slots: [[Int: Int]] = []
+    private var lists: [[PostingEntry]] = []
+    private var listKeys: [(lang: String, key: String)] = []
+    /// Keys whose hash another key already took (practically never).
+    private var overflow: [String: [String: Int]] = [:]
     var removed: [String: [String: Set<UInt32>]] = [:]
+    private(set) var entryCount = 0
+    static let flushLimit = 12_000_000
 
-    var isEmpty: Bool { added.isEmpty && removed.isEmpty }
+    var isEmpty: Bool { lists.isEmpty && removed.isEmpty }
+
+    /// The hash `add` files a key under: of its UTF-8 bytes (String's own hashing normalises,
+    /// which keys, already NFC and folded, do not need).
+    static func hash(_ key: String) -> Int {
+        var h = Hasher()
+        var k = key
+        k.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+        return h.finalize()
+    }
+
+    private static func sameBytes(_ a: String, _ b: String) -> Bool {
+        var a = a, b = b
+        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+    }
 
     mutating func add(lang: String, keys: [String], variant: UInt32, words: Int) {
+        add(lang: lang, keys: keys, hashes: keys.map(PostingBatch.hash), variant: variant, words: words)
+    }
+
+    mutating func add(lang: String, keys: [String], hashes: [Int], variant: UInt32, words: Int) {
         let e = PostingEntry(variant: variant, words: UInt32(words))
-        for k in keys { added[lang, default: [:]][k, default: []].append(e) }
+        entryCount += keys.count
+        let li: Int
+        if let i = langs.lastIndex(of: lang) { li = i } else { li = langs.count; langs.append(lang); slots.append([:]) }
+        for (k, h) in zip(keys, hashes) {
+            if let slot = slots[li][h] {
+                if PostingBatch.sameBytes(listKeys[slot].key, k) { lists[slot].append(e); continue }
+                if let other = overflow[lang]?[k] { lists[other].append(e); continue }
+                overflow[lang, default: [:]][k] = lists.count
+            } else {
+                slots[li][h] = lists.count
+            }
+            lists.append([e])
+            listKeys.append((lang, k))
+        }
     }
 
     mutating func remove(lang: String, keys: [String], variant: UInt32) {
@@ -85,21 +126,42 @@ struct PostingBatch {
         let read = try db.cachedStatement(sql: "SELECT entries FROM posting WHERE lang_key = ? AND key = ?")
         let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO posting(lang_key, key, n, entries) VALUES (?, ?, ?, ?)")
         let delete = try db.cachedStatement(sql: "DELETE FROM posting WHERE lang_key = ? AND key = ?")
-        var langs = Set(added.keys)
-        langs.formUnion(removed.keys)
-        for lang in langs {
-            var keys = Set(added[lang]?.keys ?? [:].keys)
-            keys.formUnion(removed[lang]?.keys ?? [:].keys)
-            for key in keys {
-                let existing = try Data.fetchOne(read, arguments: [lang, key]).map { PostingList(bytes: [UInt8]($0)) } ?? PostingList(bytes: [])
-                let adds = (added[lang]?[key] ?? []).sorted()
-                let list = existing.merged(adding: adds, removing: removed[lang]?[key] ?? [])
-                if list.count == 0 {
-                    try delete.execute(arguments: [lang, key])
-                } else {
-                    try write.execute(arguments: [lang, key, list.count, Data(list.bytes)])
-                }
+        func update(_ lang: String, _ key: String, adding adds: [PostingEntry]) throws {
+            let r = RawStatement(read)
+            r.bind(1, lang)
+            r.bind(2, key)
+            var existing = PostingList(bytes: [])
+            let rc = sqlite3_step(r.s)
+            if rc == SQLITE_ROW, let p = sqlite3_column_blob(r.s, 0) {
+                existing = PostingList(bytes: [UInt8](UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0)))))
+            } else if rc != SQLITE_ROW && rc != SQLITE_DONE {
+                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage)
             }
+            sqlite3_reset(r.s)
+            var adds = adds
+            if !zip(adds, adds.dropFirst()).allSatisfy({ $0.0.variant < $0.1.variant }) { adds.sort() }
+            let list = existing.merged(adding: adds, removing: removed[lang]?[key] ?? [])
+            if list.count == 0 {
+                let d = RawStatement(delete)
+                d.bind(1, lang)
+                d.bind(2, key)
+                try d.run(db)
+            } else {
+                let w = RawStatement(write)
+                w.bind(1, lang)
+                w.bind(2, key)
+                w.bind(3, Int64(list.count))
+                list.bytes.withUnsafeBytes { b in _ = sqlite3_bind_blob(w.s, 4, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
+                try w.run(db)
+            }
+        }
+        var done: [String: Set<String>] = [:]
+        for (i, k) in listKeys.enumerated() {
+            try update(k.lang, k.key, adding: lists[i])
+            if removed[k.lang]?[k.key] != nil { done[k.lang, default: []].insert(k.key) }
+        }
+        for (lang, keys) in removed {
+            for key in keys.keys where done[lang]?.contains(key) != true { try update(lang, key, adding: []) }
         }
     }
 }

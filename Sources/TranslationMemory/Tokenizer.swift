@@ -34,12 +34,17 @@ public struct TokenizedText: Sendable {
     /// The index keys: word keys, with "\u{1}k" appended to the k-th repeat of a key (k ≥ 2),
     /// so that a multiset overlap is a set overlap.
     public var indexKeys: [String] {
-        var seen: [String: Int] = [:]
-        return wordKeys.map { k in
-            let n = (seen[k] ?? 0) + 1
-            seen[k] = n
-            return n == 1 ? k : k + "\u{1}\(n)"
+        // Repeats are few in a segment: count earlier equal keys by their bytes (String's own
+        // comparison and hashing normalise, which folded NFC keys do not need).
+        var bytes = wordKeys.map { Array($0.utf8) }
+        var out = wordKeys
+        for i in bytes.indices {
+            var n = 1
+            for j in 0..<i where bytes[j] == bytes[i] { n += 1 }
+            if n > 1 { out[i] = wordKeys[i] + "\u{1}\(n)" }
         }
+        bytes.removeAll()
+        return out
     }
 }
 
@@ -93,7 +98,7 @@ public final class Tokenizer: @unchecked Sendable { // one thread at a time
 
     /// Case folding for keys: ASCII by hand, the rest through ICU.
     static func fold(_ s: String) -> String {
-        if s.utf8.allSatisfy({ $0 < 0x80 }) { return s.lowercased() }
+        if s.utf8.allSatisfy({ $0 < 0x80 }) || UTF8Scan.isPlainLatinCyrillic(s, allowLatin1: false) { return s.lowercased() }
         return (try? s.caseFolded()) ?? s.lowercased()
     }
 

@@ -161,10 +161,28 @@ extension TMKit.TM {
                 let result = try reader.read(parser, unit: { u in
                     batch.append(u)
                     count += 1
-                    if batch.count >= 2000 { try w.add(batch); batch.removeAll(keepingCapacity: true) }
+                    if batch.count >= 4096 { try w.add(batch); batch.removeAll(keepingCapacity: true) }
                 }, warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
                 try w.add(batch)
                 for p in result.skipped { Console.warn("\(file):\(p.line): skipped: \(p.message)") }
+            } catch let e as FormatError {
+                throw UserError(e.description + " (nothing was imported)")
+            }
+            return count
+        }
+
+        /// Streams a tab-separated file into the writer in batches.
+        func importTSV(_ file: String, into w: MemoryWriter) throws -> Int {
+            let (bytes, name) = try Input.readBytes(file)
+            var batch: [TranslationUnit] = []
+            var count = 0
+            do {
+                try TSVReader.read(bytes, file: name) { u in
+                    batch.append(u)
+                    count += 1
+                    if batch.count >= 4096 { try w.add(batch); batch.removeAll(keepingCapacity: true) }
+                }
+                try w.add(batch)
             } catch let e as FormatError {
                 throw UserError(e.description + " (nothing was imported)")
             }
@@ -201,10 +219,16 @@ extension TMKit.TM {
                     for (i, file) in files.enumerated() {
                         if try resolvedFormat(file) == .tmx {
                             read += try importTMX(file, into: w)
+                        } else if try resolvedFormat(file) == .tsv {
+                            read += try importTSV(file, into: w)
                         } else {
                             let units = try units(of: file)
                             read += units.count
-                            try w.add(units)
+                            var i = 0
+                            while i < units.count { // batches, so that preparing one overlaps storing the previous
+                                try w.add(Array(units[i..<min(i + 4096, units.count)]))
+                                i += 4096
+                            }
                         }
                         progress.tick(i + 1)
                     }

@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import TranslationMemory
+import GRDB
 
 func temporaryMemoryPath(_ name: String = "m") -> String {
     let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmkit-tm-\(UUID().uuidString)")
@@ -108,5 +109,79 @@ final class StoreTests: XCTestCase {
         let s = try MemoryStore(path: newer, create: false)
         try s.db.write { try $0.execute(sql: "INSERT INTO grdb_migrations VALUES ('v99')") }
         XCTAssertThrowsError(try MemoryStore(path: newer, create: false)) { XCTAssertTrue("\($0)".contains("newer tmkit"), "\($0)") }
+    }
+
+    /// Bulk adds (pipelined, duplicate check through the in-memory set of stored texts) must decide
+    /// exactly as one-by-one adds do: same report, same units, same index.
+    func testBulkAddsDeduplicateLikeSingleAdds() throws {
+        var rng = RecallTests.RNG(state: 7)
+        var units: [TranslationUnit] = []
+        for i in 0..<9000 {
+            let n = Int.random(in: 0..<3000, using: &rng)   // many sources come back
+            let target = Int.random(in: 0..<4, using: &rng) == 0 ? "вариант \(n % 7)" : "перевод \(n)"
+            units.append(pair("Sentence \(n) of the bulk test" + (i % 5 == 0 ? " " : ""), target))
+        }
+        let seed = [pair("Sentence 12 of the bulk test", "перевод 12"), pair("Sentence 99 of the bulk test", "другой")]
+        let one = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        let bulk = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        try one.add(seed)
+        try bulk.add(seed)
+        let r1 = try one.write { w in for u in units { try w.add(u) } }
+        let r2 = try bulk.write { w in
+            for start in stride(from: 0, to: units.count, by: 1000) { try w.add(Array(units[start..<start + 1000])) }
+        }
+        XCTAssertEqual(r1, r2)
+        XCTAssertGreaterThan(r1.merged, 3000)
+        XCTAssertGreaterThan(r1.alternatives, 100)
+        func contents(_ s: MemoryStore) throws -> [String] {
+            try s.units().map { $0.variants.map(\.text).joined(separator: " | ") }.sorted()
+        }
+        XCTAssertEqual(try contents(one), try contents(bulk))
+        for q in ["Sentence 12 of the bulk test", "Sentence 1234 of the bulk", "Sentence 99 of the test"] {
+            let a = try one.lookup(q, sourceLanguage: "en", targetLanguage: "ru", options: LookupOptions(threshold: 50, limit: 50))
+            let b = try bulk.lookup(q, sourceLanguage: "en", targetLanguage: "ru", options: LookupOptions(threshold: 50, limit: 50))
+            XCTAssertEqual(a.map { "\($0.score) \($0.source.text) \($0.target?.text ?? "")" }.sorted(),
+                           b.map { "\($0.score) \($0.source.text) \($0.target?.text ?? "")" }.sorted(), q)
+            XCTAssertFalse(a.isEmpty)
+        }
+    }
+
+    func testAFailedBulkImportLeavesNoUnitBehind() throws {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        try store.add([pair("Before", "До")])
+        struct Boom: Error {}
+        XCTAssertThrowsError(try store.write { w in
+            try w.add((0..<6000).map { pair("Bulk sentence \($0) of a failing import", "Предложение \($0)") })
+            try w.add((6000..<9000).map { pair("Bulk sentence \($0) of a failing import", "Предложение \($0)") })
+            throw Boom()
+        })
+        XCTAssertEqual(try store.stats().units, 1)
+        XCTAssertTrue(try store.lookup("Bulk sentence 3 of a failing import", sourceLanguage: "en", targetLanguage: "ru").isEmpty)
+    }
+
+    /// A memory written before the duplicate key became a hash (schema v2) is migrated when opened.
+    func testAVersion2MemoryIsMigratedAndStillDeduplicates() throws {
+        let path = temporaryMemoryPath()
+        let q = try DatabaseQueue(path: path)
+        try q.write { db in
+            try db.execute(sql: "PRAGMA application_id = \(MemoryStore.applicationID)")
+        }
+        try MemoryStore.migrator.migrate(q, upTo: "v2")
+        try q.write { db in
+            try db.execute(sql: """
+                INSERT INTO unit(id, created_at, changed_at) VALUES (1, 0, 0);
+                INSERT INTO variant(unit_id, lang, lang_key, text, norm, keys, word_count, search)
+                VALUES (1, 'en', 'en', 'Subscribe', 'Subscribe', 'subscribe', 1, 'subscribe'),
+                       (1, 'ru', 'ru', 'Подписаться', 'Подписаться', 'подписаться', 1, 'подписаться');
+                """)
+        }
+        try q.close()
+        let store = try MemoryStore(path: path, create: false)
+        let r = try store.add([pair("Subscribe", "Подписаться")])
+        XCTAssertEqual(r.merged, 1)
+        XCTAssertEqual(try store.stats().units, 1)
+        let bulk = try store.write { w in try w.add((0..<5000).map { pair("Line \($0)", "Строка \($0)") } + [pair("Subscribe", "Подписаться")]) }
+        XCTAssertEqual(bulk.merged, 1)
+        XCTAssertEqual(bulk.added, 5000)
     }
 }
