@@ -193,6 +193,8 @@ public struct TMXReader {
     }
 
     /// The plain text of a <seg> and, when it has inline elements, its markup.
+    static let inlineElements: Set<String> = ["bpt", "ept", "it", "ph", "hi", "ut", "sub"]
+
     private func segContent(_ parser: XMLPullParser, depth: Int) throws -> (String, String?) {
         var text = ""
         var markup = ""
@@ -200,16 +202,16 @@ public struct TMXReader {
         var codeDepth = 0   // inside bpt/ept/it/ph/ut/sub: native code, not text
         var level = 0
         var stackNames: [String] = []
-        let inline: Set<String> = ["bpt", "ept", "it", "ph", "hi", "ut", "sub"]
         while let ev = try parser.next() {
             switch ev {
             case .text(let t):
                 if codeDepth == 0 { text += t }
-                markup += TMXWriter.escape(t, quotes: false)
+                if hasInline { markup += TMXWriter.escape(t, quotes: false) }
             case .start(let n, let a, let sc):
-                guard inline.contains(n) else {
+                guard TMXReader.inlineElements.contains(n) else {
                     throw UnitError(line: parser.eventLine, message: "<\(n)> is not a TMX inline element", depth: depth + level + 1)
                 }
+                if !hasInline { markup = TMXWriter.escape(text, quotes: false) } // the text so far, all plain
                 hasInline = true
                 markup += "<" + n + a.sorted { $0.key < $1.key }.map { " \($0.key)=\"\(TMXWriter.escape($0.value, quotes: true))\"" }.joined()
                 if sc {

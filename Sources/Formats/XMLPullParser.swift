@@ -207,8 +207,9 @@ public final class XMLPullParser {
                 throw ParseError(line: line, message: "unexpected '<!'")
             case 0x2F: // </name>
                 advance(2)
-                let raw = try read(until: [0x3E], what: "an end tag")
-                let name = try utf8(raw).trimmingCharacters(in: .whitespacesAndNewlines)
+                var raw = try read(until: [0x3E], what: "an end tag")
+                while let l = raw.last, l == 0x20 || l == 0x0A || l == 0x0D || l == 0x09 { raw.removeLast() }
+                let name = try utf8(raw)
                 guard let open = stack.popLast() else { throw ParseError(line: eventLine, message: "</\(name)> without a start tag") }
                 guard open == name else { throw ParseError(line: eventLine, message: "</\(name)> does not match <\(open)>") }
                 return .end(name: name)
@@ -216,9 +217,9 @@ public final class XMLPullParser {
                 advance(1)
                 let raw = try readTag()
                 var selfClosing = false
-                var body = raw[...]
-                if body.last == 0x2F { selfClosing = true; body = body.dropLast() }
-                let (name, attrs) = try parseTag(Array(body))
+                var count = raw.count
+                if raw.last == 0x2F { selfClosing = true; count -= 1 }
+                let (name, attrs) = try raw.withUnsafeBufferPointer { try parseTag(UnsafeBufferPointer(rebasing: $0[0..<count])) }
                 if stack.isEmpty {
                     if sawRoot { throw ParseError(line: eventLine, message: "a second root element <\(name)>") }
                     sawRoot = true
@@ -286,25 +287,40 @@ public final class XMLPullParser {
     }
 
     private func utf8(_ raw: [UInt8]) throws -> String {
-        guard !raw.contains(0), let s = String(validating: raw, as: UTF8.self) else {
-            if let bad = firstBadUTF8(raw) { throw ParseError(line: eventLine, message: "invalid UTF-8 at byte \(bad) of this line's content") }
-            throw ParseError(line: eventLine, message: "invalid UTF-8 (or a NUL byte)")
+        try raw.withUnsafeBufferPointer { b in
+            if let bad = XMLPullParser.firstBadUTF8(b) {
+                if b[bad] == 0 { throw ParseError(line: eventLine, message: "a NUL byte at byte \(bad) of this line's content") }
+                throw ParseError(line: eventLine, message: "invalid UTF-8 at byte \(bad) of this line's content")
+            }
+            return String(decoding: b, as: UTF8.self)
         }
-        return s
     }
 
-    private func firstBadUTF8(_ raw: [UInt8]) -> Int? {
-        raw.withUnsafeBufferPointer { b in
-            var i = 0
-            while i < b.count {
-                let c = b[i]
-                let n = c < 0x80 ? 1 : c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0
-                if n == 0 || i + n > b.count { return i }
-                for k in 1..<n where b[i + k] & 0xC0 != 0x80 { return i }
-                i += n
+    /// Offset of the first byte that is not well-formed UTF-8 (overlong forms and surrogates
+    /// included) or is NUL; nil when there is none.
+    static func firstBadUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 {
+                if c == 0 { return i }
+                i += 1
+                continue
             }
-            return nil
+            let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0
+            guard len > 0, c <= 0xF4, i + len <= n else { return i }
+            for k in 1..<len where b[i + k] & 0xC0 != 0x80 { return i }
+            if len == 3 {
+                let v = (UInt32(c & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6)
+                if v < 0x800 || (v >= 0xD800 && v < 0xE000) { return i }
+            } else if len == 4 {
+                let v = (UInt32(c & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12)
+                if v < 0x10000 || v > 0x10FFFF { return i }
+            }
+            i += len
         }
+        return nil
     }
 
     private func decodeText(_ raw: [UInt8]) throws -> String {
@@ -346,12 +362,20 @@ public final class XMLPullParser {
         return out
     }
 
-    private func parseTag(_ raw: [UInt8]) throws -> (String, [String: String]) {
+    private func string(_ b: UnsafeBufferPointer<UInt8>) throws -> String {
+        if let bad = XMLPullParser.firstBadUTF8(b) {
+            throw ParseError(line: eventLine, message: b[bad] == 0 ? "a NUL byte in a tag" : "invalid UTF-8 in a tag")
+        }
+        return String(decoding: b, as: UTF8.self)
+    }
+
+    private func parseTag(_ raw: UnsafeBufferPointer<UInt8>) throws -> (String, [String: String]) {
         func isSpace(_ b: UInt8) -> Bool { b == 0x20 || b == 0x0A || b == 0x0D || b == 0x09 }
+        func slice(_ r: Range<Int>) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: raw[r]) }
         var i = 0
         let n = raw.count
         while i < n, !isSpace(raw[i]) { i += 1 }
-        let name = try utf8(Array(raw[0..<i]))
+        let name = try string(slice(0..<i))
         guard !name.isEmpty else { throw ParseError(line: eventLine, message: "a tag without a name") }
         var attrs: [String: String] = [:]
         while true {
@@ -359,7 +383,7 @@ public final class XMLPullParser {
             if i == n { break }
             let nameStart = i
             while i < n, raw[i] != 0x3D, !isSpace(raw[i]) { i += 1 }
-            let key = try utf8(Array(raw[nameStart..<i]))
+            let key = try string(slice(nameStart..<i))
             while i < n, isSpace(raw[i]) { i += 1 }
             guard i < n, raw[i] == 0x3D else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> has no value") }
             i += 1
@@ -368,13 +392,20 @@ public final class XMLPullParser {
             let q = raw[i]
             i += 1
             let vStart = i
-            while i < n, raw[i] != q { i += 1 }
+            var special = false
+            while i < n, raw[i] != q {
+                let c = raw[i]
+                if c == 0x26 || c == 0x09 || c == 0x0A || c == 0x0D { special = true }
+                i += 1
+            }
             guard i < n else { throw ParseError(line: eventLine, message: "attribute '\(key)' of <\(name)> is not closed") }
-            var value = try utf8(Array(raw[vStart..<i]))
-            if value.utf8.contains(0x26) { value = try expandEntities(value) }
-            if value.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
-                value = value.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\t", with: " ")
-                    .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+            var value = try string(slice(vStart..<i))
+            if special {
+                if value.utf8.contains(0x26) { value = try expandEntities(value) }
+                if value.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {
+                    value = value.replacingOccurrences(of: "\r\n", with: " ").replacingOccurrences(of: "\t", with: " ")
+                        .replacingOccurrences(of: "\n", with: " ").replacingOccurrences(of: "\r", with: " ")
+                }
             }
             if attrs[key] != nil { throw ParseError(line: eventLine, message: "attribute '\(key)' repeated in <\(name)>") }
             attrs[key] = value

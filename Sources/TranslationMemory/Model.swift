@@ -135,10 +135,31 @@ public enum LanguageTag {
 
     /// A syntactically plausible tag: letters, digits and hyphens, starting with 2-8 letters.
     public static func isWellFormed(_ tag: String) -> Bool {
-        let parts = tag.replacingOccurrences(of: "_", with: "-").split(separator: "-", omittingEmptySubsequences: false)
-        guard let first = parts.first, (2...8).contains(first.count), first.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-            return tag.lowercased().hasPrefix("x-") || tag.lowercased().hasPrefix("i-")
+        // Subtags of 1-8 ASCII letters or digits separated by '-' (or '_'), the first of 2-8
+        // letters; or a private-use / grandfathered "x-…" / "i-…" tag.
+        var subtag = 0, length = 0, ok = true
+        var firstAllLetters = true
+        for b in tag.utf8 {
+            if b == 0x2D || b == 0x5F {
+                if length == 0 || length > 8 { ok = false; break }
+                if subtag == 0 && (length < 2 || !firstAllLetters) { ok = false; break }
+                subtag += 1
+                length = 0
+                continue
+            }
+            let letter = (b | 0x20) >= 0x61 && (b | 0x20) <= 0x7A
+            let digit = b >= 0x30 && b <= 0x39
+            guard letter || digit else { ok = false; break }
+            if subtag == 0 && !letter { firstAllLetters = false }
+            length += 1
         }
-        return parts.dropFirst().allSatisfy { (1...8).contains($0.count) && $0.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) } }
+        if ok {
+            if length == 0 || length > 8 { ok = false }
+            else if subtag == 0 && (length < 2 || !firstAllLetters) { ok = false }
+        }
+        if ok { return true }
+        let lower = tag.lowercased()
+        guard lower.hasPrefix("x-") || lower.hasPrefix("i-") else { return false }
+        return true
     }
 }

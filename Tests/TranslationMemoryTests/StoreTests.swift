@@ -184,4 +184,13 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(bulk.merged, 1)
         XCTAssertEqual(bulk.added, 5000)
     }
+
+    func testLanguageTagWellFormedness() {
+        for good in ["en", "en-US", "EN_us", "zh-Hant-TW", "sr-Latn", "es-419", "x-klingon", "i-default", "tlh"] {
+            XCTAssertTrue(LanguageTag.isWellFormed(good), good)
+        }
+        for bad in ["", "e", "en-", "-en", "en--US", "1en", "en US", "englishes-x", "en-abcdefghi", "ru_RU.UTF-8", "é"] {
+            XCTAssertFalse(LanguageTag.isWellFormed(bad), bad)
+        }
+    }
 }
