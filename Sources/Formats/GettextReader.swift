@@ -264,7 +264,8 @@ public enum POEditor {
             if f.fuzzy {
                 if let fl = f.message.flagsLine {
                     let l = lines[fl].hasSuffix("\r") ? String(lines[fl].dropLast()) : lines[fl]
-                    if !l.contains("fuzzy") { lines[fl] = l + ", fuzzy" + cr }
+                    // "fuzzy" goes first, as msgmerge writes it ("#, fuzzy, c-format").
+                    if !l.contains("fuzzy"), l.hasPrefix("#,") { lines[fl] = "#, fuzzy," + l.dropFirst(2) + cr }
                 } else if let k = f.message.keywordLine {
                     lines.insert("#, fuzzy" + cr, at: k)
                 }

@@ -102,7 +102,9 @@ public struct Pretranslator {
         var fills: [(string: L10nString, text: String, review: Bool)] = []
         for s in table.strings where s.target.isEmpty && (table.catalog == nil || !s.source.isEmpty) {
             guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
-            fills.append((s, t.text, m.score < 100))
+            // A fuzzy match's translation gets the string's own placeholders (%d → %s, {n} → {count}).
+            let text = m.score < 100 ? Placeholders.carryOver(into: t.text, matchedSource: m.source.text, query: s.source) : t.text
+            fills.append((s, text, m.score < 100))
         }
         let fuzzy = fills.filter(\.review).count, exact = fills.count - fuzzy
         if table.isPO {

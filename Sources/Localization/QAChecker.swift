@@ -1,4 +1,5 @@
 import Foundation
+import TranslationMemory
 import Glossary
 import ICUText
 
@@ -177,21 +178,12 @@ public struct QAChecker {
         return out
     }
 
-    /// Placeholders and tags: printf (%s, %1$@, %(name)s), braces ({name}, {{count}}, {0}), and markup tags.
+    /// Placeholders (printf, braces, ICU MessageFormat: `Placeholders`) and markup tags, in order of kind.
     static func placeholders(_ s: String) -> [String] {
-        let patterns = [#"%(?:\d+\$)?(?:\([A-Za-z_]+\))?[-+ 0#]*\d*(?:\.\d+)?(?:hh|h|ll|l|L|q|z|t|j)?[@sdiufFeEgGxXoOcCpaA%]"#,
-                        #"\{\{\s*[A-Za-z0-9_.]+\s*\}\}"#, #"\{[A-Za-z0-9_]+(?:,[^{}]*)?\}"#, #"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"#]
-        var out: [String] = []
-        var rest = s
-        for p in patterns {
-            guard let re = try? NSRegularExpression(pattern: p) else { continue }
-            let ns = rest as NSString
-            for m in re.matches(in: rest, range: NSRange(location: 0, length: ns.length)) {
-                let tok = ns.substring(with: m.range)
-                if tok != "%%" { out.append(tok) }
-            }
-            rest = re.stringByReplacingMatches(in: rest, range: NSRange(location: 0, length: ns.length), withTemplate: " ")
-        }
+        var out = Placeholders.list(in: s)
+        guard s.contains("<"), let re = try? NSRegularExpression(pattern: #"</?[A-Za-z][A-Za-z0-9]*(?:\s[^<>]*)?/?>"#) else { return out }
+        let ns = s as NSString
+        for m in re.matches(in: s, range: NSRange(location: 0, length: ns.length)) { out.append(ns.substring(with: m.range)) }
         return out
     }
 

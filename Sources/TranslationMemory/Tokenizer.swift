@@ -93,13 +93,37 @@ public final class Tokenizer: @unchecked Sendable { // one thread at a time
                 }
             }
         }
-        return TokenizedText(text: text, tokens: Tokenizer.mergeTags(tokens, text: text))
+        var merged = Tokenizer.mergeTags(tokens, text: text)
+        if text.utf8.contains(where: { $0 == 0x25 || $0 == 0x7B }) {
+            merged = Tokenizer.mergePlaceholders(merged, spans: Placeholders.spans(in: text), text: text)
+        }
+        return TokenizedText(text: text, tokens: merged)
     }
 
     /// Case folding for keys: ASCII by hand, the rest through ICU.
     static func fold(_ s: String) -> String {
         if s.utf8.allSatisfy({ $0 < 0x80 }) || UTF8Scan.isPlainLatinCyrillic(s, allowLatin1: false) { return s.lowercased() }
         return (try? s.caseFolded()) ?? s.lowercased()
+    }
+
+    /// Tokens inside a placeholder (`%1$@`, `{name}`, `{{count}}`) become one tag token.
+    static func mergePlaceholders(_ tokens: [Token], spans: [Range<Int>], text: String) -> [Token] {
+        guard !spans.isEmpty else { return tokens }
+        let bytes = Array(text.utf8)
+        var out: [Token] = []
+        var k = 0
+        for t in tokens {
+            while k < spans.count && spans[k].upperBound <= t.range.lowerBound { k += 1 }
+            if k < spans.count && spans[k].overlaps(t.range) {
+                let r = spans[k]
+                if let last = out.last, last.kind == .tag, last.range == r { continue }
+                let s = String(decoding: bytes[r], as: UTF8.self)
+                out.append(Token(kind: .tag, surface: s, key: s, range: r))
+                continue
+            }
+            out.append(t)
+        }
+        return out
     }
 
     /// "<", name characters, ">" produced as separate tokens become one tag token ("<b>", "</b>", "<x1/>",

@@ -2,6 +2,7 @@ import Foundation
 import Glossary
 import XCTest
 @testable import Localization
+import TranslationMemory
 
 final class QATests: XCTestCase {
     static let dir = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("Fixtures/sputnik")
@@ -53,11 +54,33 @@ final class NumberTests: XCTestCase {
         XCTAssertEqual(QAChecker.numbers("1,800 and 1 800 and 1800"), ["1800", "1800", "1800"])
         XCTAssertEqual(QAChecker.numbers("3,14 vs 3.14"), ["3.14", "3.14"])
         XCTAssertEqual(QAChecker.numbers("chapter 3 4 items"), ["3", "4"])
-        XCTAssertEqual(QAChecker.placeholders("%1$@ and %(name)s, {count}, {{n}}, <b>x</b>, 100%%"), ["%1$@", "%(name)s", "{{n}}", "{count}", "<b>", "</b>"])
+        XCTAssertEqual(QAChecker.placeholders("%1$@ and %(name)s, {count}, {{n}}, <b>x</b>, 100%%"), ["%1$@", "%(name)s", "{count}", "{{n}}", "<b>", "</b>"])
     }
 }
 
 final class PretranslatorTests: XCTestCase {
+    func testAFuzzyFillCarriesTheStringsPlaceholders() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmkit-l10n-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try MemoryStore(path: dir.appendingPathComponent("m.tmdb").path, create: true)
+        try store.add([TranslationUnit(variants: [Variant(language: "en", text: "Delete %d files from {folder}?"),
+                                                  Variant(language: "ru", text: "Удалить %d файлов из {folder}?")])])
+        let po = """
+            msgid ""
+            msgstr ""
+            "Language: ru\\n"
+
+            #, c-format
+            msgid "Delete %lu files from {dir}?"
+            msgstr ""
+
+            """
+        let table = try StringTable.read(text: po, name: "x.po", ext: "po", sourceLanguage: "en", targetLanguage: "ru")
+        let r = try Pretranslator(store: store, sourceLanguage: "en", targetLanguage: "ru").pretranslate(table, minScore: 75)
+        XCTAssertEqual(r.fuzzy, 1)
+        XCTAssertTrue(r.text.contains("#, fuzzy, c-format\nmsgid \"Delete %lu files from {dir}?\"\nmsgstr \"Удалить %lu файлов из {dir}?\""), r.text)
+    }
+
     func testLineBreaksFollowTheSource() {
         XCTAssertEqual(Pretranslator.matchingLineBreaks("Готово", like: "Done\n"), "Готово\n")
         XCTAssertEqual(Pretranslator.matchingLineBreaks("\nГотово\n", like: "Done"), "Готово")

@@ -62,4 +62,31 @@ final class ScoringTests: XCTestCase {
         XCTAssertEqual(FuzzyScorer.requiredOverlap(queryWords: 10, candidateWords: 12, threshold: 75), 9)
         XCTAssertEqual(FuzzyScorer.lengthBound(queryWords: 4, candidateWords: 8), 50)
     }
+
+    func testPlaceholdersAreFoundByKind() {
+        XCTAssertEqual(Placeholders.list(in: "Delete %1$@ of %d files? %lld, %.2f, %(name)s {name} {0} {{ count }} 100% sure, 50%% off"),
+                       ["%1$@", "%d", "%lld", "%.2f", "%(name)s", "{name}", "{0}", "{{ count }}"])
+        XCTAssertEqual(Placeholders.list(in: "You have {count, plural, one {# file} other {# files}} left"),
+                       ["{count, plural, one {# file} other {# files}}"])
+        XCTAssertEqual(Placeholders.list(in: "a {not closed, and { } and {} here"), [])
+    }
+
+    /// A placeholder is one tag token: a changed placeholder costs the tag penalty, not a word.
+    func testPlaceholdersScoreAsTags() throws {
+        let t = try Tokenizer()
+        let q = try t.tokenize("Delete %d files from {folder}?")
+        XCTAssertEqual(q.wordKeys, ["delete", "files", "from"])
+        XCTAssertEqual(q.tokens.filter { $0.kind == .tag }.map(\.surface), ["%d", "{folder}"])
+        let r = try score("Delete %d files from {folder}?", "Delete %s files from {folder}?")
+        XCTAssertEqual(r.base, 100)
+        XCTAssertEqual(r.score, 100 - FuzzyScorer.tagPenalty)
+    }
+
+    func testAFuzzyTranslationGetsTheQuerysPlaceholders() {
+        XCTAssertEqual(Placeholders.carryOver(into: "Удалить %d файлов из {folder}?", matchedSource: "Delete %d files from {folder}?",
+                                              query: "Remove %lld files from {dir}?"), "Удалить %lld файлов из {dir}?")
+        // Same placeholders: nothing to do; a different number of them: left for the reviewer.
+        XCTAssertEqual(Placeholders.carryOver(into: "Удалить %d", matchedSource: "Delete %d", query: "Delete %d now"), "Удалить %d")
+        XCTAssertEqual(Placeholders.carryOver(into: "Удалить %d", matchedSource: "Delete %d", query: "Delete %d of %d"), "Удалить %d")
+    }
 }
