@@ -17,6 +17,8 @@ public struct L10nString: Sendable {
     public var target: String
     public var message: GettextMessage?
     public var row: Int?
+    /// Line of the string in its file, where the format tells.
+    public var line: Int?
 }
 
 /// The strings of a gettext PO file or a TSV string table, with the text they came from.
@@ -29,6 +31,8 @@ public struct StringTable: Sendable {
     public var xliff: XLIFF.Document?
     /// The entries of a single-language catalog (JSON, .strings), whose values are the source.
     public var catalog: (kind: KeyValueCatalog.Kind, entries: [KeyValueCatalog.Entry])?
+    /// The String Catalog, for `.xcstrings` files.
+    public var xcstrings: XCStrings.Document?
 
     /// Reads `text` (from file `name`, format by extension `ext`).
     public static func read(text: String, name: String, ext: String, sourceLanguage: String, targetLanguage: String) throws -> StringTable {
@@ -36,7 +40,7 @@ public struct StringTable: Sendable {
             let msgs: [GettextMessage]
             do { msgs = try GettextReader.readPO(Array(text.utf8), file: name) } catch let e as FormatError { throw LocalizationError(e.description) }
             let strings = msgs.filter { !$0.id.isEmpty }.map {
-                L10nString(key: $0.context, source: $0.id, target: $0.isFuzzy ? "" : ($0.strings.first ?? ""), message: $0)
+                L10nString(key: $0.context, source: $0.id, target: $0.isFuzzy ? "" : ($0.strings.first ?? ""), message: $0, line: $0.line)
             }
             return StringTable(text: text, strings: strings, isPO: true, header: [])
         }
@@ -44,14 +48,22 @@ public struct StringTable: Sendable {
             let doc: XLIFF.Document
             do { doc = try XLIFF.read(Array(text.utf8), file: name) } catch let e as FormatError { throw LocalizationError(e.description) }
             let strings = doc.units.enumerated().map { k, u in
-                L10nString(key: u.id, source: u.source, target: u.target ?? "", row: k)
+                L10nString(key: u.id, source: u.source, target: u.target ?? "", row: k, line: u.line)
             }
             return StringTable(text: text, strings: strings, isPO: false, header: [], xliff: doc)
+        }
+        if ext == "xcstrings" {
+            let doc: XCStrings.Document
+            do { doc = try XCStrings.read(Array(text.utf8), file: name, targetLanguage: targetLanguage) } catch let e as FormatError { throw LocalizationError(e.description) }
+            let strings = doc.entries.enumerated().filter { $0.element.shouldTranslate }.map { k, e in
+                L10nString(key: e.key, source: e.source, target: e.target ?? "", row: k, line: e.line)
+            }
+            return StringTable(text: text, strings: strings, isPO: false, header: [], xcstrings: doc)
         }
         if let kind = KeyValueCatalog.kind(ofExtension: ext) {
             let entries: [KeyValueCatalog.Entry]
             do { entries = try KeyValueCatalog.read(Array(text.utf8), kind: kind, file: name) } catch let e as FormatError { throw LocalizationError(e.description) }
-            let strings = entries.enumerated().map { k, e in L10nString(key: e.key, source: e.value, target: "", row: k) }
+            let strings = entries.enumerated().map { k, e in L10nString(key: e.key, source: e.value, target: "", row: k, line: e.line) }
             return StringTable(text: text, strings: strings, isPO: false, header: [], catalog: (kind, entries))
         }
         guard ext == "tsv" else { throw LocalizationError("\(name): not a PO, XLIFF, JSON, .strings or TSV string table (other catalog formats are not supported yet)") }
@@ -66,7 +78,7 @@ public struct StringTable: Sendable {
         for (i, l) in lines.enumerated().dropFirst() where !l.isEmpty {
             let f = l.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
             strings.append(L10nString(key: k.flatMap { $0 < f.count ? f[$0] : nil }, source: s < f.count ? f[s] : "",
-                                      target: t.flatMap { $0 < f.count ? f[$0] : nil } ?? "", row: i))
+                                      target: t.flatMap { $0 < f.count ? f[$0] : nil } ?? "", row: i, line: i + 1))
         }
         return StringTable(text: text, strings: strings, isPO: false, header: header)
     }
@@ -96,11 +108,13 @@ public struct Pretranslator {
     public func pretranslate(_ table: StringTable, minScore: Int) throws -> (text: String, exact: Int, fuzzy: Int) {
         // The strings to fill and their translations; each format then writes them its own way.
         // A single-language catalog (JSON, .strings, Android) holds the source: all its strings are candidates.
-        let isTSV = !table.isPO && table.catalog == nil && table.xliff == nil
+        let isTSV = !table.isPO && table.catalog == nil && table.xliff == nil && table.xcstrings == nil
         let targetColumn = table.header.firstIndex(where: { LanguageTag.matches($0, requested: targetLanguage) })
         if isTSV && targetColumn == nil { throw LocalizationError("no '\(targetLanguage)' column to fill") }
         var fills: [(string: L10nString, text: String, review: Bool)] = []
         for s in table.strings where s.target.isEmpty && (table.catalog == nil || !s.source.isEmpty) {
+            // Plural and device variations of a String Catalog are left to the translator.
+            if let doc = table.xcstrings, doc.entries[s.row!].hasVariations { continue }
             guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
             // A fuzzy match's translation gets the string's own placeholders (%d → %s, {n} → {count}).
             let text = m.score < 100 ? Placeholders.carryOver(into: t.text, matchedSource: m.source.text, query: s.source) : t.text
@@ -122,6 +136,10 @@ public struct Pretranslator {
             let review = Set(fills.filter(\.review).map { $0.string.row! })
             return (String(decoding: KeyValueCatalog.write(Array(table.text.utf8), entries: entries, replacements: replacements,
                                                            review: review, kind: kind), as: UTF8.self), exact, fuzzy)
+        }
+        if let doc = table.xcstrings {
+            let x = fills.map { XCStrings.Fill(entry: $0.string.row!, text: $0.text, needsReview: $0.review) }
+            return (String(decoding: XCStrings.apply(x, to: doc), as: UTF8.self), exact, fuzzy)
         }
         if let doc = table.xliff {
             let x = fills.map { XLIFF.Fill(unit: doc.units[$0.string.row!], text: $0.text, needsReview: $0.review) }

@@ -109,9 +109,18 @@ public struct QAChecker {
     public func checkMonolingual(_ items: [QAItem], file: String, language: String) -> [QAFinding] {
         var out: [QAFinding] = []
         for item in items {
-            for run in QAChecker.foreignScriptRuns(item.source, language: language) {
+            let runs = QAChecker.foreignScriptRuns(item.source, language: language)
+            for run in runs {
                 out.append(QAFinding(file: file, line: item.line, key: item.key, severity: .error, check: "wrong-script",
                                      message: "text in \(Script.name(of: run.script)) script in \(languageName(language)) text: '\(run.text)'"))
+            }
+            // A string with no letter of the language's script (English left in a Russian catalog).
+            if runs.isEmpty, !QAChecker.expectedScripts(language).contains("Latn") {
+                let letters = item.source.unicodeScalars.filter { $0.properties.isAlphabetic }
+                if letters.count >= 3, !letters.contains(where: { QAChecker.expectedScripts(language).contains(Script.of($0).shortName) }) {
+                    out.append(QAFinding(file: file, line: item.line, key: item.key, severity: .error, check: "wrong-script",
+                                         message: "no letter of the \(languageName(language)) script in \(languageName(language)) text: '\(item.source)'"))
+                }
             }
         }
         return out

@@ -11,7 +11,8 @@ extension TMKit {
             abstract: "Check strings and translations: untranslated, wrong script, placeholders, numbers, punctuation, glossary, length.",
             discussion: """
             FILE is a page or text (one string a line; needs --lang), a TSV string table with a header \
-            naming its columns (key, en, ru, …), or a gettext PO file. With --lang the file is checked as \
+            naming its columns (key, en, ru, …), a gettext PO file, XLIFF, a String Catalog (.xcstrings), \
+            or a single-language catalog (JSON, .strings, Android strings.xml; with --lang). With --lang the file is checked as \
             monolingual text in that language; with --source-lang and --target-lang each string is checked \
             against its translation. Exit status 1 when an error is found.
             """
@@ -61,6 +62,17 @@ extension TMKit {
                         do { table = try StringTable.read(text: text, name: name, ext: ext, sourceLanguage: l, targetLanguage: l) } catch let e as LocalizationError { throw UserError(e.message) }
                         for (k, st) in table.strings.enumerated() {
                             items.append(QAItem(line: table.catalog!.entries[k].line, key: st.key, source: st.source))
+                        }
+                    } else if ext == "xcstrings" || ext == "xml" {
+                        // A String Catalog holds both languages; an Android strings.xml one (give --lang).
+                        if ext == "xml" && lang == nil { throw UserError("\(name): an Android strings.xml holds one language: check it with --lang") }
+                        let table: StringTable
+                        do {
+                            table = try StringTable.read(text: text, name: name, ext: ext, sourceLanguage: lang ?? sourceLang!, targetLanguage: targetLang ?? lang!)
+                        } catch let e as LocalizationError { throw UserError(e.message) }
+                        for st in table.strings {
+                            if let doc = table.xcstrings, lang == nil, doc.entries[st.row!].hasVariations { continue }
+                            items.append(QAItem(line: st.line ?? 0, key: st.key, source: st.source, target: lang == nil ? st.target : nil))
                         }
                     } else if ext == "xlf" || ext == "xliff" {
                         let table: StringTable

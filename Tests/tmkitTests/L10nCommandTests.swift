@@ -115,3 +115,89 @@ final class CatalogCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("leak.json:1: [title] error: text in Cyrillic script in English text"), r.stdout)
     }
 }
+
+/// The fixture's UI strings in every catalog format: pre-translated from a memory built from
+/// `ui-strings.en-ru.tsv`, QA finds nothing; a defect planted in each output is reported.
+final class EveryCatalogFormatTests: XCTestCase {
+    static func rows() throws -> [(key: String, en: String, ru: String)] {
+        try String(contentsOfFile: CLI.fixture("ui-strings.en-ru.tsv"), encoding: .utf8).split(separator: "\n").dropFirst().map {
+            let f = $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
+            return (f[0], f[1], f[2])
+        }
+    }
+
+    static func xml(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// The English side as each format's tools write it; `bilingual` formats carry both languages.
+    static func catalogs() throws -> [(name: String, text: String, bilingual: Bool)] {
+        let rows = try rows()
+        var po = "msgid \"\"\nmsgstr \"\"\n\"Content-Type: text/plain; charset=UTF-8\\n\"\n\"Language: ru\\n\"\n"
+        for r in rows { po += "\nmsgctxt \"\(r.key)\"\nmsgid \"\(r.en)\"\nmsgstr \"\"\n" }
+        var x12 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff version=\"1.2\" xmlns=\"urn:oasis:names:tc:xliff:document:1.2\">\n  <file original=\"ui\" source-language=\"en\" target-language=\"ru\" datatype=\"plaintext\">\n    <body>\n"
+        for r in rows { x12 += "      <trans-unit id=\"\(r.key)\">\n        <source>\(xml(r.en))</source>\n      </trans-unit>\n" }
+        x12 += "    </body>\n  </file>\n</xliff>\n"
+        var x20 = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<xliff xmlns=\"urn:oasis:names:tc:xliff:document:2.0\" version=\"2.0\" srcLang=\"en\" trgLang=\"ru\">\n  <file id=\"ui\">\n"
+        for r in rows { x20 += "    <unit id=\"\(r.key)\">\n      <segment>\n        <source>\(xml(r.en))</source>\n      </segment>\n    </unit>\n" }
+        x20 += "  </file>\n</xliff>\n"
+        var xc = "{\n  \"sourceLanguage\" : \"en\",\n  \"strings\" : {\n"
+        xc += rows.sorted { $0.key < $1.key }.map { r in
+            "    \"\(r.key)\" : {\n      \"extractionState\" : \"manual\",\n      \"localizations\" : {\n        \"en\" : {\n          \"stringUnit\" : {\n            \"state\" : \"translated\",\n            \"value\" : \"\(r.en)\"\n          }\n        }\n      }\n    }"
+        }.joined(separator: ",\n")
+        xc += "\n  },\n  \"version\" : \"1.0\"\n}"
+        var groups: [String: [(String, String)]] = [:]
+        for r in rows {
+            let parts = r.key.split(separator: ".", maxSplits: 1).map(String.init)
+            groups[parts[0], default: []].append((parts[1], r.en))
+        }
+        let json = "{\n" + groups.keys.sorted().map { g in
+            "  \"\(g)\": {\n" + groups[g]!.map { "    \"\($0.0)\": \"\($0.1)\"" }.joined(separator: ",\n") + "\n  }"
+        }.joined(separator: ",\n") + "\n}\n"
+        let strings = rows.map { "/* \($0.key) */\n\"\($0.key)\" = \"\($0.en)\";\n" }.joined(separator: "\n")
+        let android = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<resources>\n" +
+            rows.map { "    <string name=\"\($0.key.replacingOccurrences(of: ".", with: "_"))\">\(xml($0.en))</string>\n" }.joined() + "</resources>\n"
+        let tsv = "key\ten\tru\n" + rows.map { "\($0.key)\t\($0.en)\t" }.joined(separator: "\n") + "\n"
+        return [("ui.po", po, true), ("ui.xlf", x12, true), ("ui2.xliff", x20, true), ("Localizable.xcstrings", xc, true),
+                ("en.json", json, false), ("Localizable.strings", strings, false), ("strings.xml", android, false), ("ui.tsv", tsv, true)]
+    }
+
+    func testEveryFormatIsFilledAndPassesQAAndEachPlantedDefectIsReported() throws {
+        let memory = FileManager.default.temporaryDirectory.appendingPathComponent("every-\(UUID().uuidString).tmdb").path
+        XCTAssertEqual(try CLI.run(["l10n", "import", CLI.fixture("ui-strings.en-ru.tsv"), "--target-lang", "ru", "--memory", memory]).status, 0)
+        let n = try Self.rows().count
+        for (name, text, bilingual) in try Self.catalogs() {
+            let file = try CLI.temporaryFile(name, bytes: Array(text.utf8))
+            let out = (file as NSString).deletingPathExtension + ".ru." + (file as NSString).pathExtension
+            let r = try CLI.run(["l10n", "pretranslate", file, "--target-lang", "ru", "--memory", memory, "-o", out])
+            XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")
+            XCTAssertTrue(r.stdout.contains("\(n) of \(n) untranslated strings filled from exact or context matches"), "\(name): \(r.stdout)")
+            let qaArgs = bilingual ? ["--source-lang", "en", "--target-lang", "ru"] : ["--lang", "ru"]
+            var qa = try CLI.run(["qa", out] + qaArgs)
+            XCTAssertEqual(qa.status, 0, "\(name): \(qa.stdout)\(qa.stderr)")
+            XCTAssertTrue(qa.stdout.contains("no problems found"), "\(name): \(qa.stdout)")
+            // Plant a defect: the "chat.title" translation left in English.
+            let filled = try String(contentsOfFile: out, encoding: .utf8)
+            XCTAssertTrue(filled.contains("Чаты"), "\(name): \(filled)")
+            try filled.replacingOccurrences(of: "Чаты", with: "Chats").write(toFile: out, atomically: true, encoding: .utf8)
+            qa = try CLI.run(["qa", out, "--format", "json"] + qaArgs)
+            XCTAssertEqual(qa.status, 1, "\(name): \(qa.stdout)")
+            let findings = try JSONSerialization.jsonObject(with: Data(qa.stdout.utf8)) as! [[String: Any]]
+            XCTAssertEqual(findings.count, 1, "\(name): \(findings)")
+            XCTAssertEqual(findings.first?["check"] as? String, bilingual ? "same-as-source" : "wrong-script", "\(name): \(findings)")
+            XCTAssertEqual(findings.first?["key"] as? String, name == "strings.xml" ? "chat_title" : "chat.title", "\(name)")
+            XCTAssertGreaterThan(findings.first?["line"] as? Int ?? 0, 1, "\(name): \(findings)")
+        }
+    }
+
+    func testAnEmptyMemoryWritesEveryFormatBackUnchanged() throws {
+        let empty = FileManager.default.temporaryDirectory.appendingPathComponent("empty-\(UUID().uuidString).tmdb").path
+        XCTAssertEqual(try CLI.run(["tm", "add", "unrelated", "несвязанный", "--source-lang", "en", "--target-lang", "ru", "--memory", empty]).status, 0)
+        for (name, text, _) in try Self.catalogs() {
+            let file = try CLI.temporaryFile(name, bytes: Array(text.utf8))
+            let r = try CLI.run(["l10n", "pretranslate", file, "--target-lang", "ru", "--memory", empty, "-o", file + ".same"])
+            XCTAssertEqual(r.status, 0, "\(name): \(r.stderr)")
+            XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: file + ".same")), Data(text.utf8), name)
+        }
+    }
+}
