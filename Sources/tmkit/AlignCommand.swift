@@ -12,7 +12,8 @@ extension TMKit {
             abstract: "Align an article with its translation into sentence pairs, and store the good ones.",
             discussion: """
             Both files are segmented with tmkit's rules (or read one sentence a line with \
-            --presegmented, blank lines marking paragraphs). Beads 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, \
+            --presegmented, blank lines marking paragraphs); HTML pages are read for their blocks' \
+            text, their inline tags carried into the memory and TMX as inline elements. Beads 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, \
             1-0 and 0-1 are found by dynamic programming over sentence lengths and anchors \
             (numbers, names and cognates through transliteration, punctuation).
             """
@@ -35,8 +36,8 @@ extension TMKit {
         func run() throws {
             try runReportingErrors {
                 try checkLanguages(sourceLang, targetLang)
-                let (src, srcPara) = try sentences(sourceFile, sourceLang)
-                let (tgt, tgtPara) = try sentences(targetFile, targetLang)
+                let (src, srcPara, srcMarkup) = try sentences(sourceFile, sourceLang)
+                let (tgt, tgtPara, tgtMarkup) = try sentences(targetFile, targetLang)
                 if src.isEmpty { throw UserError("\(sourceFile): no sentences to align") }
                 if tgt.isEmpty { throw UserError("\(targetFile): no sentences to align") }
                 let aligner = try Aligner(sourceLanguage: sourceLang, targetLanguage: targetLang)
@@ -54,7 +55,7 @@ extension TMKit {
                 }
                 func text(_ idx: [Int], _ s: [String]) -> String { idx.map { s[$0] }.joined(separator: " ") }
                 if let into {
-                    try store(beads, src, tgt, into: into)
+                    try store(beads, src, tgt, srcMarkup, tgtMarkup, into: into)
                 } else {
                     switch format {
                     case .tsv:
@@ -71,8 +72,8 @@ extension TMKit {
                         Console.out.write(arr.serialized(pretty: true) + "\n")
                     case .tmx:
                         let units = beads.filter { !$0.source.isEmpty && !$0.target.isEmpty }.map { b in
-                            TranslationUnit(variants: [Variant(language: sourceLang, text: text(b.source, src)),
-                                                       Variant(language: targetLang, text: text(b.target, tgt))],
+                            TranslationUnit(variants: [Variant(language: sourceLang, text: text(b.source, src), markup: markup(b.source, src, srcMarkup)),
+                                                       Variant(language: targetLang, text: text(b.target, tgt), markup: markup(b.target, tgt, tgtMarkup))],
                                             properties: [Property(type: "x-alignment-score", value: String(format: "%.3f", b.score)),
                                                          Property(type: "x-alignment-bead", value: beadString(b))])
                         }
@@ -131,13 +132,15 @@ extension TMKit {
             return (sa, ta)
         }
 
-        private func store(_ beads: [Bead], _ src: [String], _ tgt: [String], into path: String) throws {
+        private func store(_ beads: [Bead], _ src: [String], _ tgt: [String], _ srcMarkup: [String?], _ tgtMarkup: [String?],
+                           into path: String) throws {
             func text(_ idx: [Int], _ s: [String]) -> String { idx.map { s[$0] }.joined(separator: " ") }
             var units: [TranslationUnit] = []
             for b in beads where (b.source.count, b.target.count) == (1, 1) || (b.source.count, b.target.count) == (1, 2) || (b.source.count, b.target.count) == (2, 1) {
                 guard b.score >= minScore else { continue }
                 let first = b.source.first!, last = b.source.last!
-                var u = TranslationUnit(variants: [Variant(language: sourceLang, text: text(b.source, src)), Variant(language: targetLang, text: text(b.target, tgt))],
+                var u = TranslationUnit(variants: [Variant(language: sourceLang, text: text(b.source, src), markup: markup(b.source, src, srcMarkup)),
+                                                   Variant(language: targetLang, text: text(b.target, tgt), markup: markup(b.target, tgt, tgtMarkup))],
                                         createdBy: ProcessInfo.processInfo.environment["USER"], originFile: sourceFile,
                                         originKey: "sentences \(b.source.map(String.init).joined(separator: ","))",
                                         contextPrevious: first > 0 ? src[first - 1] : nil, contextNext: last + 1 < src.count ? src[last + 1] : nil)
@@ -157,8 +160,14 @@ extension TMKit {
             Console.out.write("\(path): \(units.count) of \(beads.count) beads stored; \(report.added) added, \(report.merged) merged with existing, \(report.alternatives) alternatives\n")
         }
 
-        /// Sentences and their paragraph numbers.
-        private func sentences(_ file: String, _ lang: String) throws -> ([String], [Int]) {
+        /// The sentences `idx` as one TMX segment with their inline markup; nil when none has any.
+        private func markup(_ idx: [Int], _ texts: [String], _ markups: [String?]) -> String? {
+            guard idx.contains(where: { markups[$0] != nil }) else { return nil }
+            return idx.map { markups[$0] ?? TMXWriter.escape(texts[$0], quotes: false) }.joined(separator: " ")
+        }
+
+        /// Sentences, their paragraph numbers, and their inline markup (HTML pages).
+        private func sentences(_ file: String, _ lang: String) throws -> ([String], [Int], [String?]) {
             let (bytes, name) = try Input.readBytes(file)
             if bytes.contains(0) { throw UserError("\(name): a binary file (it has NUL bytes), not text") }
             let text: String
@@ -174,10 +183,14 @@ extension TMKit {
                     out.append(t)
                     para.append(p)
                 }
-                return (out, para)
+                return (out, para, Array(repeating: nil, count: out.count))
+            }
+            if PageInput.isHTML(name: name, text: text) {
+                let page = try PageInput.sentences(html: text, segmenter: SentenceSegmenter(language: lang))
+                return (page.map(\.text), page.map(\.paragraph), page.map(\.markup))
             }
             let segs = try SentenceSegmenter(language: lang).segment(text)
-            return (segs.map(\.text), segs.map(\.paragraph))
+            return (segs.map(\.text), segs.map(\.paragraph), Array(repeating: nil, count: segs.count))
         }
     }
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Formats
 import Foundation
 import ICUText
 import Segmentation
@@ -10,7 +11,11 @@ extension TMKit {
             discussion: """
             Reads FILE (or standard input when it is missing or '-') as UTF-8 and prints its \
             sentences. A blank line always ends a segment; list items and Markdown headings stand \
-            alone; a single line break inside a paragraph counts as a space.
+            alone; a single line break inside a paragraph counts as a space. An HTML page (.html, \
+            .htm, or text starting with <!DOCTYPE html>) is read for the text of its blocks (title, \
+            headings, paragraphs, list items, captions, cells), leaving out scripts, styles, navigation, \
+            forms and buttons; with --format json each sentence also gives its paragraph and, when it \
+            has inline tags, its "markup" as TMX segment content (bpt/ept/ph/it).
             """
         )
 
@@ -39,7 +44,8 @@ extension TMKit {
         func run() throws {
             try runReportingErrors {
                 let (text, name) = try Input.readText(file)
-                let language = try resolveLanguage(text: text, source: name)
+                let isPage = PageInput.isHTML(name: name, text: text)
+                let language = try resolveLanguage(text: isPage ? HTMLText.blocks(text).map(\.text).joined(separator: "\n") : text, source: name)
                 let mode: SentenceSegmenter.Mode
                 if let srx {
                     let doc = try SRXDocument.load(path: srx)
@@ -60,15 +66,22 @@ extension TMKit {
                 if !segmenter.hasLanguageRules, srx == nil {
                     Console.warn("tmkit has no sentence rules for '\(language)' (it has \(LanguageRules.supportedLanguages.joined(separator: ", "))); using ICU's rules for it")
                 }
-                let segments = try segmenter.segment(text)
+                let html = isPage
+                let segments: [PageSentence] = html ? try PageInput.sentences(html: text, segmenter: segmenter)
+                    : try segmenter.segment(text).map { PageSentence(text: $0.text, start: $0.start, end: $0.end, paragraph: $0.paragraph) }
                 switch format {
                 case .lines:
                     for s in segments { Console.out.write(s.text + "\n") }
                 case .json:
+                    // Offsets are in the input as read (for a page: in its HTML); "markup" is the sentence
+                    // with its inline tags as TMX elements, for a page's sentences that have any.
                     Console.out.write("[")
                     for (i, s) in segments.enumerated() {
                         Console.out.write(i == 0 ? "\n" : ",\n")
-                        Console.out.write("  {\"text\": \(jsonString(s.text)), \"start\": \(s.start), \"end\": \(s.end)}")
+                        var line = "  {\"text\": \(jsonString(s.text)), \"start\": \(s.start), \"end\": \(s.end)"
+                        if html { line += ", \"paragraph\": \(s.paragraph)" }
+                        if let m = s.markup { line += ", \"markup\": \(jsonString(m))" }
+                        Console.out.write(line + "}")
                     }
                     Console.out.write(segments.isEmpty ? "]\n" : "\n]\n")
                 }
