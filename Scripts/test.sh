@@ -10,6 +10,10 @@ swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build co
 swift test 2>&1 | tee .build/test.log | grep -E "error:|failed|Executed [0-9]+ tests" | tail -20
 grep -q "with 0 failures" .build/test.log && ! grep -q "failed (" .build/test.log || { echo "swift test failed"; exit 1; }
 
+echo
+echo "== Localization files: every catalog format filled from the fixture's memory is read back by translate-toolkit (or json/xml), msgfmt -c accepts the PO, an empty memory changes no byte (Debian's ru catalogs too)"
+python3 Scripts/l10n_interop.py --tmkit .build/debug/tmkit
+
 SHARED=${TMKIT_SHARED:-../shared}
 if [ -d "$SHARED/benchmarks/segmentation" ]; then
   echo
