@@ -361,11 +361,161 @@ func decodeList<T: Decodable>(_ s: String?) -> [T] {
     return (try? JSONDecoder().decode([T].self, from: d)) ?? []
 }
 
-func encodeProps(_ props: [Property]) -> String? { encodeList(props) }
-func decodeProps(_ s: String?) -> [Property] { decodeList(s) }
-func encodeNotes(_ notes: [String]) -> String? { encodeList(notes) }
-func decodeNotes(_ s: String?) -> [String] { decodeList(s) }
+func encodeProps(_ props: [Property]) -> String? {
+    guard !props.isEmpty else { return nil }
+    var out = "["
+    for (i, p) in props.enumerated() {
+        if i > 0 { out += "," }
+        out += "{\"type\":"
+        StoredJSON.appendString(p.type, to: &out)
+        out += ",\"value\":"
+        StoredJSON.appendString(p.value, to: &out)
+        out += "}"
+    }
+    return out + "]"
+}
 
+func decodeProps(_ s: String?) -> [Property] {
+    guard let s else { return [] }
+    if let items = StoredJSON.parseArray(s) {
+        var out: [Property] = []
+        for item in items {
+            guard case .object(let fields) = item else { return decodeList(s) }
+            out.append(Property(type: fields["type"] ?? "", value: fields["value"] ?? ""))
+        }
+        return out
+    }
+    return decodeList(s)
+}
+
+func encodeNotes(_ notes: [String]) -> String? {
+    guard !notes.isEmpty else { return nil }
+    var out = "["
+    for (i, n) in notes.enumerated() {
+        if i > 0 { out += "," }
+        StoredJSON.appendString(n, to: &out)
+    }
+    return out + "]"
+}
+
+func decodeNotes(_ s: String?) -> [String] {
+    guard let s else { return [] }
+    if let items = StoredJSON.parseArray(s) {
+        var out: [String] = []
+        for item in items {
+            guard case .string(let v) = item else { return decodeList(s) }
+            out.append(v)
+        }
+        return out
+    }
+    return decodeList(s)
+}
+
+/// The JSON of the props and notes columns, written and read by hand: arrays of strings or of
+/// objects with string fields (JSONEncoder/Decoder cost more than the rest of an export).
+enum StoredJSON {
+    enum Item { case string(String), object([String: String]) }
+
+    static func appendString(_ s: String, to out: inout String) {
+        out += "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+            }
+        }
+        out += "\""
+    }
+
+    /// The items of a JSON array of strings or flat string objects; nil for anything else.
+    static func parseArray(_ s: String) -> [Item]? {
+        var copy = s
+        return copy.withUTF8 { b -> [Item]? in
+            var i = 0
+            func space() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
+            func string() -> String? {
+                guard i < b.count, b[i] == 0x22 else { return nil }
+                i += 1
+                var bytes: [UInt8] = []
+                while i < b.count {
+                    let c = b[i]
+                    if c == 0x22 { i += 1; return String(decoding: bytes, as: UTF8.self) }
+                    if c == 0x5C {
+                        guard i + 1 < b.count else { return nil }
+                        let e = b[i + 1]
+                        i += 2
+                        switch e {
+                        case 0x22, 0x5C, 0x2F: bytes.append(e)
+                        case 0x6E: bytes.append(0x0A)
+                        case 0x72: bytes.append(0x0D)
+                        case 0x74: bytes.append(0x09)
+                        case 0x62: bytes.append(0x08)
+                        case 0x66: bytes.append(0x0C)
+                        case 0x75:
+                            guard i + 4 <= b.count, let v = UInt32(String(decoding: UnsafeBufferPointer(rebasing: b[i..<i + 4]), as: UTF8.self), radix: 16),
+                                  let u = Unicode.Scalar(v) else { return nil } // surrogate pairs: left to JSONDecoder
+                            bytes.append(contentsOf: Array(String(u).utf8))
+                            i += 4
+                        default: return nil
+                        }
+                        continue
+                    }
+                    bytes.append(c)
+                    i += 1
+                }
+                return nil
+            }
+            space()
+            guard i < b.count, b[i] == 0x5B else { return nil }
+            i += 1
+            var items: [Item] = []
+            space()
+            if i < b.count, b[i] == 0x5D { return [] }
+            while true {
+                space()
+                guard i < b.count else { return nil }
+                if b[i] == 0x22 {
+                    guard let v = string() else { return nil }
+                    items.append(.string(v))
+                } else if b[i] == 0x7B {
+                    i += 1
+                    var fields: [String: String] = [:]
+                    space()
+                    if i < b.count, b[i] == 0x7D { i += 1 } else {
+                        while true {
+                            space()
+                            guard let k = string() else { return nil }
+                            space()
+                            guard i < b.count, b[i] == 0x3A else { return nil }
+                            i += 1
+                            space()
+                            guard let v = string() else { return nil }
+                            fields[k] = v
+                            space()
+                            guard i < b.count else { return nil }
+                            if b[i] == 0x2C { i += 1; continue }
+                            if b[i] == 0x7D { i += 1; break }
+                            return nil
+                        }
+                    }
+                    items.append(.object(fields))
+                } else {
+                    return nil
+                }
+                space()
+                guard i < b.count else { return nil }
+                if b[i] == 0x2C { i += 1; continue }
+                if b[i] == 0x5D { return items }
+                return nil
+            }
+        }
+    }
+}
 extension MemoryWriter {
     /// Waits for background preparation to stop (the transaction is being rolled back).
     func abandonPending() {
