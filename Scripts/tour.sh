@@ -18,6 +18,19 @@ echo "== JSON with offsets into the input (first two sentences)"
 "$TMKIT" segment "$SAMPLE/article-ru.txt" --lang ru --format json | head -4
 
 echo
+echo "== A page as HTML: the article in a page with navigation, a script and inline tags (written to Memories/)"
+python3 - "$SAMPLE/article-en.txt" Memories/article-en.html <<'PY'
+import sys, html
+paras = [p.strip() for p in open(sys.argv[1], encoding="utf-8").read().split("\n\n") if p.strip()]
+body = "".join(f"<p>{html.escape(p, quote=False).replace('Islamic State', '<b>Islamic State</b>', 1)}</p>\n" for p in paras[1:])
+open(sys.argv[2], "w", encoding="utf-8").write(
+    f"<!DOCTYPE html>\n<html><head><title>{html.escape(paras[0])}</title><script>var x = '<p>no</p>';</script></head>\n"
+    f"<body><nav><a href='/'>Subscribe</a> <a href='/feed'>Newsfeed</a></nav>\n<article><h1>{html.escape(paras[0])}</h1>\n{body}</article></body></html>\n")
+PY
+step "$TMKIT" segment Memories/article-en.html --lang en
+"$TMKIT" segment Memories/article-en.html --lang en --format json | grep -m1 markup
+
+echo
 echo "== 2. Align the English article with its Russian version (note the 2-1 bead and the sentence only the Russian has)"
 step "$TMKIT" align "$SAMPLE/article-en.txt" "$SAMPLE/article-ru.txt" --source-lang en --target-lang ru --format tsv
 
@@ -62,3 +75,24 @@ echo
 echo "== 7. QA: the Russian UI string that leaked into the English page, and the UI strings' translations"
 step "$TMKIT" qa "$SAMPLE/page-en.txt" --lang en || true
 step "$TMKIT" qa "$SAMPLE/ui-strings.en-ru.tsv" --source-lang en --target-lang ru --glossary "$TMKIT_GLOSSARY"
+
+echo
+echo "== 8. Localization files: the site's UI strings as an Xcode String Catalog and a gettext template, pre-translated from the memory"
+python3 - "$SAMPLE/ui-strings.en-ru.tsv" <<'PY'
+import sys, json
+rows = [l.split("\t") for l in open(sys.argv[1], encoding="utf-8").read().splitlines()[1:] if l]
+cat = {"sourceLanguage": "en", "version": "1.0", "strings": {k: {"extractionState": "manual", "localizations": {
+    "en": {"stringUnit": {"state": "translated", "value": en}}}} for k, en, _ in rows}}
+cat["strings"]["comments.count"] = {"localizations": {"en": {"stringUnit": {"state": "translated", "value": "%lld new comments"}}}}
+open("Memories/Localizable.xcstrings", "w", encoding="utf-8").write(json.dumps(cat, ensure_ascii=False, indent=2, sort_keys=True, separators=(",", " : ")))
+po = 'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n"Language: ru\\n"\n'
+po += "".join(f'\nmsgctxt "{k}"\nmsgid "{en}"\nmsgstr ""\n' for k, en, _ in rows) + '\n#, c-format\nmsgid "%lld new comments"\nmsgstr ""\n'
+open("Memories/ui.ru.po", "w", encoding="utf-8").write(po)
+PY
+step "$TMKIT" tm add "%d new comments" "%d новых комментариев" --source-lang en --target-lang ru
+step "$TMKIT" l10n analyze Memories/ui.ru.po Memories/Localizable.xcstrings --target-lang ru
+step "$TMKIT" l10n pretranslate Memories/Localizable.xcstrings --target-lang ru -o Memories/Localizable.ru.xcstrings
+grep -n -B3 -A3 '"ru" : {' Memories/Localizable.ru.xcstrings | sed -n 1,16p
+step "$TMKIT" l10n pretranslate Memories/ui.ru.po --target-lang ru -o Memories/ui.filled.po
+tail -4 Memories/ui.filled.po
+step "$TMKIT" qa Memories/Localizable.ru.xcstrings --source-lang en --target-lang ru || true

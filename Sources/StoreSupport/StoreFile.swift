@@ -47,6 +47,10 @@ public enum StoreFile {
                 try db.execute(sql: "PRAGMA journal_mode = WAL")
                 try db.execute(sql: "PRAGMA application_id = \(applicationID)")
             }
+            // A bulk write runs with a rollback journal; one interrupted leaves the file so: back to WAL.
+            if !isNew, appID == applicationID, try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() != "wal" {
+                _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+            }
             if try migrator.hasBeenSuperseded(db) {
                 throw OpenError(path: path, message: "written by a newer tmkit (schema \(try migrator.appliedIdentifiers(db).sorted().last ?? "?")); upgrade tmkit to use it")
             }

@@ -39,6 +39,16 @@ public final class MemoryWriter {
     private static let bulkThreshold = 4000
     /// A batch being prepared in the background.
     private var pending: PendingBatch?
+    /// The insert statements, prepared once per write (not looked up by their SQL for every row).
+    private var unitInsert: Statement?
+    private var variantInsert: Statement?
+
+    private func statement(_ slot: inout Statement?, _ sql: String) throws -> Statement {
+        if let s = slot { return s }
+        let s = try db.makeStatement(sql: sql)
+        slot = s
+        return s
+    }
     /// Two sets of tokenizers: the batch being prepared and the one before it may both be running.
     private var tokenizers: [[Tokenizer]] = [[], []]
     private var generation = 0
@@ -208,7 +218,7 @@ public final class MemoryWriter {
             return unitID
         }
         let now = Date()
-        let ins = RawStatement(try db.cachedStatement(sql: """
+        let ins = RawStatement(try statement(&unitInsert, """
             INSERT INTO unit(created_at, created_by, changed_at, changed_by, origin_file, origin_key,
                              context_prev, context_next, usage_count, props, notes, last_used)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -235,7 +245,7 @@ public final class MemoryWriter {
     }
 
     private func insertVariant(_ v: PreparedVariant, unit: Int64) throws {
-        let ins = RawStatement(try db.cachedStatement(sql: """
+        let ins = RawStatement(try statement(&variantInsert, """
             INSERT INTO variant(unit_id, lang, lang_key, text, norm, keys, word_count, search, markup, props, notes, norm_hash)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """))
@@ -316,10 +326,36 @@ public enum MemoryError: Error, CustomStringConvertible {
 
 extension MemoryStore {
     /// Runs `body` in one write transaction: all of it is stored, or (on any error) nothing.
+    ///
+    /// - Parameter bulk: a large import. A transaction of hundreds of megabytes is slow in WAL mode
+    ///   (every page read searches the growing log), so when no other process has the memory open
+    ///   the transaction runs with a rollback journal instead, and the memory goes back to WAL after
+    ///   it. Either way it is all or nothing; an interrupted import is rolled back on the next open.
     @discardableResult
-    public func write(overwrite: Bool = false, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
+    public func write(overwrite: Bool = false, bulk: Bool = false, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
         invalidatePostingCache()
         defer { invalidatePostingCache() }
+        if bulk, enterRollbackJournal() {
+            defer { leaveRollbackJournal() }
+            return try writeTransaction(overwrite: overwrite, body)
+        }
+        return try writeTransaction(overwrite: overwrite, body)
+    }
+
+    /// Switches the memory from WAL to a rollback journal; false when another connection holds it.
+    private func enterRollbackJournal() -> Bool {
+        (try? db.writeWithoutTransaction { db -> Bool in
+            try db.execute(sql: "PRAGMA busy_timeout = 200")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            return try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")?.lowercased() == "delete"
+        }) ?? false
+    }
+
+    private func leaveRollbackJournal() {
+        _ = try? db.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+    }
+
+    private func writeTransaction(overwrite: Bool, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
         return try db.write { db in
             let writer = MemoryWriter(db: db, store: self, overwrite: overwrite)
             do { try body(writer) } catch { writer.abandonPending(); throw error }

@@ -215,7 +215,7 @@ extension TMKit.TM {
                 var read = 0
                 let progress = Progress(total: files.count, label: "files")
                 let start = Date()
-                let report = try store.write(overwrite: overwrite) { w in
+                let report = try store.write(overwrite: overwrite, bulk: true) { w in
                     for (i, file) in files.enumerated() {
                         if try resolvedFormat(file) == .tmx {
                             read += try importTMX(file, into: w)

@@ -193,4 +193,29 @@ final class StoreTests: XCTestCase {
             XCTAssertFalse(LanguageTag.isWellFormed(bad), bad)
         }
     }
+
+    /// Bulk writes run with a rollback journal when the memory is free, and leave it in WAL mode;
+    /// with another connection open they stay in WAL. Failed ones store nothing either way.
+    func testBulkWritesGoBackToWALAndStayAllOrNothing() throws {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        func mode() throws -> String { try store.db.read { try String.fetchOne($0, sql: "PRAGMA journal_mode") ?? "" } }
+        try store.write(bulk: true) { w in try w.add((0..<300).map { pair("Bulk line \($0)", "Строка \($0)") }) }
+        XCTAssertEqual(try mode(), "wal")
+        struct Boom: Error {}
+        XCTAssertThrowsError(try store.write(bulk: true) { w in
+            try w.add((300..<600).map { pair("Bulk line \($0)", "Строка \($0)") })
+            throw Boom()
+        })
+        XCTAssertEqual(try mode(), "wal")
+        XCTAssertEqual(try store.stats().units, 300)
+        // A second connection holding a read transaction: the bulk write stays in WAL and still works.
+        let other = try DatabaseQueue(path: store.path)
+        try other.read { db in
+            _ = try Int.fetchOne(db, sql: "SELECT count(*) FROM unit")
+            let r = try store.write(bulk: true) { w in try w.add([pair("One more", "Ещё одна")]) }
+            XCTAssertEqual(r.added, 1)
+        }
+        XCTAssertEqual(try mode(), "wal")
+        XCTAssertEqual(try store.stats().units, 301)
+    }
 }
