@@ -1,4 +1,5 @@
 import Foundation
+import ICUText
 
 /// Apple String Catalogs (`.xcstrings`, Xcode 15 and later): one JSON file with every string of
 /// an app in every language.
@@ -173,69 +174,17 @@ public enum XCStrings {
         }
 
         mutating func string() throws -> String {
-            i += 1
-            var out: [UInt8] = []
-            while true {
-                guard i < b.count else { throw fail("the file ends inside a string (truncated?)") }
-                let c = b[i]
-                if c == 0x22 { i += 1; break }
-                if c < 0x20 { throw fail("a control character inside a string") }
-                if c == 0x5C {
-                    guard i + 1 < b.count else { throw fail("the file ends inside a string") }
-                    let e = b[i + 1]
-                    i += 2
-                    switch e {
-                    case 0x22, 0x5C, 0x2F: out.append(e)
-                    case 0x6E: out.append(0x0A)
-                    case 0x74: out.append(0x09)
-                    case 0x72: out.append(0x0D)
-                    case 0x62: out.append(0x08)
-                    case 0x66: out.append(0x0C)
-                    case 0x75:
-                        var v = try hex4()
-                        if v >= 0xD800 && v < 0xDC00, i + 1 < b.count, b[i] == 0x5C, b[i + 1] == 0x75 {
-                            i += 2
-                            let lo = try hex4()
-                            v = 0x10000 + ((v - 0xD800) << 10) + (lo - 0xDC00)
-                        }
-                        guard let u = Unicode.Scalar(v) else { throw fail("an invalid \\u escape") }
-                        out.append(contentsOf: Array(String(u).utf8))
-                    default: throw fail("an invalid escape '\\\(Character(Unicode.Scalar(e)))'")
-                    }
-                    continue
-                }
-                out.append(c)
-                i += 1
+            guard let s = b.withUnsafeBufferPointer({ JSONString.read($0, at: &i) }) else {
+                throw fail("an invalid string (a bad escape, a control character, invalid UTF-8, or the file ends inside it)")
             }
-            guard let s = String(validating: out, as: UTF8.self) else { throw fail("invalid UTF-8 in a string") }
             return s
-        }
-
-        mutating func hex4() throws -> UInt32 {
-            guard i + 4 <= b.count, let v = UInt32(String(decoding: b[i..<i + 4], as: UTF8.self), radix: 16) else { throw fail("an invalid \\u escape") }
-            i += 4
-            return v
         }
     }
 
     // MARK: Writing
 
     /// A JSON string literal as Xcode writes it.
-    static func literal(_ s: String) -> String {
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
-    }
+    static func literal(_ s: String) -> String { JSONString.literal(s) }
 
     /// The catalog with the fills written in: new translations get state "translated", or
     /// "needs_review" when they come from a fuzzy match.

@@ -42,6 +42,11 @@ public final class MemoryWriter {
     /// The insert statements, prepared once per write (not looked up by their SQL for every row).
     private var unitInsert: Statement?
     private var variantInsert: Statement?
+    private var duplicateQuery: Statement?
+    private var alternativeQuery: Statement?
+    /// `TextKeys.pairHash` of (a variant's norm_hash, the language of another variant of its unit)
+    /// for every stored unit; loaded with `storedTexts`.
+    private var storedPairs: Set<Int64>?
 
     private func statement(_ slot: inout Statement?, _ sql: String) throws -> Statement {
         if let s = slot { return s }
@@ -174,6 +179,18 @@ public final class MemoryWriter {
         }
         sqlite3_reset(s)
         storedTexts = set
+        var pairs = Set<Int64>()
+        let joined = try db.makeStatement(sql: "SELECT a.norm_hash, b.lang FROM variant a JOIN variant b ON b.unit_id = a.unit_id AND b.id <> a.id")
+        let j = joined.sqliteStatement
+        while true {
+            let rc = sqlite3_step(j)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+            let lang = String(cString: sqlite3_column_text(j, 1))
+            pairs.insert(TextKeys.pairHash(sqlite3_column_int64(j, 0), lang))
+        }
+        sqlite3_reset(j)
+        storedPairs = pairs
     }
 
     @discardableResult
@@ -182,26 +199,50 @@ public final class MemoryWriter {
         let src = prepared[0]
         let targets = prepared.dropFirst()
 
-        // Units with the same source text (no SQL when the in-memory set says there are none).
-        let sameSource: [Int64]
-        if let known = storedTexts, !known.contains(src.normHash) {
-            sameSource = []
-        } else {
-            sameSource = try Int64.fetchAll(db.cachedStatement(sql: """
-                SELECT unit_id FROM variant WHERE norm_hash = ? AND norm = ? AND lang = ? ORDER BY unit_id
-                """), arguments: [src.normHash, src.norm, source.language])
-        }
+        // In a bulk write the in-memory sets answer most questions without SQL: a source never
+        // stored, or stored but never with a variant in any of the target languages, is new.
+        let sourceKnown = storedTexts.map { $0.contains(src.normHash) } ?? true
+        let pairKnown = sourceKnown && (storedPairs.map { set in targets.contains { set.contains(TextKeys.pairHash(src.normHash, $0.lang)) } } ?? true)
         var alternative = false
-        for unitID in sameSource {
-            let existing = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, lang, norm FROM variant WHERE unit_id = ?"), arguments: [unitID])
-            if targets.contains(where: { t in existing.contains { ($0["lang"] as String) == t.lang } }) { alternative = true }
-            let same = targets.allSatisfy { t in existing.contains { ($0["lang"] as String) == t.lang && ($0["norm"] as String) == t.norm } }
-            if same {
+        if pairKnown {
+            if let t0 = targets.first {
+                // An exact duplicate, found from the translation's side (rarer than a common source).
+                let candidates = try Int64.fetchAll(statement(&duplicateQuery, """
+                    SELECT t.unit_id FROM variant t CROSS JOIN variant s ON s.unit_id = t.unit_id AND s.id <> t.id
+                    WHERE t.norm_hash = ? AND t.lang = ? AND t.norm = ? AND s.norm_hash = ? AND s.lang = ? AND s.norm = ?
+                    ORDER BY t.unit_id
+                    """), arguments: [t0.normHash, t0.lang, t0.norm, src.normHash, source.language, src.norm])
+                for unitID in candidates {
+                    var same = true
+                    if targets.count > 1 {
+                        let existing = try Row.fetchAll(db.cachedStatement(sql: "SELECT lang, norm FROM variant WHERE unit_id = ?"), arguments: [unitID])
+                        same = targets.allSatisfy { t in existing.contains { ($0["lang"] as String) == t.lang && ($0["norm"] as String) == t.norm } }
+                    }
+                    if same {
+                        try mergeMetadata(into: unitID, from: unit)
+                        report.merged += 1
+                        return unitID
+                    }
+                }
+                // Another translation into a language the source already has one in: an alternative.
+                for t in targets where !alternative {
+                    alternative = try Int64.fetchOne(statement(&alternativeQuery, """
+                        SELECT s.unit_id FROM variant s CROSS JOIN variant t ON t.unit_id = s.unit_id AND t.id <> s.id
+                        WHERE s.norm_hash = ? AND s.lang = ? AND s.norm = ? AND t.lang = ? LIMIT 1
+                        """), arguments: [src.normHash, source.language, src.norm, t.lang]) != nil
+                }
+            } else if let unitID = try Int64.fetchOne(db.cachedStatement(sql: """
+                SELECT min(unit_id) FROM variant WHERE norm_hash = ? AND lang = ? AND norm = ?
+                """), arguments: [src.normHash, source.language, src.norm]) {
+                // A unit of the source alone duplicates any unit with that source.
                 try mergeMetadata(into: unitID, from: unit)
                 report.merged += 1
                 return unitID
             }
         }
+        let sameSource: [Int64] = overwrite && sourceKnown ? try Int64.fetchAll(db.cachedStatement(sql: """
+            SELECT min(unit_id) FROM variant WHERE norm_hash = ? AND lang = ? AND norm = ? HAVING count(*) > 0
+            """), arguments: [src.normHash, source.language, src.norm]) : []
         if overwrite, let unitID = sameSource.first {
             for t in targets {
                 let old = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, keys FROM variant WHERE unit_id = ? AND lang = ?"),
@@ -214,6 +255,12 @@ public final class MemoryWriter {
                 try insertVariant(t, unit: unitID)
             }
             try mergeMetadata(into: unitID, from: unit)
+            if storedPairs != nil {
+                let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, norm_hash, lang FROM variant WHERE unit_id = ?"), arguments: [unitID])
+                for a in rows {
+                    for b in rows where (b["id"] as Int64) != (a["id"] as Int64) { storedPairs!.insert(TextKeys.pairHash(a["norm_hash"], b["lang"])) }
+                }
+            }
             report.replaced += 1
             return unitID
         }
@@ -238,6 +285,11 @@ public final class MemoryWriter {
         try ins.run(db)
         let unitID = db.lastInsertedRowID
         for v in prepared { try insertVariant(v, unit: unitID) }
+        if storedPairs != nil {
+            for (i, a) in prepared.enumerated() {
+                for (j, b) in prepared.enumerated() where i != j { storedPairs!.insert(TextKeys.pairHash(a.normHash, b.lang)) }
+            }
+        }
         // Another translation into a language the source already has one in is an alternative;
         // a translation into a new language is simply a new unit.
         if alternative { report.alternatives += 1 } else { report.added += 1 }
@@ -452,21 +504,7 @@ func decodeNotes(_ s: String?) -> [String] {
 enum StoredJSON {
     enum Item { case string(String), object([String: String]) }
 
-    static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        out += "\""
-    }
+    static func appendString(_ s: String, to out: inout String) { JSONString.append(s, to: &out) }
 
     /// The items of a JSON array of strings or flat string objects; nil for anything else.
     static func parseArray(_ s: String) -> [Item]? {
@@ -474,38 +512,7 @@ enum StoredJSON {
         return copy.withUTF8 { b -> [Item]? in
             var i = 0
             func space() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
-            func string() -> String? {
-                guard i < b.count, b[i] == 0x22 else { return nil }
-                i += 1
-                var bytes: [UInt8] = []
-                while i < b.count {
-                    let c = b[i]
-                    if c == 0x22 { i += 1; return String(decoding: bytes, as: UTF8.self) }
-                    if c == 0x5C {
-                        guard i + 1 < b.count else { return nil }
-                        let e = b[i + 1]
-                        i += 2
-                        switch e {
-                        case 0x22, 0x5C, 0x2F: bytes.append(e)
-                        case 0x6E: bytes.append(0x0A)
-                        case 0x72: bytes.append(0x0D)
-                        case 0x74: bytes.append(0x09)
-                        case 0x62: bytes.append(0x08)
-                        case 0x66: bytes.append(0x0C)
-                        case 0x75:
-                            guard i + 4 <= b.count, let v = UInt32(String(decoding: UnsafeBufferPointer(rebasing: b[i..<i + 4]), as: UTF8.self), radix: 16),
-                                  let u = Unicode.Scalar(v) else { return nil } // surrogate pairs: left to JSONDecoder
-                            bytes.append(contentsOf: Array(String(u).utf8))
-                            i += 4
-                        default: return nil
-                        }
-                        continue
-                    }
-                    bytes.append(c)
-                    i += 1
-                }
-                return nil
-            }
+            func string() -> String? { JSONString.read(b, at: &i) }
             space()
             guard i < b.count, b[i] == 0x5B else { return nil }
             i += 1

@@ -133,6 +133,14 @@ public final class MemoryStore {
 // MARK: Text keys
 
 enum TextKeys {
+    /// A variant's `normHash` combined with the language of another variant of its unit.
+    static func pairHash(_ normHash: Int64, _ lang: String) -> Int64 {
+        var h = UInt64(bitPattern: normHash)
+        h = (h ^ 0xFF) &* 0x100_0000_01b3
+        for b in lang.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        return Int64(bitPattern: h)
+    }
+
     /// FNV-1a (64 bits) of the language tag, a zero byte and the norm: the duplicate key stored
     /// in `variant.norm_hash`. Stable across processes and versions (it is stored).
     static func normHash(lang: String, norm: String) -> Int64 {

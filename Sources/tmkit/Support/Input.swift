@@ -76,26 +76,5 @@ struct OutputBuffer {
     }
 }
 
-/// Minimal JSON string escaping (RFC 8259) for hand-written JSON output.
-func jsonString(_ s: String) -> String {
-    var out = "\""
-    out.reserveCapacity(s.utf8.count + 2)
-    for u in s.unicodeScalars {
-        switch u {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case "\n": out += "\\n"
-        case "\r": out += "\\r"
-        case "\t": out += "\\t"
-        case "\u{08}": out += "\\b"
-        case "\u{0C}": out += "\\f"
-        default:
-            if u.value < 0x20 {
-                out += "\\u" + String(format: "%04x", u.value)
-            } else {
-                out.unicodeScalars.append(u)
-            }
-        }
-    }
-    return out + "\""
-}
+/// A JSON string literal for hand-written JSON output.
+func jsonString(_ s: String) -> String { JSONString.literal(s) }
