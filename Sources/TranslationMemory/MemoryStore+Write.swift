@@ -321,19 +321,19 @@ public final class MemoryWriter {
     }
 
     private func mergeMetadata(into unitID: Int64, from unit: TranslationUnit) throws {
-        guard let row = try Row.fetchOne(db, sql: "SELECT props, notes, origin_file, origin_key, context_prev, context_next FROM unit WHERE id = ?",
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT props, notes FROM unit WHERE id = ?"),
                                          arguments: [unitID]) else { return }
         var props = decodeProps(row["props"])
         for p in unit.properties where !props.contains(p) { props.append(p) }
         var notes = decodeNotes(row["notes"])
         for n in unit.notes where !notes.contains(n) { notes.append(n) }
-        try db.execute(sql: """
+        try db.cachedStatement(sql: """
             UPDATE unit SET changed_at = ?, changed_by = COALESCE(?, changed_by), props = ?, notes = ?,
                 origin_file = COALESCE(origin_file, ?), origin_key = COALESCE(origin_key, ?),
                 context_prev = COALESCE(context_prev, ?), context_next = COALESCE(context_next, ?),
                 usage_count = max(usage_count, ?)
             WHERE id = ?
-            """, arguments: [(unit.changedAt ?? Date()).timeIntervalSince1970, unit.changedBy ?? unit.createdBy,
+            """).execute(arguments: [(unit.changedAt ?? Date()).timeIntervalSince1970, unit.changedBy ?? unit.createdBy,
                              encodeProps(props), encodeNotes(notes), unit.originFile, unit.originKey,
                              unit.contextPrevious, unit.contextNext, unit.usageCount, unitID])
     }
