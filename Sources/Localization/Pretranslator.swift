@@ -122,13 +122,28 @@ public struct Pretranslator {
         }
         let fuzzy = fills.filter(\.review).count, exact = fills.count - fuzzy
         if table.isPO {
-            let po = fills.map { f -> POEditor.Fill in
-                let forms = f.string.message!.idPlural != nil ? max(2, f.string.message!.strings.count) : 1
+            let po = try fills.map { f -> POEditor.Fill in
+                let message = f.string.message!
                 // gettext wants msgstr to begin and end with a line break exactly when msgid does.
                 let text = Pretranslator.matchingLineBreaks(f.text, like: f.string.source)
-                return POEditor.Fill(message: f.string.message!, strings: Array(repeating: text, count: forms), fuzzy: f.review)
+                guard let plural = message.idPlural else { return POEditor.Fill(message: message, strings: [text], fuzzy: f.review) }
+                // Plural forms: the first from the singular's match, the others from msgid_plural's
+                // (the memory keeps a catalog's last form with it). A language with more than two
+                // forms (Russian: one, few, many) gets them marked for review.
+                let forms = max(2, message.strings.count)
+                var other = text
+                var review = f.review || forms > 2
+                if let m = try bestMatch(L10nString(key: f.string.key, source: plural, target: ""), threshold: minScore), let t = m.target {
+                    other = Pretranslator.matchingLineBreaks(m.score < 100 ? Placeholders.carryOver(into: t.text, matchedSource: m.source.text, query: plural) : t.text,
+                                                             like: plural)
+                    review = review || m.score < 100
+                } else {
+                    review = true
+                }
+                return POEditor.Fill(message: message, strings: [text] + Array(repeating: other, count: forms - 1), fuzzy: review)
             }
-            return (POEditor.apply(po, to: table.text), exact, fuzzy)
+            let marked = po.filter(\.fuzzy).count
+            return (POEditor.apply(po, to: table.text), po.count - marked, marked)
         }
         if let (kind, entries) = table.catalog {
             // The output is the target-language file; strings without a match keep their source text.

@@ -77,7 +77,7 @@ struct PostingBatch {
     private var overflow: [String: [String: Int]] = [:]
     var removed: [String: [String: Set<UInt32>]] = [:]
     private(set) var entryCount = 0
-    static let flushLimit = 12_000_000
+    static let flushLimit = 4_000_000
 
     var isEmpty: Bool { lists.isEmpty && removed.isEmpty }
 

@@ -211,7 +211,7 @@ extension TMKit.TM {
                     Console.out.flush()
                     return
                 }
-                let store = try memoryOptions.open(create: true)
+                let store = try memoryOptions.open(create: true, mapped: false) // pages read once: no mapping to swell the process
                 var read = 0
                 let progress = Progress(total: files.count, label: "files")
                 let start = Date()

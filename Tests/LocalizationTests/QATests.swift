@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import Glossary
 import XCTest
 @testable import Localization
@@ -59,6 +60,22 @@ final class NumberTests: XCTestCase {
 }
 
 final class PretranslatorTests: XCTestCase {
+    func testPluralFormsComeFromTheSingularAndPluralUnits() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmkit-l10n-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try MemoryStore(path: dir.appendingPathComponent("m.tmdb").path, create: true)
+        let header = "msgid \"\"\nmsgstr \"\"\n\"Language: ru\\n\"\n\"Plural-Forms: nplurals=3; plural=(n%10==1 && n%100!=11 ? 0 : n%10>=2 && n%10<=4 && (n%100<10 || n%100>=20) ? 1 : 2);\\n\"\n"
+        let translated = header + "\nmsgid \"%d file\"\nmsgid_plural \"%d files\"\nmsgstr[0] \"%d файл\"\nmsgstr[1] \"%d файла\"\nmsgstr[2] \"%d файлов\"\n"
+        let msgs = try GettextReader.readPO(Array(translated.utf8), file: "old.po")
+        try store.add(GettextReader.units(msgs, file: "old.po", sourceLanguage: "en", targetLanguage: "ru"))
+        let template = header + "\nmsgid \"%d file\"\nmsgid_plural \"%d files\"\nmsgstr[0] \"\"\nmsgstr[1] \"\"\nmsgstr[2] \"\"\n"
+        let table = try StringTable.read(text: template, name: "new.po", ext: "po", sourceLanguage: "en", targetLanguage: "ru")
+        let r = try Pretranslator(store: store, sourceLanguage: "en", targetLanguage: "ru").pretranslate(table, minScore: 75)
+        // Three Russian forms from two stored units: filled, and marked for review.
+        XCTAssertEqual(r.fuzzy, 1)
+        XCTAssertTrue(r.text.hasSuffix("#, fuzzy\nmsgid \"%d file\"\nmsgid_plural \"%d files\"\nmsgstr[0] \"%d файл\"\nmsgstr[1] \"%d файлов\"\nmsgstr[2] \"%d файлов\"\n"), r.text)
+    }
+
     func testAFuzzyFillCarriesTheStringsPlaceholders() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmkit-l10n-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
