@@ -142,8 +142,9 @@ public struct Pretranslator {
                 }
                 return POEditor.Fill(message: message, strings: [text] + Array(repeating: other, count: forms - 1), fuzzy: review)
             }
-            let marked = po.filter(\.fuzzy).count
-            return (POEditor.apply(po, to: table.text), po.count - marked, marked)
+            // Counted by match score (the leverage a translator is paid by), even where a plural
+            // message is marked for review because its language has more forms than the memory.
+            return (POEditor.apply(po, to: table.text), exact, fuzzy)
         }
         if let (kind, entries) = table.catalog {
             // The output is the target-language file; strings without a match keep their source text.

@@ -71,8 +71,9 @@ final class PretranslatorTests: XCTestCase {
         let template = header + "\nmsgid \"%d file\"\nmsgid_plural \"%d files\"\nmsgstr[0] \"\"\nmsgstr[1] \"\"\nmsgstr[2] \"\"\n"
         let table = try StringTable.read(text: template, name: "new.po", ext: "po", sourceLanguage: "en", targetLanguage: "ru")
         let r = try Pretranslator(store: store, sourceLanguage: "en", targetLanguage: "ru").pretranslate(table, minScore: 75)
-        // Three Russian forms from two stored units: filled, and marked for review.
-        XCTAssertEqual(r.fuzzy, 1)
+        // Three Russian forms from two stored units: filled from exact matches, and marked for review.
+        XCTAssertEqual(r.exact, 1)
+        XCTAssertEqual(r.fuzzy, 0)
         XCTAssertTrue(r.text.hasSuffix("#, fuzzy\nmsgid \"%d file\"\nmsgid_plural \"%d files\"\nmsgstr[0] \"%d файл\"\nmsgstr[1] \"%d файлов\"\nmsgstr[2] \"%d файлов\"\n"), r.text)
     }
 
