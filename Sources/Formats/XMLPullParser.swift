@@ -1,4 +1,5 @@
 import Foundation
+import ICUText
 
 /// A small, safe, streaming XML reader for the exchange formats (TMX, TBX).
 ///
@@ -296,31 +297,11 @@ public final class XMLPullParser {
         }
     }
 
-    /// Offset of the first byte that is not well-formed UTF-8 (overlong forms and surrogates
-    /// included) or is NUL; nil when there is none.
+    /// Offset of the first byte that is not well-formed UTF-8 or is NUL (XML allows neither); nil when there is none.
     static func firstBadUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
-        var i = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 {
-                if c == 0 { return i }
-                i += 1
-                continue
-            }
-            let len = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC2 ? 2 : 0
-            guard len > 0, c <= 0xF4, i + len <= n else { return i }
-            for k in 1..<len where b[i + k] & 0xC0 != 0x80 { return i }
-            if len == 3 {
-                let v = (UInt32(c & 0x0F) << 12) | (UInt32(b[i + 1] & 0x3F) << 6)
-                if v < 0x800 || (v >= 0xD800 && v < 0xE000) { return i }
-            } else if len == 4 {
-                let v = (UInt32(c & 0x07) << 18) | (UInt32(b[i + 1] & 0x3F) << 12)
-                if v < 0x10000 || v > 0x10FFFF { return i }
-            }
-            i += len
-        }
-        return nil
+        let nul = b.firstIndex(of: 0)
+        guard let bad = UTF8Validation.firstInvalidOffset(b) else { return nul }
+        return min(bad, nul ?? bad)
     }
 
     private func decodeText(_ raw: [UInt8]) throws -> String {

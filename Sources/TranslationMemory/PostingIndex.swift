@@ -95,10 +95,6 @@ struct PostingBatch {
         return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
     }
 
-    mutating func add(lang: String, keys: [String], variant: UInt32, words: Int) {
-        add(lang: lang, keys: keys, hashes: keys.map(PostingBatch.hash), variant: variant, words: words)
-    }
-
     mutating func add(lang: String, keys: [String], hashes: [Int], variant: UInt32, words: Int) {
         let e = PostingEntry(variant: variant, words: UInt32(words))
         entryCount += keys.count
