@@ -239,8 +239,15 @@ public struct TMXReader {
 /// TMX dates: "20151001T120000Z".
 public enum TMXDate {
     public static func parse(_ s: String) -> Date? {
-        let d = s.utf8.filter { $0 >= 0x30 && $0 <= 0x39 }.map { Int32($0 - 0x30) }
-        guard d.count >= 14 else { return nil }
+        // The first 14 digits: YYYYMMDDThhmmssZ, or the same with separators.
+        var d = [Int32](repeating: 0, count: 14)
+        var count = 0
+        for b in s.utf8 where b >= 0x30 && b <= 0x39 {
+            if count == 14 { break }
+            d[count] = Int32(b - 0x30)
+            count += 1
+        }
+        guard count >= 14 else { return nil }
         func n(_ a: Int, _ b: Int) -> Int32 { d[a..<b].reduce(0) { $0 * 10 + $1 } }
         var t = tm()
         t.tm_year = n(0, 4) - 1900

@@ -299,6 +299,20 @@ public final class XMLPullParser {
 
     /// Offset of the first byte that is not well-formed UTF-8 or is NUL (XML allows neither); nil when there is none.
     static func firstBadUTF8(_ b: UnsafeBufferPointer<UInt8>) -> Int? {
+        // Most of a TMX is ASCII without NUL: eight bytes at a time settle it.
+        var i = 0
+        if let base = b.baseAddress {
+            let raw = UnsafeRawPointer(base)
+            while i + 8 <= b.count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let high = w & 0x8080_8080_8080_8080
+                let zero = (w &- 0x0101_0101_0101_0101) & ~w & 0x8080_8080_8080_8080
+                if high != 0 || zero != 0 { break }
+                i += 8
+            }
+        }
+        while i < b.count, b[i] != 0, b[i] < 0x80 { i += 1 }
+        if i == b.count { return nil }
         let nul = b.firstIndex(of: 0)
         guard let bad = UTF8Validation.firstInvalidOffset(b) else { return nul }
         return min(bad, nul ?? bad)

@@ -67,6 +67,14 @@ final class TMXTests: XCTestCase {
         var bad = tmx("<tu><tuv xml:lang=\"en\"><seg>caf_</seg></tuv><tuv xml:lang=\"fr\"><seg>x</seg></tuv></tu>")
         bad[bad.firstIndex(of: UInt8(ascii: "_"))!] = 0xE9 // Latin-1 é: invalid UTF-8
         XCTAssertThrowsError(try read(bad)) { XCTAssertTrue("\($0)".contains("t.tmx:4: not well-formed XML: invalid UTF-8"), "\($0)") }
+        // A NUL byte and an overlong form after a long ASCII run (the word-at-a-time scan) are caught too.
+        var nul = tmx("<tu><tuv xml:lang=\"en\"><seg>a long enough ASCII run before it_</seg></tuv><tuv xml:lang=\"fr\"><seg>x</seg></tuv></tu>")
+        nul[nul.firstIndex(of: UInt8(ascii: "_"))!] = 0
+        XCTAssertThrowsError(try read(nul)) { XCTAssertTrue("\($0)".contains("t.tmx:4: not well-formed XML: a NUL byte"), "\($0)") }
+        var overlong = tmx("<tu><tuv xml:lang=\"en\"><seg>a long enough ASCII run before it__</seg></tuv><tuv xml:lang=\"fr\"><seg>x</seg></tuv></tu>")
+        let k = overlong.firstIndex(of: UInt8(ascii: "_"))!
+        overlong[k] = 0xC0; overlong[k + 1] = 0xAF // an overlong "/"
+        XCTAssertThrowsError(try read(overlong)) { XCTAssertTrue("\($0)".contains("t.tmx:4: not well-formed XML: invalid UTF-8"), "\($0)") }
 
         let truncated = Array(tmx("<tu><tuv xml:lang=\"en\"><seg>Hello</seg></tuv><tuv xml:lang=\"ru\"><seg>Привет</seg></tuv></tu>").dropLast(30))
         XCTAssertThrowsError(try read(truncated)) { XCTAssertTrue("\($0)".contains("truncated"), "\($0)") }
