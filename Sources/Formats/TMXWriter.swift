@@ -101,8 +101,26 @@ public struct TMXWriter {
 
     private func attr(_ s: String) -> String { TMXWriter.escape(s, quotes: true) }
 
+    /// Whether `s` needs neither escaping nor cleaning: one pass over its bytes (the common case).
+    static func isPlainXMLText(_ s: String, quotes: Bool) -> Bool {
+        var s = s
+        return s.withUTF8 { b in
+            var prev2: UInt8 = 0, prev1: UInt8 = 0
+            for c in b {
+                if c < 0x20 { if c != 0x09 && c != 0x0A && c != 0x0D { return false } }
+                else if c == 0x26 || c == 0x3C || c == 0x3E { return false }
+                else if quotes && (c == 0x22 || c == 0x27) { return false }
+                else if prev2 == 0xEF && prev1 == 0xBF && (c == 0xBE || c == 0xBF) { return false }
+                prev2 = prev1
+                prev1 = c
+            }
+            return true
+        }
+    }
+
     /// `s` with the characters XML 1.0 forbids dropped (with a warning), escaped unless it is markup already.
     private mutating func clean(_ s: String, unit: Int, isMarkup: Bool = false) -> String {
+        if !isMarkup && TMXWriter.isPlainXMLText(s, quotes: false) { return s }
         var text = s
         if !TMXWriter.isCleanXML(s) {
             var dropped = 0
@@ -122,7 +140,15 @@ public struct TMXWriter {
     }
 
     public static func escape(_ s: String, quotes: Bool) -> String {
-        guard s.utf8.contains(where: { $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 }) else { return s }
+        var copy = s
+        let special = copy.withUTF8 { b -> Bool in
+            for c in b {
+                if c == 0x26 || c == 0x3C || c == 0x3E { return true }
+                if quotes, c == 0x22 || c == 0x27 { return true }
+            }
+            return false
+        }
+        guard special else { return s }
         var out = ""
         out.reserveCapacity(s.utf8.count + 16)
         for ch in s.unicodeScalars {
