@@ -376,3 +376,31 @@ void tmk_regex_set_region(tmk_regex *r, int64_t start, int64_t limit, int32_t tr
     if (U_SUCCESS(st)) uregex_useTransparentBounds(r->re, transparent ? 1 : 0, &st);
     *status = st;
 }
+
+// MARK: Plural rules
+
+#include <unicode/upluralrules.h>
+#include <unicode/uenum.h>
+
+int32_t tmk_plural_categories(const char *locale, char *out, int32_t capacity, int32_t *status) {
+    UErrorCode st = U_ZERO_ERROR;
+    UPluralRules *rules = uplrules_open(locale, &st);
+    if (U_FAILURE(st)) { *status = st; return 0; }
+    UEnumeration *e = uplrules_getKeywords(rules, &st);
+    int32_t used = 0;
+    if (U_SUCCESS(st)) {
+        const char *kw;
+        int32_t len = 0;
+        while ((kw = uenum_next(e, &len, &st)) != NULL && U_SUCCESS(st)) {
+            if (used + len + 2 > capacity) { st = U_BUFFER_OVERFLOW_ERROR; break; }
+            if (used > 0) out[used++] = ',';
+            memcpy(out + used, kw, (size_t)len);
+            used += len;
+        }
+        uenum_close(e);
+    }
+    if (capacity > 0) out[used < capacity ? used : capacity - 1] = 0;
+    uplrules_close(rules);
+    *status = st;
+    return used;
+}

@@ -18,8 +18,12 @@ public enum XCStrings {
         /// The target-language value and state, when the string has a plain (not plural) one.
         public var target: String?
         public var targetState: String?
-        /// Plural or device variations: not filled by pre-translation.
+        /// Plural or device variations (of the source or the target).
         public var hasVariations: Bool
+        /// The source's plural forms by CLDR category ("one", "other"), when its only variations are plural ones.
+        public var sourcePlural: [String: String]?
+        /// Whether the target language has a localization of this string at all.
+        public var hasTargetLocalization: Bool
         public var shouldTranslate: Bool
         public var line: Int
         /// Byte offset of the entry's key literal.
@@ -38,10 +42,13 @@ public enum XCStrings {
         public var entry: Int
         public var text: String
         public var needsReview: Bool
-        public init(entry: Int, text: String, needsReview: Bool) {
+        /// Plural forms by CLDR category, for a string whose source has plural variations.
+        public var plural: [String: String]?
+        public init(entry: Int, text: String, needsReview: Bool, plural: [String: String]? = nil) {
             self.entry = entry
             self.text = text
             self.needsReview = needsReview
+            self.plural = plural
         }
     }
 
@@ -94,10 +101,18 @@ public enum XCStrings {
             let variations = srcLoc?["variations"] != nil || tgtLoc?["variations"] != nil
             var shouldTranslate = true
             if case .scalar(let r)? = m.value["shouldTranslate"], String(decoding: bytes[r], as: UTF8.self) == "false" { shouldTranslate = false }
-            entries.append(Entry(key: m.key, source: srcLoc?["stringUnit"]?["value"]?.string ?? m.key,
+            var plural: [String: String]?
+            if case .object(let vars, _)? = srcLoc?["variations"], vars.count == 1, vars[0].key == "plural",
+               case .object(let forms, _) = vars[0].value {
+                var p: [String: String] = [:]
+                for f in forms { if let v = f.value["stringUnit"]?["value"]?.string { p[f.key] = v } }
+                if p["other"] != nil { plural = p }
+            }
+            entries.append(Entry(key: m.key, source: srcLoc?["stringUnit"]?["value"]?.string ?? plural?["other"] ?? m.key,
                                  comment: m.value["comment"]?.string,
                                  target: tgtLoc?["stringUnit"]?["value"]?.string, targetState: tgtLoc?["stringUnit"]?["state"]?.string,
-                                 hasVariations: variations, shouldTranslate: shouldTranslate,
+                                 hasVariations: variations, sourcePlural: plural, hasTargetLocalization: tgtLoc != nil,
+                                 shouldTranslate: shouldTranslate,
                                  line: line(of: m.keyStart, in: bytes), keyOffset: m.keyStart))
         }
         return Document(bytes: bytes, sourceLanguage: src, entries: entries, root: root, targetLanguage: targetLanguage)
@@ -201,8 +216,14 @@ public enum XCStrings {
                 if let s = unit["state"] { edits.append((s.range, literal(state))) }
                 continue
             }
+            func unitText(_ base: String, _ text: String) -> String {
+                "{\n\(base)  \"stringUnit\" : {\n\(base)    \"state\" : \(literal(state)),\n\(base)    \"value\" : \(literal(text))\n\(base)  }\n\(base)}"
+            }
             func stringUnit(_ base: String) -> String {
-                "{\n\(base)  \"stringUnit\" : {\n\(base)    \"state\" : \(literal(state)),\n\(base)    \"value\" : \(literal(f.text))\n\(base)  }\n\(base)}"
+                guard let plural = f.plural else { return unitText(base, f.text) }
+                // "variations" : { "plural" : { category : { "stringUnit" : … }, … } }, categories sorted as Xcode writes them.
+                let forms = plural.keys.sorted().map { "\(base)      \(literal($0)) : \(unitText(base + "      ", plural[$0]!))" }.joined(separator: ",\n")
+                return "{\n\(base)  \"variations\" : {\n\(base)    \"plural\" : {\n\(forms)\n\(base)    }\n\(base)  }\n\(base)}"
             }
             if case .object? = member.value["localizations"], let locs = member.value["localizations"] {
                 edits.append(insert(key: lang, into: locs, bytes: doc.bytes, value: stringUnit))

@@ -118,3 +118,17 @@ public enum UTF8Scan {
         }
     }
 }
+
+/// CLDR plural rules, through ICU.
+public enum PluralRules {
+    /// The plural categories of `locale`'s cardinal numbers in CLDR order of ICU's rules
+    /// ("one", "few", "many", "other" for Russian; "one", "other" for English; "other" for Japanese).
+    public static func categories(_ locale: String) throws -> [String] {
+        var buf = [CChar](repeating: 0, count: 128)
+        var status: Int32 = 0
+        let n = tmk_plural_categories(locale, &buf, Int32(buf.count), &status)
+        try ICUError.check(status, "reading the plural rules of '\(locale)'")
+        let s = String(decoding: buf.prefix(Int(n)).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        return s.split(separator: ",").map(String.init)
+    }
+}

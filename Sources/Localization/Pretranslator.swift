@@ -112,15 +112,37 @@ public struct Pretranslator {
         let targetColumn = table.header.firstIndex(where: { LanguageTag.matches($0, requested: targetLanguage) })
         if isTSV && targetColumn == nil { throw LocalizationError("no '\(targetLanguage)' column to fill") }
         var fills: [(string: L10nString, text: String, review: Bool)] = []
+        var pluralFills: [Int: (forms: [String: String], review: Bool, fuzzy: Bool)] = [:]
         for s in table.strings where s.target.isEmpty && (table.catalog == nil || !s.source.isEmpty) {
-            // Plural and device variations of a String Catalog are left to the translator.
-            if let doc = table.xcstrings, doc.entries[s.row!].hasVariations { continue }
+            if let doc = table.xcstrings, doc.entries[s.row!].hasVariations {
+                // A plural string: each of the target language's categories from the match of the source's
+                // form of that category (or of "other"); marked for review unless every form matched exactly
+                // and the two languages have the same categories. Device variations are left to the translator.
+                let e = doc.entries[s.row!]
+                guard let source = e.sourcePlural, !e.hasTargetLocalization else { continue }
+                let categories = try PluralRules.categories(LanguageTag.primary(targetLanguage))
+                var forms: [String: String] = [:]
+                var worst = 101
+                for c in categories {
+                    let text = source[c] ?? source["other"]!
+                    guard let m = try bestMatch(L10nString(key: s.key, source: text, target: ""), threshold: minScore), let t = m.target else { break }
+                    forms[c] = m.score < 100 ? Placeholders.carryOver(into: t.text, matchedSource: m.source.text, query: text) : t.text
+                    worst = min(worst, m.score)
+                }
+                guard forms.count == categories.count else { continue }
+                let review = worst < 100 || Set(categories) != Set(source.keys)
+                fills.append((s, forms["other"] ?? "", review))
+                pluralFills[s.row!] = (forms, review, worst < 100)
+                continue
+            }
             guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
             // A fuzzy match's translation gets the string's own placeholders (%d → %s, {n} → {count}).
             let text = m.score < 100 ? Placeholders.carryOver(into: t.text, matchedSource: m.source.text, query: s.source) : t.text
             fills.append((s, text, m.score < 100))
         }
-        let fuzzy = fills.filter(\.review).count, exact = fills.count - fuzzy
+        // Counted by match score: a plural string marked for review only because its forms were guessed is exact.
+        let fuzzy = fills.filter { f in f.string.row.flatMap { pluralFills[$0] }.map(\.fuzzy) ?? f.review }.count
+        let exact = fills.count - fuzzy
         if table.isPO {
             let po = try fills.map { f -> POEditor.Fill in
                 let message = f.string.message!
@@ -154,7 +176,7 @@ public struct Pretranslator {
                                                            review: review, kind: kind), as: UTF8.self), exact, fuzzy)
         }
         if let doc = table.xcstrings {
-            let x = fills.map { XCStrings.Fill(entry: $0.string.row!, text: $0.text, needsReview: $0.review) }
+            let x = fills.map { XCStrings.Fill(entry: $0.string.row!, text: $0.text, needsReview: $0.review, plural: pluralFills[$0.string.row!]?.forms) }
             return (String(decoding: XCStrings.apply(x, to: doc), as: UTF8.self), exact, fuzzy)
         }
         if let doc = table.xliff {

@@ -1,6 +1,7 @@
 import Foundation
 import Formats
 import Glossary
+import ICUText
 import XCTest
 @testable import Localization
 import TranslationMemory
@@ -75,6 +76,68 @@ final class PretranslatorTests: XCTestCase {
         XCTAssertEqual(r.exact, 1)
         XCTAssertEqual(r.fuzzy, 0)
         XCTAssertTrue(r.text.hasSuffix("#, fuzzy\nmsgid \"%d file\"\nmsgid_plural \"%d files\"\nmsgstr[0] \"%d файл\"\nmsgstr[1] \"%d файлов\"\nmsgstr[2] \"%d файлов\"\n"), r.text)
+    }
+
+    func testAStringCatalogPluralGetsTheTargetLanguagesCategories() throws {
+        XCTAssertEqual(Set(try PluralRules.categories("ru")), ["one", "few", "many", "other"])
+        XCTAssertEqual(Set(try PluralRules.categories("en")), ["one", "other"])
+        XCTAssertEqual(try PluralRules.categories("ja"), ["other"])
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmkit-l10n-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let store = try MemoryStore(path: dir.appendingPathComponent("m.tmdb").path, create: true)
+        try store.add([TranslationUnit(variants: [Variant(language: "en", text: "%lld comment"), Variant(language: "ru", text: "%lld комментарий")]),
+                       TranslationUnit(variants: [Variant(language: "en", text: "%lld comments"), Variant(language: "ru", text: "%lld комментариев")])])
+        let catalog = """
+            {
+              "sourceLanguage" : "en",
+              "strings" : {
+                "%lld comments" : {
+                  "localizations" : {
+                    "en" : {
+                      "variations" : {
+                        "plural" : {
+                          "one" : {
+                            "stringUnit" : {
+                              "state" : "translated",
+                              "value" : "%lld comment"
+                            }
+                          },
+                          "other" : {
+                            "stringUnit" : {
+                              "state" : "translated",
+                              "value" : "%lld comments"
+                            }
+                          }
+                        }
+                      }
+                    }
+                  }
+                }
+              },
+              "version" : "1.0"
+            }
+            """
+        let table = try StringTable.read(text: catalog, name: "L.xcstrings", ext: "xcstrings", sourceLanguage: "en", targetLanguage: "ru")
+        let r = try Pretranslator(store: store, sourceLanguage: "en", targetLanguage: "ru").pretranslate(table, minScore: 75)
+        XCTAssertEqual(r.exact, 1)
+        let json = try JSONSerialization.jsonObject(with: Data(r.text.utf8)) as! [String: Any]
+        let ru = ((((json["strings"] as! [String: Any])["%lld comments"] as! [String: Any])["localizations"] as! [String: Any])["ru"] as! [String: Any])
+        let plural = (ru["variations"] as! [String: Any])["plural"] as! [String: [String: [String: String]]]
+        XCTAssertEqual(plural.mapValues { $0["stringUnit"]!["value"]! },
+                       ["one": "%lld комментарий", "few": "%lld комментариев", "many": "%lld комментариев", "other": "%lld комментариев"])
+        // Four Russian forms guessed from two English ones: for review.
+        XCTAssertEqual(Set(plural.values.map { $0["stringUnit"]!["state"]! }), ["needs_review"])
+        XCTAssertTrue(r.text.contains("""
+                    "ru" : {
+                      "variations" : {
+                        "plural" : {
+                          "few" : {
+                            "stringUnit" : {
+                              "state" : "needs_review",
+                              "value" : "%lld комментариев"
+                            }
+                          },
+            """), r.text)
     }
 
     func testAFuzzyFillCarriesTheStringsPlaceholders() throws {

@@ -103,6 +103,9 @@ int64_t tmk_regex_end(tmk_regex *r, int32_t group, int32_t *status);
 /// Limits matching to bytes [start, limit); with transparent bounds lookaround sees outside.
 void tmk_regex_set_region(tmk_regex *r, int64_t start, int64_t limit, int32_t transparent, int32_t *status);
 
+/// The CLDR plural categories of a locale's cardinal numbers ("one,few,many,other"), comma-separated into `out`.
+int32_t tmk_plural_categories(const char *locale, char *out, int32_t capacity, int32_t *status);
+
 #ifdef __cplusplus
 }
 #endif
