@@ -140,3 +140,35 @@ final class TMXCommandTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("1 units read; 1 added"), r.stdout)
     }
 }
+
+final class InterruptedImportTests: XCTestCase {
+    /// A bulk import killed mid-way (SIGKILL: no chance to clean up) leaves the memory as it was,
+    /// back in WAL mode, the next time it is opened.
+    func testAKilledImportIsRolledBackOnTheNextOpen() throws {
+        let memory = FileManager.default.temporaryDirectory.appendingPathComponent("killed-\(UUID().uuidString).tmdb").path
+        XCTAssertEqual(try CLI.run(["tm", "add", "Before", "До", "--source-lang", "en", "--target-lang", "ru", "--memory", memory]).status, 0)
+        var tsv = "en\tru\n"
+        for i in 0..<40_000 { tsv += "Sentence number \(i) of a long import, with a few more words\tПредложение номер \(i) длинного импорта\n" }
+        let file = try CLI.temporaryFile("long.tsv", bytes: Array(tsv.utf8))
+        let p = Process()
+        p.executableURL = CLI.executable
+        p.arguments = ["tm", "import", file, "--memory", memory]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        // Kill it once it is writing: its rollback journal exists.
+        let deadline = Date().addingTimeInterval(60)
+        while !FileManager.default.fileExists(atPath: memory + "-journal") && p.isRunning && Date() < deadline { usleep(20_000) }
+        usleep(300_000)
+        guard p.isRunning else { throw XCTSkip("the import finished before it could be interrupted") }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        let stats = try CLI.run(["tm", "stats", "--memory", memory, "--format", "json"])
+        XCTAssertEqual(stats.status, 0, stats.stderr)
+        let obj = try JSONSerialization.jsonObject(with: Data(stats.stdout.utf8)) as! [String: Any]
+        XCTAssertEqual(obj["units"] as? Int, 1, stats.stdout)
+        let lookup = try CLI.run(["tm", "lookup", "Before", "--source-lang", "en", "--target-lang", "ru", "--memory", memory])
+        XCTAssertTrue(lookup.stdout.contains("До"), lookup.stdout)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: memory + "-journal"))
+    }
+}
