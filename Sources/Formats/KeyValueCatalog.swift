@@ -1,4 +1,5 @@
 import Foundation
+import ICUText
 
 /// Single-language string catalogs — JSON string files (flat or nested, i18next style) and Apple
 /// `.strings` — read with the byte range of every value, so that a translated file can be
@@ -66,6 +67,8 @@ public enum KeyValueCatalog {
             }
             return out
         }
+        if kind == .json { return JSONString.literal(s) }
+        // .strings: JSON's escapes, but control characters as \Uxxxx.
         var out = "\""
         for u in s.unicodeScalars {
             switch u {
@@ -75,7 +78,7 @@ public enum KeyValueCatalog {
             case "\t": out += "\\t"
             case "\r": out += "\\r"
             default:
-                if u.value < 0x20 { out += String(format: kind == .json ? "\\u%04x" : "\\U%04x", u.value) } else { out.unicodeScalars.append(u) }
+                if u.value < 0x20 { out += String(format: "\\U%04x", u.value) } else { out.unicodeScalars.append(u) }
             }
         }
         return out + "\""
