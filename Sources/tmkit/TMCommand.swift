@@ -149,7 +149,7 @@ extension TMKit.TM {
         }
 
         /// Streams a TMX file into the writer in batches.
-        func importTMX(_ file: String, into w: MemoryWriter) throws -> Int {
+        func importTMX(_ file: String, into w: MemoryWriter, progress: Progress? = nil) throws -> Int {
             let parser: XMLPullParser
             do { parser = try XMLPullParser(path: file) } catch let e as XMLPullParser.ParseError {
                 throw UserError("\(file): \(e.message) (nothing was imported)")
@@ -161,7 +161,11 @@ extension TMKit.TM {
                 let result = try reader.read(parser, unit: { u in
                     batch.append(u)
                     count += 1
-                    if batch.count >= 4096 { try w.add(batch); batch.removeAll(keepingCapacity: true) }
+                    if batch.count >= 4096 {
+                        try w.add(batch)
+                        batch.removeAll(keepingCapacity: true)
+                        progress?.unitsInFile(count)
+                    }
                 }, warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
                 try w.add(batch)
                 for p in result.skipped { Console.warn("\(file):\(p.line): skipped: \(p.message)") }
@@ -172,7 +176,7 @@ extension TMKit.TM {
         }
 
         /// Streams a tab-separated file into the writer in batches.
-        func importTSV(_ file: String, into w: MemoryWriter) throws -> Int {
+        func importTSV(_ file: String, into w: MemoryWriter, progress: Progress? = nil) throws -> Int {
             let (bytes, name) = try Input.readBytes(file)
             var batch: [TranslationUnit] = []
             var count = 0
@@ -180,7 +184,11 @@ extension TMKit.TM {
                 try TSVReader.read(bytes, file: name) { u in
                     batch.append(u)
                     count += 1
-                    if batch.count >= 4096 { try w.add(batch); batch.removeAll(keepingCapacity: true) }
+                    if batch.count >= 4096 {
+                        try w.add(batch)
+                        batch.removeAll(keepingCapacity: true)
+                        progress?.unitsInFile(count)
+                    }
                 }
                 try w.add(batch)
             } catch let e as FormatError {
@@ -218,9 +226,9 @@ extension TMKit.TM {
                 let report = try store.write(overwrite: overwrite, bulk: true) { w in
                     for (i, file) in files.enumerated() {
                         if try resolvedFormat(file) == .tmx {
-                            read += try importTMX(file, into: w)
+                            read += try importTMX(file, into: w, progress: progress)
                         } else if try resolvedFormat(file) == .tsv {
-                            read += try importTSV(file, into: w)
+                            read += try importTSV(file, into: w, progress: progress)
                         } else {
                             let units = try units(of: file)
                             read += units.count
@@ -230,7 +238,7 @@ extension TMKit.TM {
                                 i += 4096
                             }
                         }
-                        progress.tick(i + 1)
+                        progress.tick(i + 1, units: read)
                     }
                 }
                 progress.done()
@@ -476,25 +484,45 @@ func checkLanguages(_ tags: String...) throws {
 }
 
 /// Progress on standard error when it is a terminal.
+/// Progress of a long import on standard error, when it is a terminal: files done, units read.
 final class Progress {
     let total: Int
     let label: String
     let enabled: Bool
     private var last = Date()
+    private var files = 0
+    private var unitsBefore = 0
+    private var unitsHere = 0
 
     init(total: Int, label: String) {
         self.total = total
         self.label = label
-        enabled = Console.stderrIsTerminal && total > 1
+        enabled = Console.stderrIsTerminal
     }
 
-    func tick(_ n: Int) {
-        guard enabled, Date().timeIntervalSince(last) > 0.2 else { return }
+    /// `n` files are done; `units` were read from them in all.
+    func tick(_ n: Int, units: Int? = nil) {
+        files = n
+        if let units { unitsBefore = units; unitsHere = 0 }
+        show()
+    }
+
+    /// Units read so far from the file being imported.
+    func unitsInFile(_ n: Int) {
+        unitsHere = n
+        show()
+    }
+
+    private func show(force: Bool = false) {
+        guard enabled, force || Date().timeIntervalSince(last) > 0.2 else { return }
         last = Date()
-        FileHandle.standardError.write(Data("\r\(label): \(n)/\(total)".utf8))
+        let head = total > 1 ? "\(label): \(files)/\(total), " : ""
+        FileHandle.standardError.write(Data("\r\(head)\(unitsBefore + unitsHere) units read".utf8))
     }
 
     func done() {
-        if enabled { FileHandle.standardError.write(Data("\r\(label): \(total)/\(total)\n".utf8)) }
+        guard enabled else { return }
+        show(force: true)
+        FileHandle.standardError.write(Data("\n".utf8))
     }
 }
