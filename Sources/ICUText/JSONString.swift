@@ -32,7 +32,9 @@ public enum JSONString {
 
     /// Reads the literal starting at `i` (its opening quote) and moves `i` past it; nil when it
     /// is not a valid literal (an unknown escape, a control character, the end of the input).
-    public static func read(_ b: UnsafeBufferPointer<UInt8>, at i: inout Int) -> String? {
+    /// - Parameter validated: the buffer is known to be UTF-8 (text SQLite gave back), so the
+    ///   literal's bytes need no second check.
+    public static func read(_ b: UnsafeBufferPointer<UInt8>, at i: inout Int, validated: Bool = false) -> String? {
         guard i < b.count, b[i] == 0x22 else { return nil }
         var k = i + 1
         var bytes: [UInt8] = []
@@ -57,7 +59,7 @@ public enum JSONString {
             let c = b[k]
             if c == 0x22 {
                 i = k + 1
-                return String(validating: bytes, as: UTF8.self)
+                return validated ? String(decoding: bytes, as: UTF8.self) : String(validating: bytes, as: UTF8.self)
             }
             if c < 0x20 { return nil }
             guard c == 0x5C else { bytes.append(c); k += 1; continue }

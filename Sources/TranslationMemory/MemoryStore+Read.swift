@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import GRDBSQLite
 import ICUText
 
 /// A fuzzy match found by `MemoryStore.lookup`.
@@ -222,25 +223,41 @@ extension MemoryStore {
     /// single read transaction (for exports: memory stays flat, a consistent snapshot).
     public func forEachUnit(_ body: (TranslationUnit) throws -> Void) throws {
         try db.read { db in
-            let rows = try Row.fetchCursor(db, sql: """
+            // Stepped through SQLite's C API: an export reads every row once, and GRDB's row
+            // boxing would cost as much as writing the TMX.
+            let stmt = try db.makeStatement(sql: """
                 SELECT u.id, u.created_at, u.created_by, u.changed_at, u.changed_by, u.origin_file, u.origin_key,
                        u.context_prev, u.context_next, u.usage_count, u.props, u.notes, u.last_used,
                        v.lang, v.text, v.markup, v.props, v.notes
                 FROM unit u JOIN variant v ON v.unit_id = u.id ORDER BY u.id, v.id
                 """)
+            let s = stmt.sqliteStatement
+            defer { sqlite3_reset(s) }
+            func text(_ i: Int32) -> String? {
+                guard let p = sqlite3_column_text(s, i) else { return nil }
+                return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
+            }
+            func date(_ i: Int32) -> Date? {
+                sqlite3_column_type(s, i) == SQLITE_NULL ? nil : Date(timeIntervalSince1970: sqlite3_column_double(s, i))
+            }
             var current: TranslationUnit?
-            func date(_ v: Double?) -> Date? { v.map(Date.init(timeIntervalSince1970:)) }
-            while let r = try rows.next() {
-                let id: Int64 = r[0]
+            while true {
+                let rc = sqlite3_step(s)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+                let id = sqlite3_column_int64(s, 0)
                 if current?.id != id {
                     if let c = current { try body(c) }
-                    current = TranslationUnit(id: id, variants: [], createdAt: date(r[1]), createdBy: r[2], changedAt: date(r[3]),
-                                              changedBy: r[4], originFile: r[5], originKey: r[6], contextPrevious: r[7],
-                                              contextNext: r[8], usageCount: r[9], lastUsedAt: date(r[12]),
-                                              properties: decodeProps(r[10]), notes: decodeNotes(r[11]))
+                    current = TranslationUnit(id: id, variants: [], createdAt: date(1), createdBy: text(2), changedAt: date(3),
+                                              changedBy: text(4), originFile: text(5), originKey: text(6), contextPrevious: text(7),
+                                              contextNext: text(8), usageCount: Int(sqlite3_column_int64(s, 9)), lastUsedAt: date(12),
+                                              properties: decodeProps(text(10)), notes: decodeNotes(text(11)))
                 }
-                current!.variants.append(Variant(language: r[13], text: r[14], markup: r[15],
-                                                 properties: decodeProps(r[16]), notes: decodeNotes(r[17])))
+                var v = Variant(canonicalLanguage: text(13) ?? "", text: text(14) ?? "")
+                v.markup = text(15)
+                v.properties = decodeProps(text(16))
+                v.notes = decodeNotes(text(17))
+                current!.variants.append(v)
             }
             if let c = current { try body(c) }
         }

@@ -512,7 +512,7 @@ enum StoredJSON {
         return copy.withUTF8 { b -> [Item]? in
             var i = 0
             func space() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
-            func string() -> String? { JSONString.read(b, at: &i) }
+            func string() -> String? { JSONString.read(b, at: &i, validated: true) } // a Swift String's bytes
             space()
             guard i < b.count, b[i] == 0x5B else { return nil }
             i += 1

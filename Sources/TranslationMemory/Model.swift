@@ -129,8 +129,19 @@ public enum LanguageTag {
 
     /// Whether a stored tag answers a request: case-insensitive, and "en" takes "en-US".
     public static func matches(_ stored: String, requested: String) -> Bool {
-        let s = stored.lowercased(), r = requested.lowercased().replacingOccurrences(of: "_", with: "-")
-        return s == r || s.hasPrefix(r + "-")
+        // Byte by byte, ASCII case folded, '_' as '-': called for every variant of every unit an export writes.
+        var s = stored.utf8.makeIterator()
+        for rb in requested.utf8 {
+            guard let sb = s.next() else { return false }
+            if fold(sb) != fold(rb) { return false }
+        }
+        guard let next = s.next() else { return true }
+        return next == 0x2D || next == 0x5F
+    }
+
+    @inline(__always) private static func fold(_ b: UInt8) -> UInt8 {
+        if b == 0x5F { return 0x2D }
+        return b >= 0x41 && b <= 0x5A ? b | 0x20 : b
     }
 
     /// A syntactically plausible tag: letters, digits and hyphens, starting with 2-8 letters.
