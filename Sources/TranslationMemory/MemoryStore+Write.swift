@@ -202,7 +202,9 @@ public final class MemoryWriter {
         // In a bulk write the in-memory sets answer most questions without SQL: a source never
         // stored, or stored but never with a variant in any of the target languages, is new.
         let sourceKnown = storedTexts.map { $0.contains(src.normHash) } ?? true
-        let pairKnown = sourceKnown && (storedPairs.map { set in targets.contains { set.contains(TextKeys.pairHash(src.normHash, $0.lang)) } } ?? true)
+        // (A unit of the source alone merges with any unit of that source: no pair to ask about.)
+        let pairKnown = sourceKnown && (targets.isEmpty
+            || (storedPairs.map { set in targets.contains { set.contains(TextKeys.pairHash(src.normHash, $0.lang)) } } ?? true))
         var alternative = false
         if pairKnown {
             if let t0 = targets.first {

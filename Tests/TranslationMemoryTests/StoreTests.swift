@@ -123,6 +123,9 @@ final class StoreTests: XCTestCase {
             if i % 7 == 0 { // the same pair the other way round: its Russian side is a source too
                 units.append(TranslationUnit(variants: [Variant(language: "ru", text: target), Variant(language: "en", text: "Sentence \(n) of the bulk test")]))
             }
+            if i % 13 == 0 { // a unit of the source alone (a TMX tu with one tuv)
+                units.append(TranslationUnit(variants: [Variant(language: "en", text: "Sentence \(n) of the bulk test")]))
+            }
             if i % 11 == 0 { // and a unit in three languages
                 units.append(TranslationUnit(variants: [Variant(language: "en", text: "Sentence \(n) of the bulk test"), Variant(language: "ru", text: target),
                                                         Variant(language: "de", text: "Satz \(n)")]))
@@ -154,7 +157,7 @@ final class StoreTests: XCTestCase {
         // With --overwrite the two ways agree as well.
         let changed = units.prefix(2000).enumerated().map { k, u -> TranslationUnit in
             var u = u
-            if k % 3 == 0 { u.variants[1].text += " (новый)" }
+            if k % 3 == 0, u.variants.count > 1 { u.variants[1].text += " (новый)" }
             return u
         }
         let o1 = try one.write(overwrite: true) { w in for u in changed { try w.add(u) } }
