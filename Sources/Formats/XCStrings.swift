@@ -22,6 +22,8 @@ public enum XCStrings {
         public var hasVariations: Bool
         /// The source's plural forms by CLDR category ("one", "other"), when its only variations are plural ones.
         public var sourcePlural: [String: String]?
+        /// The target's plural forms by category, when its only variations are plural ones.
+        public var targetPlural: [String: String]?
         /// Whether the target language has a localization of this string at all.
         public var hasTargetLocalization: Bool
         public var shouldTranslate: Bool
@@ -101,17 +103,18 @@ public enum XCStrings {
             let variations = srcLoc?["variations"] != nil || tgtLoc?["variations"] != nil
             var shouldTranslate = true
             if case .scalar(let r)? = m.value["shouldTranslate"], String(decoding: bytes[r], as: UTF8.self) == "false" { shouldTranslate = false }
-            var plural: [String: String]?
-            if case .object(let vars, _)? = srcLoc?["variations"], vars.count == 1, vars[0].key == "plural",
-               case .object(let forms, _) = vars[0].value {
+            func pluralForms(_ loc: Node?) -> [String: String]? {
+                guard case .object(let vars, _)? = loc?["variations"], vars.count == 1, vars[0].key == "plural",
+                      case .object(let forms, _) = vars[0].value else { return nil }
                 var p: [String: String] = [:]
                 for f in forms { if let v = f.value["stringUnit"]?["value"]?.string { p[f.key] = v } }
-                if p["other"] != nil { plural = p }
+                return p["other"] != nil ? p : nil
             }
+            let plural = pluralForms(srcLoc)
             entries.append(Entry(key: m.key, source: srcLoc?["stringUnit"]?["value"]?.string ?? plural?["other"] ?? m.key,
                                  comment: m.value["comment"]?.string,
                                  target: tgtLoc?["stringUnit"]?["value"]?.string, targetState: tgtLoc?["stringUnit"]?["state"]?.string,
-                                 hasVariations: variations, sourcePlural: plural, hasTargetLocalization: tgtLoc != nil,
+                                 hasVariations: variations, sourcePlural: plural, targetPlural: pluralForms(tgtLoc), hasTargetLocalization: tgtLoc != nil,
                                  shouldTranslate: shouldTranslate,
                                  line: line(of: m.keyStart, in: bytes), keyOffset: m.keyStart))
         }

@@ -71,7 +71,16 @@ extension TMKit {
                             table = try StringTable.read(text: text, name: name, ext: ext, sourceLanguage: lang ?? sourceLang!, targetLanguage: targetLang ?? lang!)
                         } catch let e as LocalizationError { throw UserError(e.message) }
                         for st in table.strings {
-                            if let doc = table.xcstrings, lang == nil, doc.entries[st.row!].hasVariations { continue }
+                            if let doc = table.xcstrings, lang == nil, doc.entries[st.row!].hasVariations {
+                                // Each plural form of the translation against the source's form of that category (or "other").
+                                let e = doc.entries[st.row!]
+                                if let source = e.sourcePlural, let target = e.targetPlural {
+                                    for (c, t) in target.sorted(by: { $0.key < $1.key }) {
+                                        items.append(QAItem(line: st.line ?? 0, key: "\(st.key ?? "")[\(c)]", source: source[c] ?? source["other"]!, target: t))
+                                    }
+                                }
+                                continue
+                            }
                             items.append(QAItem(line: st.line ?? 0, key: st.key, source: st.source, target: lang == nil ? st.target : nil))
                         }
                     } else if ext == "xlf" || ext == "xliff" {

@@ -201,3 +201,31 @@ final class EveryCatalogFormatTests: XCTestCase {
         }
     }
 }
+
+final class StringCatalogPluralQATests: XCTestCase {
+    func testEachPluralFormIsCheckedAgainstTheSource() throws {
+        func form(_ v: String) -> String { "{ \"stringUnit\" : { \"state\" : \"translated\", \"value\" : \"\(v)\" } }" }
+        let catalog = """
+            {
+              "sourceLanguage" : "en",
+              "strings" : {
+                "%lld comments" : {
+                  "localizations" : {
+                    "en" : { "variations" : { "plural" : { "one" : \(form("%lld comment")), "other" : \(form("%lld comments")) } } },
+                    "ru" : { "variations" : { "plural" : { "few" : \(form("комментария")), "many" : \(form("%lld комментариев")),
+                                                          "one" : \(form("%lld комментарий")), "other" : \(form("%lld комментария")) } } }
+                  }
+                }
+              },
+              "version" : "1.0"
+            }
+            """
+        let file = try CLI.temporaryFile("Plural.xcstrings", bytes: Array(catalog.utf8))
+        let r = try CLI.run(["qa", file, "--source-lang", "en", "--target-lang", "ru", "--format", "json"])
+        XCTAssertEqual(r.status, 1, r.stdout + r.stderr)
+        let findings = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        XCTAssertEqual(findings.map { $0["key"] as? String }, ["%lld comments[few]"], "\(findings)")
+        XCTAssertEqual(findings.first?["check"] as? String, "placeholders")
+        XCTAssertEqual(findings.first?["line"] as? Int, 4)
+    }
+}
