@@ -109,8 +109,10 @@ public enum HTMLText {
 
         func starts(with lit: String, at k: Int) -> Bool {
             var j = k
-            for c in lit.unicodeScalars {
-                guard j < s.count, s[j].properties.lowercaseMapping == String(c) || s[j] == c else { return false }
+            for c in lit.unicodeScalars { // the literals are lower-case ASCII
+                guard j < s.count else { return false }
+                let v = s[j].value
+                guard v == c.value || (v >= 0x41 && v <= 0x5A && v | 0x20 == c.value) else { return false }
                 j += 1
             }
             return true

@@ -67,21 +67,9 @@ public enum KeyValueCatalog {
             }
             return out
         }
-        if kind == .json { return JSONString.literal(s) }
-        // .strings: JSON's escapes, but control characters as \Uxxxx.
-        var out = "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\t": out += "\\t"
-            case "\r": out += "\\r"
-            default:
-                if u.value < 0x20 { out += String(format: "\\U%04x", u.value) } else { out.unicodeScalars.append(u) }
-            }
-        }
-        return out + "\""
+        var out = ""
+        JSONString.append(s, to: &out, appleStrings: kind == .strings)
+        return out
     }
 
     // MARK: JSON

@@ -313,8 +313,9 @@ public final class XMLPullParser {
         }
         while i < b.count, b[i] != 0, b[i] < 0x80 { i += 1 }
         if i == b.count { return nil }
-        let nul = b.firstIndex(of: 0)
-        guard let bad = UTF8Validation.firstInvalidOffset(b) else { return nul }
+        let rest = UnsafeBufferPointer(rebasing: b[i...])
+        let nul = rest.firstIndex(of: 0).map { $0 + i }
+        guard let bad = UTF8Validation.firstInvalidOffset(rest).map({ $0 + i }) else { return nul }
         return min(bad, nul ?? bad)
     }
 

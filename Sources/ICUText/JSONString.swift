@@ -12,7 +12,9 @@ public enum JSONString {
     }
 
     /// Appends `s` as a JSON string literal to `out`.
-    public static func append(_ s: String, to out: inout String) {
+    /// - Parameter appleStrings: Apple `.strings` syntax instead: the same escapes, but control
+    ///   characters other than line break, tab and return as `\Uxxxx`.
+    public static func append(_ s: String, to out: inout String, appleStrings: Bool = false) {
         out += "\""
         for u in s.unicodeScalars {
             switch u {
@@ -21,10 +23,10 @@ public enum JSONString {
             case "\n": out += "\\n"
             case "\r": out += "\\r"
             case "\t": out += "\\t"
-            case "\u{08}": out += "\\b"
-            case "\u{0C}": out += "\\f"
+            case "\u{08}" where !appleStrings: out += "\\b"
+            case "\u{0C}" where !appleStrings: out += "\\f"
             default:
-                if u.value < 0x20 { out += String(format: "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
+                if u.value < 0x20 { out += String(format: appleStrings ? "\\U%04x" : "\\u%04x", u.value) } else { out.unicodeScalars.append(u) }
             }
         }
         out += "\""

@@ -123,9 +123,11 @@ public struct Pretranslator {
                 let categories = try PluralRules.categories(LanguageTag.primary(targetLanguage))
                 var forms: [String: String] = [:]
                 var worst = 101
+                var matched: [String: Match?] = [:] // few, many and other usually share the source's "other"
                 for c in categories {
                     let text = source[c] ?? source["other"]!
-                    guard let m = try bestMatch(L10nString(key: s.key, source: text, target: ""), threshold: minScore), let t = m.target else { break }
+                    if matched[text] == nil { matched[text] = .some(try bestMatch(L10nString(key: s.key, source: text, target: ""), threshold: minScore)) }
+                    guard let m = matched[text]!, let t = m.target else { break }
                     forms[c] = m.score < 100 ? Placeholders.carryOver(into: t.text, matchedSource: m.source.text, query: text) : t.text
                     worst = min(worst, m.score)
                 }

@@ -45,7 +45,7 @@ extension TMKit {
             try runReportingErrors {
                 let (text, name) = try Input.readText(file)
                 let isPage = PageInput.isHTML(name: name, text: text)
-                let language = try resolveLanguage(text: isPage ? HTMLText.blocks(text).map(\.text).joined(separator: "\n") : text, source: name)
+                let language = try resolveLanguage(text: isPage && lang == nil ? HTMLText.blocks(text).map(\.text).joined(separator: "\n") : text, source: name)
                 let mode: SentenceSegmenter.Mode
                 if let srx {
                     let doc = try SRXDocument.load(path: srx)
