@@ -31,59 +31,117 @@ public struct TMXWriter {
 
     public func footer() -> String { "  </body>\n</tmx>\n" }
 
+    /// Numbers the next unit `n + 1` in warnings (a stream formatted in batches).
+    public mutating func numberUnits(after n: Int) { count = n }
+
     /// One `<tu>` element.
     public mutating func unit(_ u: TranslationUnit) throws -> String {
-        count += 1
-        var s = "    <tu"
-        var props = u.properties
-        if let k = props.firstIndex(where: { $0.type == "x-tmx-tuid" }) {
-            s += " tuid=\"\(attr(props[k].value))\""
-            props.remove(at: k)
-        } else if let id = u.id {
-            s += " tuid=\"\(id)\""
-        }
-        if let d = u.createdAt { s += " creationdate=\"\(TMXWriter.date(d))\"" }
-        if let v = u.createdBy { s += " creationid=\"\(attr(v))\"" }
-        if let d = u.changedAt { s += " changedate=\"\(TMXWriter.date(d))\"" }
-        if let v = u.changedBy { s += " changeid=\"\(attr(v))\"" }
-        if u.usageCount > 0 { s += " usagecount=\"\(u.usageCount)\"" }
-        if let d = u.lastUsedAt { s += " lastusagedate=\"\(TMXWriter.date(d))\"" }
-        s += ">\n"
-        for n in u.notes { s += "      <note>\(clean(n, unit: count))</note>\n" }
-        for p in props { s += "      <prop type=\"\(attr(p.type))\">\(clean(p.value, unit: count))</prop>\n" }
-        if let f = u.originFile { s += "      <prop type=\"x-tmkit-file\">\(clean(f, unit: count))</prop>\n" }
-        if let k = u.originKey { s += "      <prop type=\"x-tmkit-key\">\(clean(k, unit: count))</prop>\n" }
-        if let c = u.contextPrevious { s += "      <prop type=\"x-tmkit-context-prev\">\(clean(c, unit: count))</prop>\n" }
-        if let c = u.contextNext { s += "      <prop type=\"x-tmkit-context-next\">\(clean(c, unit: count))</prop>\n" }
-        for v in u.variants {
-            s += "      <tuv xml:lang=\"\(attr(v.language))\">"
-            if !v.notes.isEmpty || !v.properties.isEmpty {
-                s += "\n"
-                for n in v.notes { s += "        <note>\(clean(n, unit: count))</note>\n" }
-                for p in v.properties { s += "        <prop type=\"\(attr(p.type))\">\(clean(p.value, unit: count))</prop>\n" }
-                s += "        "
-            }
-            // Markup is already XML (escaped text and inline elements); plain text is escaped here.
-            let seg = v.markup.map { clean($0, unit: count, isMarkup: true) } ?? clean(v.text, unit: count)
-            s += "<seg>\(seg)</seg>"
-            s += (!v.notes.isEmpty || !v.properties.isEmpty) ? "\n      </tuv>\n" : "</tuv>\n"
-        }
-        return s + "    </tu>\n"
+        var bytes: [UInt8] = []
+        try unit(u, into: &bytes)
+        return String(decoding: bytes, as: UTF8.self)
     }
 
-    static func date(_ d: Date) -> String {
+    /// Appends one `<tu>` element's UTF-8 to `out` (a stream's buffer: no string is built per unit).
+    public mutating func unit(_ u: TranslationUnit, into out: inout [UInt8]) throws {
+        count += 1
+        let n = count
+        func put(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
+        func put(_ s: String) { out.append(contentsOf: s.utf8) }
+        put("    <tu")
+        var props = u.properties
+        if let k = props.firstIndex(where: { $0.type == "x-tmx-tuid" }) {
+            put(" tuid=\""); escape(props[k].value, quotes: true, into: &out, unit: n); put("\"")
+            props.remove(at: k)
+        } else if let id = u.id {
+            put(" tuid=\""); put(String(id)); put("\"")
+        }
+        if let d = u.createdAt { put(" creationdate=\""); TMXWriter.date(d, into: &out); put("\"") }
+        if let v = u.createdBy { put(" creationid=\""); escape(v, quotes: true, into: &out, unit: n); put("\"") }
+        if let d = u.changedAt { put(" changedate=\""); TMXWriter.date(d, into: &out); put("\"") }
+        if let v = u.changedBy { put(" changeid=\""); escape(v, quotes: true, into: &out, unit: n); put("\"") }
+        if u.usageCount > 0 { put(" usagecount=\""); put(String(u.usageCount)); put("\"") }
+        if let d = u.lastUsedAt { put(" lastusagedate=\""); TMXWriter.date(d, into: &out); put("\"") }
+        put(">\n")
+        func note(_ text: String, indent: StaticString) {
+            put(indent); put("<note>"); escape(text, quotes: false, into: &out, unit: n); put("</note>\n")
+        }
+        func prop(_ type: String, _ value: String, indent: StaticString) {
+            put(indent); put("<prop type=\""); escape(type, quotes: true, into: &out, unit: n); put("\">")
+            escape(value, quotes: false, into: &out, unit: n); put("</prop>\n")
+        }
+        for t in u.notes { note(t, indent: "      ") }
+        for p in props { prop(p.type, p.value, indent: "      ") }
+        if let f = u.originFile { prop("x-tmkit-file", f, indent: "      ") }
+        if let k = u.originKey { prop("x-tmkit-key", k, indent: "      ") }
+        if let c = u.contextPrevious { prop("x-tmkit-context-prev", c, indent: "      ") }
+        if let c = u.contextNext { prop("x-tmkit-context-next", c, indent: "      ") }
+        for v in u.variants {
+            put("      <tuv xml:lang=\""); escape(v.language, quotes: true, into: &out, unit: n); put("\">")
+            let long = !v.notes.isEmpty || !v.properties.isEmpty
+            if long {
+                put("\n")
+                for t in v.notes { note(t, indent: "        ") }
+                for p in v.properties { prop(p.type, p.value, indent: "        ") }
+                put("        ")
+            }
+            put("<seg>")
+            // Markup is already XML (escaped text and inline elements); plain text is escaped here.
+            if let m = v.markup { put(clean(m, unit: n, isMarkup: true)) } else { escape(v.text, quotes: false, into: &out, unit: n) }
+            put(long ? "</seg>\n      </tuv>\n" : "</seg></tuv>\n")
+        }
+        put("    </tu>\n")
+    }
+
+    /// Appends `s` escaped for XML (text, or an attribute value when `quotes`), dropping characters
+    /// XML 1.0 forbids with a warning. Plain text (the common case) is copied as it is.
+    private mutating func escape(_ s: String, quotes: Bool, into out: inout [UInt8], unit: Int) {
+        if TMXWriter.isPlainXMLText(s, quotes: quotes) { out.append(contentsOf: s.utf8); return }
+        let text = TMXWriter.isCleanXML(s) ? s : dropForbidden(s, unit: unit)
+        // The characters to escape are ASCII: escaping byte by byte keeps every other byte as it is.
+        for c in text.utf8 {
+            switch c {
+            case 0x26: out.append(contentsOf: [0x26, 0x61, 0x6D, 0x70, 0x3B]) // &amp;
+            case 0x3C: out.append(contentsOf: [0x26, 0x6C, 0x74, 0x3B]) // &lt;
+            case 0x3E: out.append(contentsOf: [0x26, 0x67, 0x74, 0x3B]) // &gt;
+            case 0x22 where quotes: out.append(contentsOf: [0x26, 0x71, 0x75, 0x6F, 0x74, 0x3B]) // &quot;
+            case 0x27 where quotes: out.append(contentsOf: [0x26, 0x61, 0x70, 0x6F, 0x73, 0x3B]) // &apos;
+            default: out.append(c)
+            }
+        }
+    }
+
+    private mutating func dropForbidden(_ s: String, unit: Int) -> String {
+        var dropped = 0
+        var ok = String.UnicodeScalarView()
+        for u in s.unicodeScalars {
+            let v = u.value
+            if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
+                ok.append(u)
+            } else {
+                dropped += 1
+            }
+        }
+        warnings.append("unit \(unit): dropped \(dropped) character(s) that XML 1.0 does not allow")
+        return String(ok)
+    }
+
+    static func date(_ d: Date, into out: inout [UInt8]) {
         var t = time_t(d.timeIntervalSince1970.rounded(.down))
         var tm = tm()
         gmtime_r(&t, &tm)
-        var b = [UInt8](repeating: 0x30, count: 16)
+        let start = out.count
+        out.append(contentsOf: [0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x54, 0x30, 0x30, 0x30, 0x30, 0x30, 0x30, 0x5A])
         func put(_ v: Int32, _ at: Int, _ width: Int) {
             var v = v
-            for k in stride(from: at + width - 1, through: at, by: -1) { b[k] = 0x30 + UInt8(v % 10); v /= 10 }
+            for k in stride(from: start + at + width - 1, through: start + at, by: -1) { out[k] = 0x30 + UInt8(v % 10); v /= 10 }
         }
         put(tm.tm_year + 1900, 0, 4); put(tm.tm_mon + 1, 4, 2); put(tm.tm_mday, 6, 2)
-        b[8] = 0x54 // T
         put(tm.tm_hour, 9, 2); put(tm.tm_min, 11, 2); put(tm.tm_sec, 13, 2)
-        b[15] = 0x5A // Z
+    }
+
+    static func date(_ d: Date) -> String {
+        var b: [UInt8] = []
+        date(d, into: &b)
         return String(decoding: b, as: UTF8.self)
     }
 
@@ -101,10 +159,38 @@ public struct TMXWriter {
 
     private func attr(_ s: String) -> String { TMXWriter.escape(s, quotes: true) }
 
-    /// Whether `s` needs neither escaping nor cleaning: one pass over its bytes (the common case).
+    /// Whether `s` needs neither escaping nor cleaning (the common case). Eight bytes are tested
+    /// at a time for anything that might need a look (a control, & < >, quotes, 0xEF); only a
+    /// string with such a byte is checked byte by byte.
     static func isPlainXMLText(_ s: String, quotes: Bool) -> Bool {
         var s = s
         return s.withUTF8 { b in
+            guard let base = b.baseAddress else { return true }
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            @inline(__always) func hasZero(_ v: UInt64) -> Bool { (v &- ones) & ~v & highs != 0 }
+            @inline(__always) func has(_ x: UInt64, _ c: UInt8) -> Bool { hasZero(x ^ (ones &* UInt64(c))) }
+            var i = 0
+            var suspicious = false
+            while i + 8 <= b.count {
+                let x = UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)
+                if (x &- ones &* 0x20) & ~x & highs != 0 || has(x, 0x26) || has(x, 0x3C) || has(x, 0x3E) || has(x, 0xEF)
+                    || (quotes && (has(x, 0x22) || has(x, 0x27))) {
+                    suspicious = true
+                    break
+                }
+                i += 8
+            }
+            if !suspicious {
+                while i < b.count {
+                    let c = b[i]
+                    if c < 0x20 || c == 0x26 || c == 0x3C || c == 0x3E || c == 0xEF || (quotes && (c == 0x22 || c == 0x27)) {
+                        suspicious = true
+                        break
+                    }
+                    i += 1
+                }
+                if !suspicious { return true }
+            }
             var prev2: UInt8 = 0, prev1: UInt8 = 0
             for c in b {
                 if c < 0x20 { if c != 0x09 && c != 0x0A && c != 0x0D { return false } }
@@ -121,21 +207,7 @@ public struct TMXWriter {
     /// `s` with the characters XML 1.0 forbids dropped (with a warning), escaped unless it is markup already.
     private mutating func clean(_ s: String, unit: Int, isMarkup: Bool = false) -> String {
         if !isMarkup && TMXWriter.isPlainXMLText(s, quotes: false) { return s }
-        var text = s
-        if !TMXWriter.isCleanXML(s) {
-            var dropped = 0
-            var ok = String.UnicodeScalarView()
-            for u in s.unicodeScalars {
-                let v = u.value
-                if v == 0x9 || v == 0xA || v == 0xD || (v >= 0x20 && v <= 0xD7FF) || (v >= 0xE000 && v <= 0xFFFD) || v >= 0x10000 {
-                    ok.append(u)
-                } else {
-                    dropped += 1
-                }
-            }
-            warnings.append("unit \(unit): dropped \(dropped) character(s) that XML 1.0 does not allow")
-            text = String(ok)
-        }
+        let text = TMXWriter.isCleanXML(s) ? s : dropForbidden(s, unit: unit)
         return isMarkup ? text : TMXWriter.escape(text, quotes: false)
     }
 

@@ -222,44 +222,49 @@ extension MemoryStore {
     /// Calls `body` with every unit in id order, streaming one join of units and variants in a
     /// single read transaction (for exports: memory stays flat, a consistent snapshot).
     public func forEachUnit(_ body: (TranslationUnit) throws -> Void) throws {
+        try forEachUnitBatch { batch in for u in batch.decode() { try body(u) } }
+    }
+
+    /// Calls `body` with the units in id order, a batch of raw column bytes at a time: the reading
+    /// thread only steps SQLite and copies bytes, and `UnitBatch.decode()` (on any thread) makes
+    /// the units. An export reads on one core and decodes and formats on another.
+    public func forEachUnitBatch(units perBatch: Int = 2048, _ body: (UnitBatch) throws -> Void) throws {
         try db.read { db in
             // Stepped through SQLite's C API: an export reads every row once, and GRDB's row
             // boxing would cost as much as writing the TMX.
             let stmt = try db.makeStatement(sql: """
-                SELECT u.id, u.created_at, u.created_by, u.changed_at, u.changed_by, u.origin_file, u.origin_key,
-                       u.context_prev, u.context_next, u.usage_count, u.props, u.notes, u.last_used,
+                SELECT u.id, u.created_at, u.changed_at, u.last_used, u.usage_count,
+                       u.created_by, u.changed_by, u.origin_file, u.origin_key, u.context_prev, u.context_next, u.props, u.notes,
                        v.lang, v.text, v.markup, v.props, v.notes
                 FROM unit u JOIN variant v ON v.unit_id = u.id ORDER BY u.id, v.id
                 """)
             let s = stmt.sqliteStatement
             defer { sqlite3_reset(s) }
-            func text(_ i: Int32) -> String? {
-                guard let p = sqlite3_column_text(s, i) else { return nil }
-                return String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self)
-            }
-            func date(_ i: Int32) -> Date? {
-                sqlite3_column_type(s, i) == SQLITE_NULL ? nil : Date(timeIntervalSince1970: sqlite3_column_double(s, i))
-            }
-            var current: TranslationUnit?
+            var batch = UnitBatch()
+            var currentID: Int64?
             while true {
                 let rc = sqlite3_step(s)
                 if rc == SQLITE_DONE { break }
                 guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
                 let id = sqlite3_column_int64(s, 0)
-                if current?.id != id {
-                    if let c = current { try body(c) }
-                    current = TranslationUnit(id: id, variants: [], createdAt: date(1), createdBy: text(2), changedAt: date(3),
-                                              changedBy: text(4), originFile: text(5), originKey: text(6), contextPrevious: text(7),
-                                              contextNext: text(8), usageCount: Int(sqlite3_column_int64(s, 9)), lastUsedAt: date(12),
-                                              properties: decodeProps(text(10)), notes: decodeNotes(text(11)))
+                if id != currentID {
+                    if batch.unitCount >= perBatch {
+                        try body(batch)
+                        batch = UnitBatch()
+                    }
+                    currentID = id
+                    batch.ints.append(id)
+                    batch.ints.append(sqlite3_column_int64(s, 4))
+                    for c in Int32(1)...3 {
+                        batch.reals.append(sqlite3_column_type(s, c) == SQLITE_NULL ? .nan : sqlite3_column_double(s, c))
+                    }
+                    for c in Int32(5)...12 { batch.copy(s, c) }
+                    batch.variantCounts.append(0)
                 }
-                var v = Variant(canonicalLanguage: text(13) ?? "", text: text(14) ?? "")
-                v.markup = text(15)
-                v.properties = decodeProps(text(16))
-                v.notes = decodeNotes(text(17))
-                current!.variants.append(v)
+                for c in Int32(13)...17 { batch.copy(s, c) }
+                batch.variantCounts[batch.variantCounts.count - 1] += 1
             }
-            if let c = current { try body(c) }
+            if batch.unitCount > 0 { try body(batch) }
         }
     }
 
@@ -338,6 +343,70 @@ enum ConcordanceHighlighter {
                 i += k.count
             } else {
                 i += 1
+            }
+        }
+        return out
+    }
+}
+
+/// Units as read from the memory, still raw: column bytes copied out of SQLite, decoded into
+/// `TranslationUnit`s by `decode()` (which may run on another thread).
+public struct UnitBatch: Sendable {
+    /// Text columns, one after another.
+    var bytes: [UInt8] = []
+    /// (start, length) in `bytes` per text column; length -1 for NULL. Per unit 8 columns
+    /// (created_by … notes), then 5 per variant (lang, text, markup, props, notes).
+    var spans: [Int32] = []
+    /// Per unit: id, usage count.
+    var ints: [Int64] = []
+    /// Per unit: created, changed, last used (NaN for NULL).
+    var reals: [Double] = []
+    var variantCounts: [Int32] = []
+
+    public var unitCount: Int { variantCounts.count }
+
+    init() {
+        bytes.reserveCapacity(1 << 20)
+    }
+
+    mutating func copy(_ s: OpaquePointer, _ column: Int32) {
+        guard let p = sqlite3_column_text(s, column) else {
+            spans.append(contentsOf: [0, -1])
+            return
+        }
+        let n = Int(sqlite3_column_bytes(s, column))
+        spans.append(Int32(bytes.count))
+        spans.append(Int32(n))
+        bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
+    }
+
+    public func decode() -> [TranslationUnit] {
+        var out: [TranslationUnit] = []
+        out.reserveCapacity(unitCount)
+        bytes.withUnsafeBufferPointer { b in
+            var k = 0
+            func text() -> String? {
+                let start = Int(spans[k]), n = Int(spans[k + 1])
+                k += 2
+                guard n >= 0 else { return nil }
+                return String(decoding: UnsafeBufferPointer(rebasing: b[start..<start + n]), as: UTF8.self)
+            }
+            func date(_ d: Double) -> Date? { d.isNaN ? nil : Date(timeIntervalSince1970: d) }
+            for u in 0..<unitCount {
+                var unit = TranslationUnit(id: ints[2 * u], variants: [], createdAt: date(reals[3 * u]), createdBy: text(),
+                                           changedAt: date(reals[3 * u + 1]), changedBy: text(), originFile: text(),
+                                           originKey: text(), contextPrevious: text(), contextNext: text(),
+                                           usageCount: Int(ints[2 * u + 1]), lastUsedAt: date(reals[3 * u + 2]),
+                                           properties: decodeProps(text()), notes: decodeNotes(text()))
+                unit.variants.reserveCapacity(Int(variantCounts[u]))
+                for _ in 0..<variantCounts[u] {
+                    var v = Variant(canonicalLanguage: text() ?? "", text: text() ?? "")
+                    v.markup = text()
+                    v.properties = decodeProps(text())
+                    v.notes = decodeNotes(text())
+                    unit.variants.append(v)
+                }
+                out.append(unit)
             }
         }
         return out

@@ -277,40 +277,51 @@ extension TMKit.TM {
                 let store = try memoryOptions.open(create: false, mapped: false)
                 let toStdout = file == "-"
                 let tmp = toStdout ? "" : file + ".tmkit-partial"
-                var out: OutputBuffer
+                let fd: Int32
                 if toStdout {
-                    out = OutputBuffer(fd: 1)
+                    fd = 1
                 } else {
-                    let fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+                    fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
                     guard fd >= 0 else { throw UserError("\(file): cannot write (\(String(cString: strerror(errno))))") }
-                    out = OutputBuffer(fd: fd)
                 }
-                var writer = TMXWriter(sourceLanguage: sourceLang, creationToolVersion: TMKit.configuration.version)
-                out.write(writer.header())
-                var written = 0
+                // Units are read here and formatted and written on another core.
+                let stream = TMXStreamWriter(fd: fd, writer: TMXWriter(sourceLanguage: sourceLang, creationToolVersion: TMKit.configuration.version))
+                stream.writeHeader()
                 let needle = filter?.lowercased()
-                try store.forEachUnit { u in
-                    var u = u
-                    if let sinceDate, (u.changedAt ?? u.createdAt ?? .distantPast) < sinceDate { return }
-                    if sourceLang != "*all*" {
-                        guard let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: sourceLang) }) else { return }
-                        u.variants.insert(u.variants.remove(at: k), at: 0)
-                        if let t = targetLang {
-                            u.variants = [u.variants[0]] + u.variants.dropFirst().filter { LanguageTag.matches($0.language, requested: t) }
-                            if u.variants.count < 2 { return }
+                let (sourceLang, targetLang, since) = (sourceLang, targetLang, sinceDate)
+                let warnings: [String]
+                do {
+                    try store.forEachUnitBatch { batch in
+                        stream.add {
+                            batch.decode().compactMap { u -> TranslationUnit? in
+                                var u = u
+                                if let since, (u.changedAt ?? u.createdAt ?? .distantPast) < since { return nil }
+                                if sourceLang != "*all*" {
+                                    guard let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: sourceLang) }) else { return nil }
+                                    u.variants.insert(u.variants.remove(at: k), at: 0)
+                                    if let t = targetLang {
+                                        u.variants = [u.variants[0]] + u.variants.dropFirst().filter { LanguageTag.matches($0.language, requested: t) }
+                                        if u.variants.count < 2 { return nil }
+                                    }
+                                }
+                                if let needle, !u.variants.contains(where: { $0.text.lowercased().contains(needle) }) { return nil }
+                                return u
+                            }
                         }
                     }
-                    if let needle, !u.variants.contains(where: { $0.text.lowercased().contains(needle) }) { return }
-                    out.write(try writer.unit(u))
-                    written += 1
+                    warnings = try stream.finish()
+                } catch {
+                    _ = try? stream.finish()
+                    if !toStdout { close(fd); unlink(tmp) }
+                    if let e = error as? TMXStreamError { throw UserError("\(file): \(e.message)") }
+                    throw error
                 }
-                out.write(writer.footer())
-                out.flush()
                 if !toStdout {
-                    close(out.fd)
+                    close(fd)
                     guard rename(tmp, file) == 0 else { throw UserError("\(file): cannot write (\(String(cString: strerror(errno))))") }
                 }
-                for w in writer.warnings { Console.warn(w) }
+                for w in warnings { Console.warn(w) }
+                let written = stream.unitsWritten
                 if !toStdout { Console.out.write("\(file): \(written) units\n"); Console.out.flush() }
             }
         }
