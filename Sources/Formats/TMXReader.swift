@@ -17,6 +17,9 @@ public struct TMXReader {
     public var file: String
     /// Skip units that are wrong (reporting each) instead of failing on the first.
     public var skipBad = false
+    /// Read regular units through the fast lane (`TMXFastLane.swift`); off, every unit goes
+    /// through the general path (the two give the same units: tests compare them).
+    public var fastLane = true
 
     public init(file: String, skipBad: Bool = false) {
         self.file = file
@@ -34,15 +37,31 @@ public struct TMXReader {
     /// problems of skipped units (only with `skipBad`). Throws `FormatError` naming the line.
     @discardableResult
     public func read(_ parser: XMLPullParser, unit: (TranslationUnit) throws -> Void,
-                     warning: (UnitProblem) -> Void = { _ in }) throws -> (header: Header, skipped: [UnitProblem]) {
+                     warning: (UnitProblem) -> Void = { _ in }) throws -> (header: Header, skipped: [UnitProblem], fastLaneUnits: Int) {
         var header = Header()
         var skipped: [UnitProblem] = []
+        var lane = FastLaneState()
         func fail(_ line: Int, _ message: String) -> FormatError { FormatError(file: file, line: line, message) }
         do {
             guard case .start(let root, let rootAttrs, _)? = try parser.next() else { throw fail(parser.eventLine, "empty document") }
             guard root == "tmx" else { throw fail(parser.eventLine, "not a TMX file: the root element is <\(root)>, not <tmx>") }
             header.version = rootAttrs["version"]
-            while let ev = try parser.next() {
+            lane.enabled = fastLane
+            var cache = FastLaneCache()
+            while true {
+                if lane.inBody, lane.worthTrying {
+                    if let (u, srclang, line) = try parser.fastLane(lookahead: TMXReader.fastLaneLookahead, { b, line in
+                        TMXReader.fastUnit(b, line: line, sourceLanguage: header.sourceLanguage, cache: &cache)
+                    }) {
+                        lane.taken += 1
+                        var u = u
+                        TMXReader.finish(&u, srclang: srclang, line: line, warning: warning)
+                        try unit(u)
+                        continue
+                    }
+                    lane.missed += 1
+                }
+                guard let ev = try parser.next() else { break }
                 switch ev {
                 case .start("header", let attrs, let selfClosing):
                     header.sourceLanguage = attrs["srclang"].map { $0 == "*all*" ? $0 : LanguageTag.canonical($0) }
@@ -59,7 +78,9 @@ public struct TMXReader {
                         try skipRest(parser, of: "tu", from: e)
                     }
                 case .start(let name, _, let selfClosing):
-                    if name != "body" && !selfClosing { try skipElement(parser, name) }
+                    if name == "body" { lane.inBody = !selfClosing } else if !selfClosing { try skipElement(parser, name) }
+                case .end("body"):
+                    lane.inBody = false
                 default:
                     continue
                 }
@@ -67,7 +88,7 @@ public struct TMXReader {
         } catch let e as XMLPullParser.ParseError {
             throw FormatError(file: file, line: e.line, "not well-formed XML: \(e.message)")
         }
-        return (header, skipped)
+        return (header, skipped, lane.taken)
     }
 
     struct UnitError: Error {
@@ -100,14 +121,8 @@ public struct TMXReader {
     private func readUnit(_ parser: XMLPullParser, attrs: [String: String], line: Int, header: Header,
                           warning: (UnitProblem) -> Void) throws -> TranslationUnit? {
         var u = TranslationUnit(variants: [])
-        u.createdAt = attrs["creationdate"].flatMap(TMXDate.parse)
-        u.createdBy = attrs["creationid"]
-        u.changedAt = attrs["changedate"].flatMap(TMXDate.parse)
-        u.changedBy = attrs["changeid"]
-        u.usageCount = attrs["usagecount"].flatMap { Int($0) } ?? 0
-        u.lastUsedAt = attrs["lastusagedate"].flatMap(TMXDate.parse)
-        if let tuid = attrs["tuid"] { u.properties.append(Property(type: "x-tmx-tuid", value: tuid)) }
-        let srclang = attrs["srclang"].map { $0 == "*all*" ? $0 : LanguageTag.canonical($0) } ?? header.sourceLanguage
+        var srclang = header.sourceLanguage
+        for (name, value) in attrs { TMXReader.unitAttribute(name, value, of: &u, srclang: &srclang) }
         var depth = 1
         while let ev = try parser.next() {
             switch ev {
@@ -115,7 +130,7 @@ public struct TMXReader {
                 u.notes.append(sc ? "" : try textContent(parser, "note", line: parser.eventLine, depth: depth + 1))
             case .start("prop", let a, let sc):
                 let value = sc ? "" : try textContent(parser, "prop", line: parser.eventLine, depth: depth + 1)
-                mapProp(&u, type: a["type"] ?? a["type2"] ?? "", value: value)
+                TMXReader.mapProp(&u, type: a["type"] ?? a["type2"] ?? "", value: value)
             case .start("tuv", let a, let sc):
                 let tuvLine = parser.eventLine
                 guard let rawLang = a["xml:lang"] ?? a["lang"] else {
@@ -156,19 +171,39 @@ public struct TMXReader {
             if depth == 0 { break }
         }
         if u.variants.isEmpty { throw UnitError(line: line, message: "<tu> without any <tuv>", depth: 0, closed: true) }
+        TMXReader.finish(&u, srclang: srclang, line: line, warning: warning)
+        return u
+    }
+
+    /// What an attribute of `<tu>` sets (the tuid becomes the first property).
+    static func unitAttribute(_ name: String, _ value: String, of u: inout TranslationUnit, srclang: inout String?) {
+        switch name {
+        case "creationdate": u.createdAt = TMXDate.parse(value)
+        case "creationid": u.createdBy = value
+        case "changedate": u.changedAt = TMXDate.parse(value)
+        case "changeid": u.changedBy = value
+        case "usagecount": u.usageCount = Int(value) ?? 0
+        case "lastusagedate": u.lastUsedAt = TMXDate.parse(value)
+        case "tuid": u.properties.insert(Property(type: "x-tmx-tuid", value: value), at: 0)
+        case "srclang": srclang = value == "*all*" ? value : LanguageTag.canonical(value)
+        default: break
+        }
+    }
+
+    /// The last steps for a unit with at least one variant: a warning when it has no translation,
+    /// and the source variant first.
+    static func finish(_ u: inout TranslationUnit, srclang: String?, line: Int, warning: (UnitProblem) -> Void) {
         if u.variants.count == 1 {
             warning(UnitProblem(line: line, message: "<tu> with only one <tuv> (\(u.variants[0].language)): kept, but it has no translation"))
         }
-        // The source variant first.
         if let src = srclang, src != "*all*",
            let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: src) || LanguageTag.matches(src, requested: $0.language) }),
            k > 0 {
             u.variants.insert(u.variants.remove(at: k), at: 0)
         }
-        return u
     }
 
-    private func mapProp(_ u: inout TranslationUnit, type: String, value: String) {
+    static func mapProp(_ u: inout TranslationUnit, type: String, value: String) {
         switch type {
         case "x-tmkit-file": u.originFile = value
         case "x-tmkit-key": u.originKey = value
@@ -240,24 +275,36 @@ public struct TMXReader {
 public enum TMXDate {
     public static func parse(_ s: String) -> Date? {
         // The first 14 digits: YYYYMMDDThhmmssZ, or the same with separators.
-        var d = [Int32](repeating: 0, count: 14)
+        var fields: (Int, Int, Int, Int, Int, Int) = (0, 0, 0, 0, 0, 0)
         var count = 0
         for b in s.utf8 where b >= 0x30 && b <= 0x39 {
             if count == 14 { break }
-            d[count] = Int32(b - 0x30)
+            let v = Int(b - 0x30)
+            switch count {
+            case 0..<4: fields.0 = fields.0 * 10 + v
+            case 4..<6: fields.1 = fields.1 * 10 + v
+            case 6..<8: fields.2 = fields.2 * 10 + v
+            case 8..<10: fields.3 = fields.3 * 10 + v
+            case 10..<12: fields.4 = fields.4 * 10 + v
+            default: fields.5 = fields.5 * 10 + v
+            }
             count += 1
         }
         guard count >= 14 else { return nil }
-        func n(_ a: Int, _ b: Int) -> Int32 { d[a..<b].reduce(0) { $0 * 10 + $1 } }
-        var t = tm()
-        t.tm_year = n(0, 4) - 1900
-        t.tm_mon = n(4, 6) - 1
-        t.tm_mday = n(6, 8)
-        t.tm_hour = n(8, 10)
-        t.tm_min = n(10, 12)
-        t.tm_sec = n(12, 14)
-        let secs = timegm(&t)
-        return secs < 0 && n(0, 4) > 1970 ? nil : Date(timeIntervalSince1970: TimeInterval(secs))
+        let (year, month, day, hour, minute, second) = fields
+        // Days since 1970-01-01 of the proleptic Gregorian date (as timegm counts them, with
+        // out-of-range months, days and times carried over the same way).
+        let m0 = month - 1
+        let y = year + (m0 >= 0 ? m0 / 12 : (m0 - 11) / 12)
+        let m = ((m0 % 12) + 12) % 12 + 1
+        let yy = m <= 2 ? y - 1 : y
+        let era = (yy >= 0 ? yy : yy - 399) / 400
+        let yoe = yy - era * 400
+        let doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + day - 1
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
+        let days = era * 146_097 + doe - 719_468
+        let secs = days * 86_400 + hour * 3_600 + minute * 60 + second
+        return secs < 0 && year > 1970 ? nil : Date(timeIntervalSince1970: TimeInterval(secs))
     }
 
     public static func format(_ d: Date) -> String { TMXWriter.date(d) }

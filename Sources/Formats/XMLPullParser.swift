@@ -43,10 +43,9 @@ public final class XMLPullParser {
 
     /// Reads from a file (streaming).
     public convenience init(path: String) throws {
-        guard let h = FileHandle(forReadingAtPath: path) else {
-            throw ParseError(line: 0, message: "cannot open the file")
-        }
-        try self.init(source: ChunkSource(handle: h))
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { throw ParseError(line: 0, message: "cannot open the file") }
+        try self.init(source: ChunkSource(fd: fd))
     }
 
     /// Reads from bytes in memory.
@@ -85,8 +84,7 @@ public final class XMLPullParser {
                 dropped += pos
                 pos = 0
             }
-            guard let chunk = try source.next() else { eof = true; break }
-            buf.append(contentsOf: chunk)
+            guard try source.append(to: &buf) else { eof = true; break }
             if buf.count - pos > maxElementBytes { throw ParseError(line: line, message: "an element or text run larger than 64 MB") }
         }
     }
@@ -103,9 +101,13 @@ public final class XMLPullParser {
             return
         }
         buf.withUnsafeBufferPointer { b in
-            var c = 0
-            for i in pos..<pos + n where b[i] == 0x0A { c += 1 }
-            line += c
+            guard let base = b.baseAddress else { return }
+            var p = base + pos
+            let end = base + pos + n
+            while p < end, let hit = memchr(p, 0x0A, end - p) {
+                line += 1
+                p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+            }
         }
         pos += n
     }
@@ -148,6 +150,29 @@ public final class XMLPullParser {
             }
             i += 1
         }
+    }
+
+    // MARK: Fast lane
+
+    /// For readers of regular documents (a TMX body is a long run of small `<tu>` elements): calls
+    /// `body` with the unread input from the current position (at least `lookahead` bytes of it,
+    /// unless the input ends first) and the line the position is on. When `body` returns a value
+    /// and the number of bytes it read, those bytes are consumed as if they had been parsed; when
+    /// it returns nil (anything it does not handle, or an element longer than what it was given),
+    /// nothing is consumed and the events come as usual. Only between events inside the root element.
+    ///
+    /// `body` must accept only well-formed, valid UTF-8 input without NUL that nests within itself.
+    public func fastLane<T>(lookahead: Int,
+                            _ body: (UnsafeBufferPointer<UInt8>, _ line: Int) -> (value: T, consumed: Int)?) throws -> T? {
+        guard pendingEnd == nil, !stack.isEmpty else { return nil }
+        if buf.count - pos < lookahead { try fill(minimum: lookahead) }
+        let start = pos
+        guard let r = buf.withUnsafeBufferPointer({ body(UnsafeBufferPointer(rebasing: $0[start...]), line) }) else { return nil }
+        eventLine = line
+        eventStart = dropped + pos
+        advance(r.consumed)
+        eventEnd = dropped + pos
+        return r.value
     }
 
     // MARK: Events
@@ -413,25 +438,37 @@ public final class XMLPullParser {
 
 /// Chunks of a file or of bytes in memory.
 final class ChunkSource {
-    private let handle: FileHandle?
+    private let fd: Int32
     private var bytes: [UInt8]?
+    /// Reused for every read (a fresh megabyte each time would be page-faulted in anew).
+    private var scratch: [UInt8] = []
     var utf16 = false
 
-    init(handle: FileHandle) { self.handle = handle }
+    /// Takes over `fd` (closed when done).
+    init(fd: Int32) { self.fd = fd }
     init(bytes: [UInt8]) {
-        handle = nil
+        fd = -1
         self.bytes = bytes
     }
 
-    func next() throws -> [UInt8]? {
+    /// Appends the next chunk to `buffer`; false at the end.
+    func append(to buffer: inout [UInt8]) throws -> Bool {
         if let b = bytes {
             bytes = nil
-            return b.isEmpty ? nil : b
+            buffer.append(contentsOf: b)
+            return !b.isEmpty
         }
-        guard let handle else { return nil }
-        let d = try handle.read(upToCount: 1 << 20) ?? Data()
-        return d.isEmpty ? nil : [UInt8](d)
+        guard fd >= 0 else { return false }
+        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 1 << 20) }
+        while true {
+            let n = scratch.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+            if n < 0 && errno == EINTR { continue }
+            if n < 0 { throw XMLPullParser.ParseError(line: 0, message: "cannot read: \(String(cString: strerror(errno)))") }
+            if n == 0 { return false }
+            buffer.append(contentsOf: scratch[0..<n])
+            return true
+        }
     }
 
-    deinit { try? handle?.close() }
+    deinit { if fd >= 0 { close(fd) } }
 }

@@ -1,0 +1,255 @@
+import Foundation
+import TranslationMemory
+
+/// The fast lane of `TMXReader`: a `<tu>` of the regular shape nearly every TMX body is made of
+/// is read straight from the parser's bytes, without events, attribute dictionaries or
+/// intermediate strings. Anything else (inline elements, comments, CDATA, self-closing or unknown
+/// elements, entities other than the five and character references, attribute values with
+/// line breaks or tabs, a bad language tag, invalid UTF-8) makes it give up before consuming
+/// anything, and the unit is read by the general path, which also reports every error.
+/// Both paths give the same units (tested on every sample file, with the lane on and off).
+extension TMXReader {
+    /// Units longer than this go through the general path.
+    static let fastLaneLookahead = 1 << 16
+
+    /// Whether the lane is worth trying: on, inside <body>, unless it keeps missing (a memory
+    /// whose every unit has inline markup goes straight to the general path).
+    struct FastLaneState {
+        var inBody = false
+        var taken = 0
+        var missed = 0
+        var enabled = true
+        var worthTrying: Bool { enabled && (missed < 64 || taken >= missed) }
+    }
+
+    /// A unit read from the start of `b`, its `srclang` (or `sourceLanguage`), the line of its
+    /// `<tu`, and the bytes read; nil when it is not of the regular shape or does not end in `b`.
+    static func fastUnit(_ b: UnsafeBufferPointer<UInt8>, line: Int, sourceLanguage: String?, cache: inout FastLaneCache)
+        -> (value: (TranslationUnit, String?, Int), consumed: Int)? {
+        // NUL, or a byte that is not UTF-8, sends the unit to the general path (which names the
+        // error). Outside texts and attribute values only ASCII is accepted; those are checked
+        // as they become strings.
+        var scan = ByteScanner(b: b, line: line)
+        scan.skipSpace()
+        let tuLine = scan.line
+        var u = TranslationUnit(variants: [])
+        var srclang = sourceLanguage
+        guard scan.take("<tu"), scan.attributes({ name, value in
+            switch name {
+            case "creationdate": u.createdAt = cache.date(value)
+            case "changedate": u.changedAt = cache.date(value)
+            default: unitAttribute(name, value, of: &u, srclang: &srclang)
+            }
+        }) else { return nil }
+        while true {
+            scan.skipSpace()
+            if scan.take("</tu>") { break }
+            if scan.take("<prop") {
+                var type: String?, type2: String?
+                guard scan.attributes({ if $0 == "type" { type = $1 } else if $0 == "type2" { type2 = $1 } }),
+                      let value = scan.text(closing: "</prop>") else { return nil }
+                mapProp(&u, type: type ?? type2 ?? "", value: value)
+            } else if scan.take("<note") {
+                guard scan.attributes(), let value = scan.text(closing: "</note>") else { return nil }
+                u.notes.append(value)
+            } else if scan.take("<tuv") {
+                var xmlLang: String?, plainLang: String?
+                guard scan.attributes({ if $0 == "xml:lang" { xmlLang = $1 } else if $0 == "lang" { plainLang = $1 } }),
+                      let raw = xmlLang ?? plainLang, let lang = cache.language(raw) else { return nil }
+                var v = Variant(canonicalLanguage: lang, text: "")
+                var sawSeg = false
+                while true {
+                    scan.skipSpace()
+                    if scan.take("</tuv>") { break }
+                    if !sawSeg, scan.take("<seg>") {
+                        guard let text = scan.text(closing: "</seg>") else { return nil }
+                        v.text = text
+                        sawSeg = true
+                    } else if scan.take("<prop") {
+                        var type: String?
+                        guard scan.attributes({ if $0 == "type" { type = $1 } }), let value = scan.text(closing: "</prop>") else { return nil }
+                        v.properties.append(Property(type: type ?? "", value: value))
+                    } else if scan.take("<note") {
+                        guard scan.attributes(), let value = scan.text(closing: "</note>") else { return nil }
+                        v.notes.append(value)
+                    } else {
+                        return nil
+                    }
+                }
+                guard sawSeg else { return nil }
+                u.variants.append(v)
+            } else {
+                return nil
+            }
+        }
+        guard !u.variants.isEmpty else { return nil }
+        return ((u, srclang, tuLine), scan.i)
+    }
+}
+
+/// What units of one file repeat: their few language tags (as written → canonical, nil when
+/// not well-formed) and dates.
+struct FastLaneCache {
+    private var languages: [(String, String?)] = []
+    private var lastDate: (String, Date?) = ("", nil)
+
+    mutating func language(_ raw: String) -> String? {
+        if let hit = languages.first(where: { $0.0 == raw }) { return hit.1 }
+        let canonical = LanguageTag.isWellFormed(raw) ? LanguageTag.canonical(raw) : nil
+        if languages.count < 16 { languages.append((raw, canonical)) }
+        return canonical
+    }
+
+    mutating func date(_ raw: String) -> Date? {
+        if raw == lastDate.0 { return lastDate.1 }
+        lastDate = (raw, TMXDate.parse(raw))
+        return lastDate.1
+    }
+}
+
+/// A cursor over the bytes of one `<tu>`.
+private struct ByteScanner {
+    let b: UnsafeBufferPointer<UInt8>
+    var i = 0
+    var line: Int
+
+    init(b: UnsafeBufferPointer<UInt8>, line: Int) {
+        self.b = b
+        self.line = line
+    }
+
+    @inline(__always) static func isSpace(_ c: UInt8) -> Bool { c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 }
+
+    mutating func skipSpace() {
+        while i < b.count, ByteScanner.isSpace(b[i]) {
+            if b[i] == 0x0A { line += 1 }
+            i += 1
+        }
+    }
+
+    /// Consumes `literal` when the input continues with it.
+    mutating func take(_ literal: StaticString) -> Bool {
+        let n = literal.utf8CodeUnitCount
+        guard b.count - i >= n, memcmp(b.baseAddress! + i, literal.utf8Start, n) == 0 else { return false }
+        i += n
+        return true
+    }
+
+    /// Reads the attributes of a start tag whose name was just read, through its '>', calling
+    /// `each` with every name and value; false for a self-closing tag or anything irregular (a
+    /// repeated name, a value with '<', a tab or line break, more than 16 attributes).
+    mutating func attributes(_ each: (String, String) -> Void = { _, _ in }) -> Bool {
+        guard i < b.count, b[i] == 0x3E || ByteScanner.isSpace(b[i]) else { return false }
+        return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: 16) { names in
+            var n = 0
+            while true {
+                skipSpace()
+                guard i < b.count else { return false }
+                if b[i] == 0x3E { i += 1; return true }
+                let start = i
+                while i < b.count, isNameByte(b[i]) { i += 1 }
+                guard i > start, n < 16 else { return false }
+                let nameRange = start..<i
+                for k in 0..<n where names[k].count == nameRange.count
+                    && memcmp(b.baseAddress! + names[k].lowerBound, b.baseAddress! + start, nameRange.count) == 0 { return false }
+                names[n] = nameRange
+                n += 1
+                skipSpace()
+                guard i < b.count, b[i] == 0x3D else { return false }
+                i += 1
+                skipSpace()
+                guard i < b.count, b[i] == 0x22 || b[i] == 0x27 else { return false }
+                let quote = b[i]
+                i += 1
+                let vStart = i
+                var amp = false
+                while i < b.count, b[i] != quote {
+                    let c = b[i]
+                    if c == 0x3C || c == 0x09 || c == 0x0A || c == 0x0D { return false }
+                    if c == 0x26 { amp = true }
+                    i += 1
+                }
+                guard i < b.count, let value = decode(vStart..<i, entities: amp) else { return false }
+                i += 1
+                each(String(decoding: UnsafeBufferPointer(rebasing: b[nameRange]), as: UTF8.self), value) // ASCII
+            }
+        }
+    }
+
+    private func isNameByte(_ c: UInt8) -> Bool {
+        (c >= 0x61 && c <= 0x7A) || (c >= 0x41 && c <= 0x5A) || (c >= 0x30 && c <= 0x39) || c == 0x3A || c == 0x2D || c == 0x5F || c == 0x2E
+    }
+
+    /// Text up to '<', which must begin `closing`; nil when it does not (an inline element).
+    mutating func text(closing: StaticString) -> String? {
+        let start = i
+        var amp = false
+        guard let base = b.baseAddress else { return nil }
+        if let hit = memchr(base + i, 0x3C, b.count - i) {
+            let end = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            // Lines and '&' in the run, eight bytes at a time (most runs have neither).
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            var k = start
+            while k + 8 <= end {
+                let x = UnsafeRawPointer(base + k).loadUnaligned(as: UInt64.self)
+                let nl = x ^ (ones &* 0x0A), am = x ^ (ones &* 0x26)
+                if (nl &- ones) & ~nl & highs != 0 || (am &- ones) & ~am & highs != 0 { break }
+                k += 8
+            }
+            while k < end {
+                let c = b[k]
+                if c == 0x0A { line += 1 } else if c == 0x26 { amp = true }
+                k += 1
+            }
+            i = end
+        } else {
+            return nil
+        }
+        let range = start..<i
+        guard take(closing) else { return nil }
+        return decode(range, entities: amp)
+    }
+
+    /// The bytes as a string, with the five predefined entities and character references expanded.
+    private func decode(_ r: Range<Int>, entities: Bool) -> String? {
+        let raw = UnsafeBufferPointer(rebasing: b[r])
+        guard entities else { return ByteScanner.validString(raw) }
+        var out: [UInt8] = []
+        out.reserveCapacity(raw.count)
+        var k = 0
+        while k < raw.count {
+            let c = raw[k]
+            guard c == 0x26 else { out.append(c); k += 1; continue }
+            var semi = k + 1
+            while semi < raw.count, semi - k <= 12, raw[semi] != 0x3B { semi += 1 }
+            guard semi < raw.count, raw[semi] == 0x3B else { return nil }
+            let name = UnsafeBufferPointer(rebasing: raw[(k + 1)..<semi])
+            switch String(decoding: name, as: UTF8.self) {
+            case "lt": out.append(0x3C)
+            case "gt": out.append(0x3E)
+            case "amp": out.append(0x26)
+            case "quot": out.append(0x22)
+            case "apos": out.append(0x27)
+            case let n where n.hasPrefix("#"):
+                let digits = n.dropFirst()
+                let v = digits.hasPrefix("x") || digits.hasPrefix("X") ? UInt32(digits.dropFirst(), radix: 16) : UInt32(digits)
+                guard let v, v != 0, let u = Unicode.Scalar(v) else { return nil }
+                out.append(contentsOf: String(u).utf8)
+            default:
+                return nil
+            }
+            k = semi + 1
+        }
+        return out.withUnsafeBufferPointer { ByteScanner.validString($0) }
+    }
+
+    /// The bytes as a string when they are valid UTF-8 without NUL (XML allows neither), else nil.
+    /// Swift strings hold valid UTF-8 only (decoding repairs): getting the same bytes back proves
+    /// the input valid.
+    static func validString(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        guard raw.isEmpty || memchr(raw.baseAddress!, 0, raw.count) == nil else { return nil }
+        var s = String(decoding: raw, as: UTF8.self)
+        let same = s.withUTF8 { u in u.count == raw.count && (u.count == 0 || memcmp(u.baseAddress!, raw.baseAddress!, u.count) == 0) }
+        return same ? s : nil
+    }
+}
