@@ -88,6 +88,74 @@ extension String {
 
 /// Quick scans of UTF-8 text that let common text skip a round trip through ICU.
 public enum UTF8Scan {
+    /// The UTF-8 of `s` lower-cased, byte for byte the same length, when every character is
+    /// ASCII, U+00A0–U+00BF but µ (« », signs), Russian-range Cyrillic (U+0400–U+045F) or the
+    /// punctuation `isPlainLatinCyrillic` allows; nil otherwise (use `lowercased()` or ICU's folding). Equal to `s.lowercased()`
+    /// for such text; with `foldYo`, ё is also read as е (what concordance compares), and text
+    /// with another Cyrillic letter that carries a diacritic (ї, ў, ѓ …) is left to the general path.
+    /// Lower-casing keeps every offset, so a token's range in `s` is its range here too.
+    public static func lowercasedPlain(_ s: String, foldYo: Bool = false) -> [UInt8]? {
+        var s = s
+        return s.withUTF8 { b -> [UInt8]? in
+            var out = [UInt8](repeating: 0, count: b.count)
+            let ok = out.withUnsafeMutableBufferPointer { o -> Bool in
+                var i = 0
+                let n = b.count
+                while i < n {
+                    let c = b[i]
+                    if c < 0x80 {
+                        o[i] = c >= 0x41 && c <= 0x5A ? c | 0x20 : c
+                        i += 1
+                        continue
+                    }
+                    if c == 0xC2, i + 1 < n, b[i + 1] >= 0xA0, b[i + 1] != 0xB5 {
+                        // U+00A0–U+00BF: « » no-break space, signs; no case (µ, which folds to μ, is left out).
+                        o[i] = c
+                        o[i + 1] = b[i + 1]
+                        i += 2
+                        continue
+                    }
+                    if (c == 0xD0 || c == 0xD1), i + 1 < n {
+                        let c1 = b[i + 1]
+                        var l0 = c, l1 = c1
+                        if c == 0xD0 {
+                            switch c1 {
+                            case 0x80...0x8F: l0 = 0xD1; l1 = c1 + 0x10      // Ѐ–Џ → ѐ–џ
+                            case 0x90...0x9F: l1 = c1 + 0x20                  // А–П → а–п
+                            case 0xA0...0xAF: l0 = 0xD1; l1 = c1 - 0x20      // Р–Я → р–я
+                            case 0xB0...0xBF: break
+                            default: return false
+                            }
+                        } else if c1 < 0x80 || c1 > 0x9F {
+                            return false                                       // U+0460 and above
+                        }
+                        // Search keys drop diacritics: ѐ ѓ ї ќ ѝ ў (and capitals) go to the general path.
+                        if foldYo && l0 == 0xD1 && (l1 == 0x90 || l1 == 0x93 || l1 == 0x97 || l1 == 0x9C || l1 == 0x9D || l1 == 0x9E) {
+                            return false
+                        }
+                        if foldYo && l0 == 0xD1 && l1 == 0x91 { l0 = 0xD0; l1 = 0xB5 } // ё → е
+                        o[i] = l0
+                        o[i + 1] = l1
+                        i += 2
+                        continue
+                    }
+                    if c == 0xE2, i + 2 < n {
+                        let b1 = b[i + 1], b2 = b[i + 2]
+                        if (b1 == 0x80 && b2 >= 0x90 && b2 <= 0xA7) || (b1 == 0x80 && b2 >= 0xB0) || (b1 == 0x81 && b2 <= 0x9E)
+                            || (b1 == 0x82 && b2 == 0xAC) || (b1 == 0x84 && b2 == 0x96) {
+                            o[i] = c; o[i + 1] = b1; o[i + 2] = b2
+                            i += 3
+                            continue
+                        }
+                    }
+                    return false
+                }
+                return true
+            }
+            return ok ? out : nil
+        }
+    }
+
     /// True when every character is ASCII, Latin-1/Latin Extended (U+0080–U+02FF, with
     /// `allowLatin1`), basic Cyrillic (U+0400–U+047F, U+04C0–U+04FF), or common punctuation
     /// (U+2010–U+2027, U+2030–U+205E, €, №). Such text is in NFC (none of these characters

@@ -185,6 +185,12 @@ enum TextKeys {
 
     /// Case-folded, without diacritics (ё = е, é = e): what concordance compares.
     static func search(_ text: String) throws -> String {
+        if let lower = UTF8Scan.lowercasedPlain(text, foldYo: true) { return String(decoding: lower, as: UTF8.self) }
+        return try searchGeneral(text)
+    }
+
+    /// `search` without the byte-level fast path (tests compare the two).
+    static func searchGeneral(_ text: String) throws -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }
         if UTF8Scan.isPlainLatinCyrillic(text, allowLatin1: false) {
             // Folding is lower-casing here; the only mark to drop is the diaeresis of ё (й keeps its breve).

@@ -67,19 +67,25 @@ struct PostingList {
 
 /// Changes to posting lists gathered during one write transaction, applied at its end (or
 /// when it grows past `flushLimit` entries, so that a long import keeps its memory bounded).
+///
+/// Flat: every (language, key) gets a number from an open-addressing table of its hash, and an
+/// added entry is two appends to flat arrays; `apply` groups the entries by key (a counting sort).
 struct PostingBatch {
-    /// Per language (index into `langs`): key hash → index into `lists`.
+    private var langIndex: [String: Int] = [:]
     private var langs: [String] = []
-    private var slots: [[Int: Int]] = []
-    private var lists: [[PostingEntry]] = []
-    private var listKeys: [(lang: String, key: String)] = []
-    /// Keys whose hash another key already took (practically never).
-    private var overflow: [String: [String: Int]] = [:]
+    /// Open addressing: key number + 1, 0 for an empty slot; the capacity is a power of two.
+    private var table = [Int32](repeating: 0, count: 1 << 16)
+    private var keyHash: [UInt64] = []
+    private var keyLang: [Int32] = []
+    private var keyText: [String] = []
+    /// Per added entry: its key number, and the entry.
+    private var entryKey: [Int32] = []
+    private var entries: [PostingEntry] = []
     var removed: [String: [String: Set<UInt32>]] = [:]
-    private(set) var entryCount = 0
+    var entryCount: Int { entries.count }
     static let flushLimit = 4_000_000
 
-    var isEmpty: Bool { lists.isEmpty && removed.isEmpty }
+    var isEmpty: Bool { entries.isEmpty && removed.isEmpty }
 
     /// The hash `add` files a key under: of its UTF-8 bytes (String's own hashing normalises,
     /// which keys, already NFC and folded, do not need).
@@ -97,24 +103,63 @@ struct PostingBatch {
 
     mutating func add(lang: String, keys: [String], hashes: [Int], variant: UInt32, words: Int) {
         let e = PostingEntry(variant: variant, words: UInt32(words))
-        entryCount += keys.count
         let li: Int
-        if let i = langs.lastIndex(of: lang) { li = i } else { li = langs.count; langs.append(lang); slots.append([:]) }
-        for (k, h) in zip(keys, hashes) {
-            if let slot = slots[li][h] {
-                if PostingBatch.sameBytes(listKeys[slot].key, k) { lists[slot].append(e); continue }
-                if let other = overflow[lang]?[k] { lists[other].append(e); continue }
-                overflow[lang, default: [:]][k] = lists.count
-            } else {
-                slots[li][h] = lists.count
+        if let i = langIndex[lang] { li = i } else { li = langs.count; langs.append(lang); langIndex[lang] = li }
+        let salt = UInt64(li) &* 0x9E37_79B9_7F4A_7C15
+        for (k, hash) in zip(keys, hashes) {
+            let h = UInt64(bitPattern: Int64(hash)) ^ salt
+            let mask = table.count - 1
+            var slot = Int(truncatingIfNeeded: h) & mask
+            var id: Int32 = -1
+            while true {
+                let t = table[slot]
+                if t == 0 { break }
+                let candidate = Int(t - 1)
+                if keyHash[candidate] == h, keyLang[candidate] == Int32(li), PostingBatch.sameBytes(keyText[candidate], k) {
+                    id = t - 1
+                    break
+                }
+                slot = (slot + 1) & mask
             }
-            lists.append([e])
-            listKeys.append((lang, k))
+            if id < 0 {
+                id = Int32(keyText.count)
+                keyHash.append(h)
+                keyLang.append(Int32(li))
+                keyText.append(k)
+                table[slot] = id + 1
+                if keyText.count * 2 > table.count { grow() }
+            }
+            entryKey.append(id)
+            entries.append(e)
+        }
+    }
+
+    private mutating func grow() {
+        table = [Int32](repeating: 0, count: table.count * 2)
+        let mask = table.count - 1
+        for (i, h) in keyHash.enumerated() {
+            var slot = Int(truncatingIfNeeded: h) & mask
+            while table[slot] != 0 { slot = (slot + 1) & mask }
+            table[slot] = Int32(i + 1)
         }
     }
 
     mutating func remove(lang: String, keys: [String], variant: UInt32) {
         for k in keys { removed[lang, default: [:]][k, default: []].insert(variant) }
+    }
+
+    /// The added entries grouped by key number, in the order they were added.
+    private func grouped() -> (start: [Int], ordered: [PostingEntry]) {
+        var start = [Int](repeating: 0, count: keyText.count + 1)
+        for k in entryKey { start[Int(k) + 1] += 1 }
+        for i in 0..<keyText.count { start[i + 1] += start[i] }
+        var next = start
+        var ordered = [PostingEntry](repeating: PostingEntry(variant: 0, words: 0), count: entries.count)
+        for (k, e) in zip(entryKey, entries) {
+            ordered[next[Int(k)]] = e
+            next[Int(k)] += 1
+        }
+        return (start, ordered)
     }
 
     /// Writes every changed list (one read and one write per key).
@@ -152,9 +197,11 @@ struct PostingBatch {
             }
         }
         var done: [String: Set<String>] = [:]
-        for (i, k) in listKeys.enumerated() {
-            try update(k.lang, k.key, adding: lists[i])
-            if removed[k.lang]?[k.key] != nil { done[k.lang, default: []].insert(k.key) }
+        let (start, ordered) = grouped()
+        for (i, key) in keyText.enumerated() {
+            let lang = langs[Int(keyLang[i])]
+            try update(lang, key, adding: Array(ordered[start[i]..<start[i + 1]]))
+            if removed[lang]?[key] != nil { done[lang, default: []].insert(key) }
         }
         for (lang, keys) in removed {
             for key in keys.keys where done[lang]?.contains(key) != true { try update(lang, key, adding: []) }

@@ -61,6 +61,8 @@ public final class Tokenizer: @unchecked Sendable { // one thread at a time
     public func tokenize(_ text: String) throws -> TokenizedText {
         var tokens: [Token] = []
         var copy = text
+        // Plain text (ASCII, Russian Cyrillic): lower-cased once, every word's key a slice of it.
+        let lower = UTF8Scan.lowercasedPlain(text)
         try copy.withUTF8 { buf in
             var last = 0
             try words.forEachBoundary(in: buf) { b, status in
@@ -70,11 +72,14 @@ public final class Tokenizer: @unchecked Sendable { // one thread at a time
                 case 100..<200:
                     tokens.append(Token(kind: .number, surface: piece, key: "#", range: last..<b))
                 case 200..<500:
-                    if let first = piece.unicodeScalars.first, Script.of(first).isWrittenWithoutSpaces || status >= 300 {
+                    if let lower {
+                        // Latin and Cyrillic words: never split into characters.
+                        tokens.append(Token(kind: .word, surface: piece, key: String(decoding: lower[last..<b], as: UTF8.self), range: last..<b))
+                    } else if let first = piece.unicodeScalars.first, Script.of(first).isWrittenWithoutSpaces || status >= 300 {
                         var off = last
                         for u in piece.unicodeScalars {
-                            let n = String(u).utf8.count
                             let s = String(u)
+                            let n = s.utf8.count
                             tokens.append(Token(kind: .word, surface: s, key: Tokenizer.fold(s), range: off..<off + n))
                             off += n
                         }
@@ -84,9 +89,11 @@ public final class Tokenizer: @unchecked Sendable { // one thread at a time
                 default:
                     var off = last
                     for u in piece.unicodeScalars {
-                        let n = String(u).utf8.count
-                        if !u.properties.isWhitespace {
-                            tokens.append(Token(kind: .punctuation, surface: String(u), key: String(u), range: off..<off + n))
+                        let s = String(u)
+                        let n = s.utf8.count
+                        let space = u.value < 0x80 ? (u.value == 0x20 || (u.value >= 0x09 && u.value <= 0x0D)) : u.properties.isWhitespace
+                        if !space {
+                            tokens.append(Token(kind: .punctuation, surface: s, key: s, range: off..<off + n))
                         }
                         off += n
                     }
