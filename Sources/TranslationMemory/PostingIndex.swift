@@ -73,8 +73,10 @@ struct PostingList {
 struct PostingBatch {
     private var langIndex: [String: Int] = [:]
     private var langs: [String] = []
-    /// Open addressing: key number + 1, 0 for an empty slot; the capacity is a power of two.
-    private var table = [Int32](repeating: 0, count: 1 << 16)
+    /// Open addressing over (hash, language, key number + 1; 0 for an empty slot), one slot read
+    /// per probe; the capacity is a power of two.
+    private struct Slot { var hash: UInt64 = 0; var lang: Int32 = 0; var id: Int32 = 0 }
+    private var table = [Slot](repeating: Slot(), count: 1 << 16)
     private var keyHash: [UInt64] = []
     private var keyLang: [Int32] = []
     private var keyText: [String] = []
@@ -83,7 +85,7 @@ struct PostingBatch {
     private var entries: [PostingEntry] = []
     var removed: [String: [String: Set<UInt32>]] = [:]
     var entryCount: Int { entries.count }
-    static let flushLimit = 4_000_000
+    static let flushLimit = 8_000_000
 
     var isEmpty: Bool { entries.isEmpty && removed.isEmpty }
 
@@ -113,10 +115,9 @@ struct PostingBatch {
             var id: Int32 = -1
             while true {
                 let t = table[slot]
-                if t == 0 { break }
-                let candidate = Int(t - 1)
-                if keyHash[candidate] == h, keyLang[candidate] == Int32(li), PostingBatch.sameBytes(keyText[candidate], k) {
-                    id = t - 1
+                if t.id == 0 { break }
+                if t.hash == h, t.lang == Int32(li), PostingBatch.sameBytes(keyText[Int(t.id - 1)], k) {
+                    id = t.id - 1
                     break
                 }
                 slot = (slot + 1) & mask
@@ -126,7 +127,7 @@ struct PostingBatch {
                 keyHash.append(h)
                 keyLang.append(Int32(li))
                 keyText.append(k)
-                table[slot] = id + 1
+                table[slot] = Slot(hash: h, lang: Int32(li), id: id + 1)
                 if keyText.count * 2 > table.count { grow() }
             }
             entryKey.append(id)
@@ -135,12 +136,12 @@ struct PostingBatch {
     }
 
     private mutating func grow() {
-        table = [Int32](repeating: 0, count: table.count * 2)
+        table = [Slot](repeating: Slot(), count: table.count * 2)
         let mask = table.count - 1
         for (i, h) in keyHash.enumerated() {
             var slot = Int(truncatingIfNeeded: h) & mask
-            while table[slot] != 0 { slot = (slot + 1) & mask }
-            table[slot] = Int32(i + 1)
+            while table[slot].id != 0 { slot = (slot + 1) & mask }
+            table[slot] = Slot(hash: h, lang: keyLang[i], id: Int32(i + 1))
         }
     }
 
