@@ -73,9 +73,11 @@ final class TMXFastLaneTests: XCTestCase {
         <tu><tuv xml:lang="de"><seg>Allein</seg></tuv></tu>
         <tu><prop type2="legacy">v</prop><tuv xml:lang="en" o-encoding="x"><seg></seg></tuv><tuv xml:lang="ja"><seg>日本語のテキスト、です。</seg></tuv></tu>
         <tu datatype="plaintext"><tuv xml:lang="en"><seg>😀 emoji &#128512;</seg></tuv><tuv xml:lang="zh-hant-tw"><seg>繁體</seg></tuv></tu>
+        <tu><tuv xml:lang="en"><seg>Click <bpt i="1" type="bold">&lt;b></bpt>Save<ept i='1'>&lt;/b&gt;</ept> <ph x="2" type="image"/> or <hi type="x">press <it pos="begin">&lt;i></it>Enter</hi><sub>ignored</sub> &amp; go</seg></tuv>
+          <tuv xml:lang="ru"><seg><ph>{1}</ph> Сохранить<ut>&lt;br/&gt;</ut></seg></tuv></tu>
         """
         let taken = assertSame(tmx(units), "regular units")
-        XCTAssertEqual(taken, 5, "every unit of the regular shape goes through the lane")
+        XCTAssertEqual(taken, 6, "every unit of the regular shape goes through the lane, inline elements too")
         // And the lane reads them right (not only the same as the general path).
         let (o, _) = read(tmx(units), fastLane: true, skipBad: false)
         XCTAssertEqual(o.units[0].variants[0].text, "Subscribe <now> AB \"q\" 's'")
@@ -84,11 +86,18 @@ final class TMXFastLaneTests: XCTestCase {
         XCTAssertEqual(o.units[1].variants.map(\.language), ["ru", "en"])
         XCTAssertEqual(o.units[1].properties, [Property(type: "x-tmx-tuid", value: "single & quoted")])
         XCTAssertEqual(o.warnings, ["19: <tu> with only one <tuv> (de): kept, but it has no translation"])
+        let inline = o.units[5].variants[0]
+        XCTAssertEqual(inline.text, "Click Save  or press Enter & go")
+        XCTAssertEqual(inline.markup, "Click <bpt i=\"1\" type=\"bold\">&lt;b&gt;</bpt>Save<ept i=\"1\">&lt;/b&gt;</ept> <ph type=\"image\" x=\"2\"/> or "
+                       + "<hi type=\"x\">press <it pos=\"begin\">&lt;i&gt;</it>Enter</hi><sub>ignored</sub> &amp; go")
     }
 
     func testIrregularUnitsFallBackToTheGeneralPath() {
         let cases: [(String, String)] = [
-            ("inline", #"<tu><tuv xml:lang="en"><seg>Click <bpt i="1">&lt;b&gt;</bpt>Save<ept i="1">&lt;/b&gt;</ept></seg></tuv><tuv xml:lang="ru"><seg>Сохранить</seg></tuv></tu>"#),
+            ("inline element with a line break in an attribute", "<tu><tuv xml:lang=\"en\"><seg>A<ph x=\"1\ny\"/></seg></tuv><tuv xml:lang=\"ru\"><seg>Б</seg></tuv></tu>"),
+            ("unknown element in a segment", #"<tu><tuv xml:lang="en"><seg>A<b>B</b></seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
+            ("unclosed inline element", #"<tu><tuv xml:lang="en"><seg>A<bpt i="1">B</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
+            ("crossed inline elements", #"<tu><tuv xml:lang="en"><seg><hi>A<ph>B</hi></ph></seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
             ("comment", #"<tu><!-- c --><tuv xml:lang="en"><seg>A</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
             ("cdata", #"<tu><tuv xml:lang="en"><seg><![CDATA[a < b]]></seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
             ("self-closing seg", #"<tu><tuv xml:lang="en"><seg/></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
