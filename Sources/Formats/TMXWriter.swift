@@ -11,6 +11,8 @@ public struct TMXWriter {
     public let creationToolVersion: String
     public private(set) var warnings: [String] = []
     private var count = 0
+    /// Characters dropped from the unit being written.
+    private var dropped = 0
 
     public init(sourceLanguage: String, creationTool: String = "tmkit", creationToolVersion: String) {
         self.sourceLanguage = sourceLanguage
@@ -45,29 +47,32 @@ public struct TMXWriter {
     public mutating func unit(_ u: TranslationUnit, into out: inout [UInt8]) throws {
         count += 1
         let n = count
+        dropped = 0
+        // One warning a unit, however many of its texts lost characters.
+        defer { if dropped > 0 { warnings.append("unit \(n): dropped \(dropped) character(s) that XML 1.0 does not allow") } }
         func put(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
         func put(_ s: String) { out.append(contentsOf: s.utf8) }
         put("    <tu")
         var props = u.properties
         if let k = props.firstIndex(where: { $0.type == "x-tmx-tuid" }) {
-            put(" tuid=\""); escape(props[k].value, quotes: true, into: &out, unit: n); put("\"")
+            put(" tuid=\""); escape(props[k].value, quotes: true, into: &out); put("\"")
             props.remove(at: k)
         } else if let id = u.id {
             put(" tuid=\""); put(String(id)); put("\"")
         }
         if let d = u.createdAt { put(" creationdate=\""); TMXWriter.date(d, into: &out); put("\"") }
-        if let v = u.createdBy { put(" creationid=\""); escape(v, quotes: true, into: &out, unit: n); put("\"") }
+        if let v = u.createdBy { put(" creationid=\""); escape(v, quotes: true, into: &out); put("\"") }
         if let d = u.changedAt { put(" changedate=\""); TMXWriter.date(d, into: &out); put("\"") }
-        if let v = u.changedBy { put(" changeid=\""); escape(v, quotes: true, into: &out, unit: n); put("\"") }
+        if let v = u.changedBy { put(" changeid=\""); escape(v, quotes: true, into: &out); put("\"") }
         if u.usageCount > 0 { put(" usagecount=\""); put(String(u.usageCount)); put("\"") }
         if let d = u.lastUsedAt { put(" lastusagedate=\""); TMXWriter.date(d, into: &out); put("\"") }
         put(">\n")
         func note(_ text: String, indent: StaticString) {
-            put(indent); put("<note>"); escape(text, quotes: false, into: &out, unit: n); put("</note>\n")
+            put(indent); put("<note>"); escape(text, quotes: false, into: &out); put("</note>\n")
         }
         func prop(_ type: String, _ value: String, indent: StaticString) {
-            put(indent); put("<prop type=\""); escape(type, quotes: true, into: &out, unit: n); put("\">")
-            escape(value, quotes: false, into: &out, unit: n); put("</prop>\n")
+            put(indent); put("<prop type=\""); escape(type, quotes: true, into: &out); put("\">")
+            escape(value, quotes: false, into: &out); put("</prop>\n")
         }
         for t in u.notes { note(t, indent: "      ") }
         for p in props { prop(p.type, p.value, indent: "      ") }
@@ -76,7 +81,7 @@ public struct TMXWriter {
         if let c = u.contextPrevious { prop("x-tmkit-context-prev", c, indent: "      ") }
         if let c = u.contextNext { prop("x-tmkit-context-next", c, indent: "      ") }
         for v in u.variants {
-            put("      <tuv xml:lang=\""); escape(v.language, quotes: true, into: &out, unit: n); put("\">")
+            put("      <tuv xml:lang=\""); escape(v.language, quotes: true, into: &out); put("\">")
             let long = !v.notes.isEmpty || !v.properties.isEmpty
             if long {
                 put("\n")
@@ -86,7 +91,7 @@ public struct TMXWriter {
             }
             put("<seg>")
             // Markup is already XML (escaped text and inline elements); plain text is escaped here.
-            if let m = v.markup { put(clean(m, unit: n, isMarkup: true)) } else { escape(v.text, quotes: false, into: &out, unit: n) }
+            if let m = v.markup { put(clean(m, isMarkup: true)) } else { escape(v.text, quotes: false, into: &out) }
             put(long ? "</seg>\n      </tuv>\n" : "</seg></tuv>\n")
         }
         put("    </tu>\n")
@@ -94,9 +99,9 @@ public struct TMXWriter {
 
     /// Appends `s` escaped for XML (text, or an attribute value when `quotes`), dropping characters
     /// XML 1.0 forbids with a warning. Plain text (the common case) is copied as it is.
-    private mutating func escape(_ s: String, quotes: Bool, into out: inout [UInt8], unit: Int) {
+    private mutating func escape(_ s: String, quotes: Bool, into out: inout [UInt8]) {
         if TMXWriter.isPlainXMLText(s, quotes: quotes) { out.append(contentsOf: s.utf8); return }
-        let text = TMXWriter.isCleanXML(s) ? s : dropForbidden(s, unit: unit)
+        let text = TMXWriter.isCleanXML(s) ? s : dropForbidden(s)
         // The characters to escape are ASCII: escaping byte by byte keeps every other byte as it is.
         for c in text.utf8 {
             switch c {
@@ -110,7 +115,7 @@ public struct TMXWriter {
         }
     }
 
-    private mutating func dropForbidden(_ s: String, unit: Int) -> String {
+    private mutating func dropForbidden(_ s: String) -> String {
         var dropped = 0
         var ok = String.UnicodeScalarView()
         for u in s.unicodeScalars {
@@ -121,7 +126,7 @@ public struct TMXWriter {
                 dropped += 1
             }
         }
-        warnings.append("unit \(unit): dropped \(dropped) character(s) that XML 1.0 does not allow")
+        self.dropped += dropped
         return String(ok)
     }
 
@@ -205,9 +210,9 @@ public struct TMXWriter {
     }
 
     /// `s` with the characters XML 1.0 forbids dropped (with a warning), escaped unless it is markup already.
-    private mutating func clean(_ s: String, unit: Int, isMarkup: Bool = false) -> String {
+    private mutating func clean(_ s: String, isMarkup: Bool = false) -> String {
         if !isMarkup && TMXWriter.isPlainXMLText(s, quotes: false) { return s }
-        let text = TMXWriter.isCleanXML(s) ? s : dropForbidden(s, unit: unit)
+        let text = TMXWriter.isCleanXML(s) ? s : dropForbidden(s)
         return isMarkup ? text : TMXWriter.escape(text, quotes: false)
     }
 

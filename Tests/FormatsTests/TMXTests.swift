@@ -107,6 +107,13 @@ final class TMXTests: XCTestCase {
         let xml = try w.unit(TranslationUnit(variants: [Variant(language: "en", text: "a < b & \"c\"\u{1}"), Variant(language: "ru", text: "ок")]))
         XCTAssertTrue(xml.contains("<seg>a &lt; b &amp; \"c\"</seg>"), xml)
         XCTAssertEqual(w.warnings, ["unit 1: dropped 1 character(s) that XML 1.0 does not allow"])
+        // Several texts of one unit losing characters: one warning for the unit.
+        var u = TranslationUnit(variants: [Variant(language: "en", text: "x\u{1}y\u{FFFE}"), Variant(language: "ru", text: "о\u{2}к")])
+        u.notes = ["n\u{3}"]
+        let second = try w.unit(u)
+        XCTAssertTrue(second.contains("<seg>xy</seg>") && second.contains("<seg>ок</seg>") && second.contains("<note>n</note>"), second)
+        XCTAssertEqual(w.warnings.last, "unit 2: dropped 4 character(s) that XML 1.0 does not allow")
+        XCTAssertEqual(w.warnings.count, 2)
     }
 }
 
