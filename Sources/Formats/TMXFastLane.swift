@@ -237,13 +237,18 @@ private struct ByteScanner {
     /// left out of the plain text, `hi` keeps its text; markup is the text escaped again with the
     /// elements written back, attributes sorted).
     mutating func segment() -> (String, String?)? {
+        // Most segments are text alone.
+        guard let first = run() else { return nil }
+        if take("</seg>") { return (first, nil) }
         var text = ""
         var markup = ""
         var hasInline = false
         var open: [String] = []
         var codeDepth = 0
+        var pending: String? = first
         while true {
-            guard let t = run() else { return nil }
+            guard let t = pending ?? run() else { return nil }
+            pending = nil
             if !t.isEmpty {
                 if codeDepth == 0 { text += t }
                 if hasInline { markup += TMXWriter.escape(t, quotes: false) }
