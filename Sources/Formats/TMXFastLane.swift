@@ -34,13 +34,25 @@ extension TMXReader {
         let tuLine = scan.line
         var u = TranslationUnit(variants: [])
         var srclang = sourceLanguage
-        guard scan.take("<tu"), scan.attributes({ name, value in
-            switch name {
-            case "creationdate": u.createdAt = cache.date(value)
-            case "changedate": u.changedAt = cache.date(value)
-            default: unitAttribute(name, value, of: &u, srclang: &srclang)
+        var selfClosing = false
+        guard scan.take("<tu"), scan.rawAttributes(selfClosing: &selfClosing, { b, a in
+            // Dates (repeated from unit to unit) and attributes tmkit ignores make no string.
+            if ByteScanner.spells(b, a.name, "creationdate") {
+                guard let d = cache.date(b, a) else { return false }
+                u.createdAt = d
+            } else if ByteScanner.spells(b, a.name, "changedate") {
+                guard let d = cache.date(b, a) else { return false }
+                u.changedAt = d
+            } else if ByteScanner.spells(b, a.name, "tuid") || ByteScanner.spells(b, a.name, "creationid")
+                        || ByteScanner.spells(b, a.name, "changeid") || ByteScanner.spells(b, a.name, "usagecount")
+                        || ByteScanner.spells(b, a.name, "lastusagedate") || ByteScanner.spells(b, a.name, "srclang") {
+                guard let value = ByteScanner.decode(b, a.value, entities: a.amp) else { return false }
+                unitAttribute(String(decoding: UnsafeBufferPointer(rebasing: b[a.name]), as: UTF8.self), value, of: &u, srclang: &srclang)
+            } else {
+                return ByteScanner.check(b, a)
             }
-        }) else { return nil }
+            return true
+        }), !selfClosing else { return nil }
         while true {
             scan.skipSpace()
             if scan.take("</tu>") { break }
@@ -53,9 +65,19 @@ extension TMXReader {
                 guard scan.attributes(), let value = scan.text(closing: "</note>") else { return nil }
                 u.notes.append(value)
             } else if scan.take("<tuv") {
-                var xmlLang: String?, plainLang: String?
-                guard scan.attributes({ if $0 == "xml:lang" { xmlLang = $1 } else if $0 == "lang" { plainLang = $1 } }),
-                      let raw = xmlLang ?? plainLang, let lang = cache.language(raw) else { return nil }
+                var xmlLang: String??, plainLang: String??
+                var tuvSelfClosing = false
+                guard scan.rawAttributes(selfClosing: &tuvSelfClosing, { b, a in
+                    if ByteScanner.spells(b, a.name, "xml:lang") {
+                        xmlLang = cache.language(b, a)
+                        return xmlLang != nil
+                    }
+                    if ByteScanner.spells(b, a.name, "lang") {
+                        plainLang = cache.language(b, a)
+                        return plainLang != nil
+                    }
+                    return ByteScanner.check(b, a)
+                }), !tuvSelfClosing, let found = xmlLang ?? plainLang, let lang = found else { return nil }
                 var v = Variant(canonicalLanguage: lang, text: "")
                 var sawSeg = false
                 while true {
@@ -89,27 +111,35 @@ extension TMXReader {
 }
 
 /// What units of one file repeat: their few language tags (as written → canonical, nil when
-/// not well-formed) and dates.
+/// not well-formed) and dates, looked up by their bytes.
 struct FastLaneCache {
-    private var languages: [(String, String?)] = []
-    private var lastDate: (String, Date?) = ("", nil)
+    private var languages: [([UInt8], String?)] = []
+    private var lastDate: ([UInt8], Date?) = ([], nil)
 
-    mutating func language(_ raw: String) -> String? {
-        if let hit = languages.first(where: { $0.0 == raw }) { return hit.1 }
-        let canonical = LanguageTag.isWellFormed(raw) ? LanguageTag.canonical(raw) : nil
-        if languages.count < 16 { languages.append((raw, canonical)) }
-        return canonical
+    /// The canonical tag of a language attribute: .some(nil) when it is not well-formed, nil
+    /// when the value is not valid.
+    mutating func language(_ b: UnsafeBufferPointer<UInt8>, _ a: ByteScanner.RawAttribute) -> String?? {
+        let raw = UnsafeBufferPointer(rebasing: b[a.value])
+        if !a.amp, let hit = languages.first(where: { $0.0.elementsEqual(raw) }) { return .some(hit.1) }
+        guard let value = ByteScanner.decode(b, a.value, entities: a.amp) else { return nil }
+        let canonical = LanguageTag.isWellFormed(value) ? LanguageTag.canonical(value) : nil
+        if !a.amp, languages.count < 16 { languages.append((Array(raw), canonical)) }
+        return .some(canonical)
     }
 
-    mutating func date(_ raw: String) -> Date? {
-        if raw == lastDate.0 { return lastDate.1 }
-        lastDate = (raw, TMXDate.parse(raw))
-        return lastDate.1
+    /// The date of a date attribute (nil inside when it is not a date); nil when the value is not valid.
+    mutating func date(_ b: UnsafeBufferPointer<UInt8>, _ a: ByteScanner.RawAttribute) -> Date?? {
+        let raw = UnsafeBufferPointer(rebasing: b[a.value])
+        if !a.amp, !raw.isEmpty, lastDate.0.elementsEqual(raw) { return .some(lastDate.1) }
+        guard let value = ByteScanner.decode(b, a.value, entities: a.amp) else { return nil }
+        let d = TMXDate.parse(value)
+        if !a.amp { lastDate = (Array(raw), d) }
+        return .some(d)
     }
 }
 
 /// A cursor over the bytes of one `<tu>`.
-private struct ByteScanner {
+struct ByteScanner {
     let b: UnsafeBufferPointer<UInt8>
     var i = 0
     var line: Int
@@ -146,7 +176,27 @@ private struct ByteScanner {
 
     /// `attributes`, accepting a self-closing tag ("/>"), which sets `selfClosing`.
     mutating func attributes(selfClosing: inout Bool, _ each: (String, String) -> Void) -> Bool {
+        rawAttributes(selfClosing: &selfClosing) { b, a in
+            guard let value = ByteScanner.decode(b, a.value, entities: a.amp) else { return false }
+            each(String(decoding: UnsafeBufferPointer(rebasing: b[a.name]), as: UTF8.self), value) // ASCII
+            return true
+        }
+    }
+
+    /// An attribute as it stands in the input: its name and value (without quotes) as ranges of
+    /// the scanner's bytes, and whether the value has an entity to expand.
+    struct RawAttribute {
+        var name: Range<Int>
+        var value: Range<Int>
+        var amp: Bool
+    }
+
+    /// The attributes of a start tag, as ranges: `each` decides what to turn into strings (and
+    /// must check the value, `ByteScanner.check`, when it does not). False when `each` does, or
+    /// for anything irregular (see `attributes`).
+    mutating func rawAttributes(selfClosing: inout Bool, _ each: (UnsafeBufferPointer<UInt8>, RawAttribute) -> Bool) -> Bool {
         guard i < b.count, b[i] == 0x3E || b[i] == 0x2F || ByteScanner.isSpace(b[i]) else { return false }
+        let b = self.b
         return withUnsafeTemporaryAllocation(of: Range<Int>.self, capacity: 16) { names in
             var n = 0
             while true {
@@ -182,11 +232,24 @@ private struct ByteScanner {
                     if c == 0x26 { amp = true }
                     i += 1
                 }
-                guard i < b.count, let value = decode(vStart..<i, entities: amp) else { return false }
+                guard i < b.count else { return false }
+                let attribute = RawAttribute(name: nameRange, value: vStart..<i, amp: amp)
                 i += 1
-                each(String(decoding: UnsafeBufferPointer(rebasing: b[nameRange]), as: UTF8.self), value) // ASCII
+                guard each(b, attribute) else { return false }
             }
         }
+    }
+
+    /// Whether `r` of `b` spells `literal`.
+    @inline(__always) static func spells(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, _ literal: StaticString) -> Bool {
+        r.count == literal.utf8CodeUnitCount && memcmp(b.baseAddress! + r.lowerBound, literal.utf8Start, r.count) == 0
+    }
+
+    /// Whether an attribute's value is one the general path accepts (valid UTF-8 without NUL, its
+    /// entities defined), without keeping it: ASCII without '&' needs no string.
+    static func check(_ b: UnsafeBufferPointer<UInt8>, _ a: RawAttribute) -> Bool {
+        if !a.amp, b[a.value].allSatisfy({ $0 != 0 && $0 < 0x80 }) { return true }
+        return decode(b, a.value, entities: a.amp) != nil
     }
 
     private func isNameByte(_ c: UInt8) -> Bool {
@@ -280,7 +343,9 @@ private struct ByteScanner {
     }
 
     /// The bytes as a string, with the five predefined entities and character references expanded.
-    private func decode(_ r: Range<Int>, entities: Bool) -> String? {
+    private func decode(_ r: Range<Int>, entities: Bool) -> String? { ByteScanner.decode(b, r, entities: entities) }
+
+    static func decode(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, entities: Bool) -> String? {
         let raw = UnsafeBufferPointer(rebasing: b[r])
         guard entities else { return ByteScanner.validString(raw) }
         var out: [UInt8] = []

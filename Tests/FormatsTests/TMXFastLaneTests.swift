@@ -114,6 +114,10 @@ final class TMXFastLaneTests: XCTestCase {
             ("undefined entity", #"<tu><tuv xml:lang="en"><seg>&nbsp;</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
             ("bare ampersand", #"<tu><tuv xml:lang="en"><seg>a & b</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
             ("bad reference", #"<tu><tuv xml:lang="en"><seg>&#xD800;</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
+            ("entity in an ignored attribute", #"<tu o-note="a &amp; b" creationdate="2015100&#49;T120000Z"><tuv xml:lang="en" o-x="&#x42;"><seg>A</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
+            ("undefined entity in an ignored attribute", #"<tu o-note="&nbsp;"><tuv xml:lang="en"><seg>A</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
+            ("both language attributes", #"<tu><tuv lang="de" xml:lang="EN-gb"><seg>A</seg></tuv><tuv xml:lang="ru" lang="bad tag"><seg>Б</seg></tuv></tu>"#),
+            ("bad xml:lang beside a good lang", #"<tu><tuv xml:lang="e n" lang="en"><seg>A</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
             ("repeated attribute", #"<tu tuid="1" tuid="2"><tuv xml:lang="en"><seg>A</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tu>"#),
             ("mismatched end", #"<tu><tuv xml:lang="en"><seg>A</seg></tuv><tuv xml:lang="ru"><seg>Б</seg></tuv></tuv></tu>"#),
         ]
@@ -127,6 +131,13 @@ final class TMXFastLaneTests: XCTestCase {
             let k = bytes.lastIndex(of: UInt8(ascii: "Y"))!
             bytes.replaceSubrange(k...k, with: bad)
             assertSame(bytes, "bad bytes \(bad)")
+        }
+        // Invalid UTF-8 in attributes tmkit ignores, and in a date.
+        for (attr, bad) in [("o-x", [UInt8]([0xFF])), ("creationdate", [0xC3])] {
+            var bytes = tmx("\(good)\n<tu \(attr)=\"Q\"><tuv xml:lang=\"en\"><seg>X</seg></tuv><tuv xml:lang=\"ru\"><seg>Y</seg></tuv></tu>\n\(good)")
+            let k = bytes.firstIndex(of: UInt8(ascii: "Q"))!
+            bytes.replaceSubrange(k...k, with: bad)
+            assertSame(bytes, "bad bytes in \(attr)")
         }
         // A file cut off inside a unit.
         let whole = tmx("\(good)\n\(good)")
