@@ -116,11 +116,15 @@ struct FastLaneCache {
     private var languages: [([UInt8], String?)] = []
     private var lastDate: ([UInt8], Date?) = ([], nil)
 
+    @inline(__always) static func same(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        a.count == b.count && a.withUnsafeBufferPointer { memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }
+    }
+
     /// The canonical tag of a language attribute: .some(nil) when it is not well-formed, nil
     /// when the value is not valid.
     mutating func language(_ b: UnsafeBufferPointer<UInt8>, _ a: ByteScanner.RawAttribute) -> String?? {
         let raw = UnsafeBufferPointer(rebasing: b[a.value])
-        if !a.amp, let hit = languages.first(where: { $0.0.elementsEqual(raw) }) { return .some(hit.1) }
+        if !a.amp, let hit = languages.first(where: { FastLaneCache.same($0.0, raw) }) { return .some(hit.1) }
         guard let value = ByteScanner.decode(b, a.value, entities: a.amp) else { return nil }
         let canonical = LanguageTag.isWellFormed(value) ? LanguageTag.canonical(value) : nil
         if !a.amp, languages.count < 16 { languages.append((Array(raw), canonical)) }
@@ -130,7 +134,7 @@ struct FastLaneCache {
     /// The date of a date attribute (nil inside when it is not a date); nil when the value is not valid.
     mutating func date(_ b: UnsafeBufferPointer<UInt8>, _ a: ByteScanner.RawAttribute) -> Date?? {
         let raw = UnsafeBufferPointer(rebasing: b[a.value])
-        if !a.amp, !raw.isEmpty, lastDate.0.elementsEqual(raw) { return .some(lastDate.1) }
+        if !a.amp, !raw.isEmpty, FastLaneCache.same(lastDate.0, raw) { return .some(lastDate.1) }
         guard let value = ByteScanner.decode(b, a.value, entities: a.amp) else { return nil }
         let d = TMXDate.parse(value)
         if !a.amp { lastDate = (Array(raw), d) }

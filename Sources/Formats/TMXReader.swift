@@ -184,7 +184,9 @@ public struct TMXReader {
         case "changeid": u.changedBy = value
         case "usagecount": u.usageCount = Int(value) ?? 0
         case "lastusagedate": u.lastUsedAt = TMXDate.parse(value)
-        case "tuid": u.properties.insert(Property(type: "x-tmx-tuid", value: value), at: 0)
+        case "tuid":
+            let p = Property(type: "x-tmx-tuid", value: value)
+            if u.properties.isEmpty { u.properties.append(p) } else { u.properties.insert(p, at: 0) }
         case "srclang": srclang = value == "*all*" ? value : LanguageTag.canonical(value)
         default: break
         }
