@@ -215,7 +215,7 @@ extension TMKit.TM {
                             read += try units(of: file).count
                         }
                     }
-                    Console.out.write("\(files.count == 1 ? files[0] : "\(files.count) files"): \(read) units read, nothing stored (\(String(format: "%.2f", Date().timeIntervalSince(start))) s)\n")
+                    Console.out.write("\(files.count == 1 ? files[0] : "\(files.count) files"): \(read) units read, nothing stored (\(String(format: "%.3f", Date().timeIntervalSince(start))) s)\n")
                     Console.out.flush()
                     return
                 }
