@@ -62,46 +62,51 @@ def first_units(src, dst, n):
         g.write("  </body>\n</tmx>\n")
 
 
-def best(cmd, runs, inner=False):
-    """The fastest of `runs` runs (this machine's speed drifts by half between minutes): seconds
-    (the process's, or the one it prints after the unit count with `inner`), peak MB, stdout."""
-    results = []
-    for _ in range(runs):
-        secs, peak, out = timed(cmd)
-        if inner:
-            secs = float(out.split()[1])
-        results.append((secs, peak, out))
-    return min(results, key=lambda r: r[0])
-
-
 def bench(name, memory, runs):
+    """Each quick measurement `runs` times, tmkit's and translate-toolkit's interleaved (so that both
+    see the machine in the same states), the fastest of each counting."""
     tmx = os.path.join(OUT, f"{name}.tmx")
-    secs, peak, out = best([TMKIT, "tm", "export", tmx, "--memory", memory], runs)
+    secs, peak, out = timed([TMKIT, "tm", "export", tmx, "--memory", memory])
     units = int(re.search(r"(\d+) units", out).group(1))
-    row = dict(name=name, units=units, mb=os.path.getsize(tmx) / 1e6, export=(units / secs, peak))
-    # Parsing timed as translate-toolkit's is, inside the process (tmkit prints the seconds its
-    # reading took); the whole process (with its start, about 20 ms) is printed beside it.
-    results = [timed([TMKIT, "tm", "import", tmx, "--dry-run"]) for _ in range(runs)]
-    inner = min(float(re.search(r"\(([\d.]+) s\)", out).group(1)) for _, _, out in results)
-    whole = min(secs for secs, _, _ in results)
-    row["parse"] = (units / inner, max(peak for _, peak, _ in results))
-    row["parse_process"] = units / whole
-    fresh = os.path.join(OUT, f"{name}-reimport.tmdb")
-    for f in glob.glob(fresh + "*"):
-        os.remove(f)
-    secs, peak, out = timed([TMKIT, "tm", "import", tmx, "--memory", fresh])
-    row["import"] = (units / secs, peak)
     tt_file, tt_units = tmx, units
     if units > 150_000:
         tt_file = os.path.join(OUT, f"{name}-100k.tmx")
         first_units(tmx, tt_file, 100_000)
         tt_units = 100_000
-    secs, peak, out = best([sys.executable, "-c", TT_READ, tt_file], runs, inner=True)
-    row["tt_read"] = (tt_units / secs, peak)
-    secs, peak, out = best([sys.executable, "-c", TT_WRITE, tt_file, os.path.join(OUT, f"{name}-tt.tmx")], runs, inner=True)
-    row["tt_write"] = (int(out.split()[0]) / secs, peak)
-    secs, peak, out = best([sys.executable, "-c", TT_SERIALIZE, tt_file, os.path.join(OUT, f"{name}-tt.tmx")], runs, inner=True)
-    row["tt_serialize"] = int(out.split()[0]) / secs
+    tt_out = os.path.join(OUT, f"{name}-tt.tmx")
+    times = {k: [] for k in ["export", "parse", "parse_process", "tt_read", "tt_write", "tt_serialize"]}
+    peaks = {k: 0.0 for k in times}
+
+    def note(key, secs, peak):
+        times[key].append(secs)
+        peaks[key] = max(peaks[key], peak)
+
+    for _ in range(runs):
+        secs, peak, out = timed([TMKIT, "tm", "export", tmx, "--memory", memory])
+        note("export", secs, peak)
+        secs, peak, out = timed([sys.executable, "-c", TT_WRITE, tt_file, tt_out])
+        note("tt_write", float(out.split()[1]), peak)
+        secs, peak, out = timed([TMKIT, "tm", "import", tmx, "--dry-run"])
+        # Parsing timed as translate-toolkit's is, inside the process (tmkit prints the seconds its
+        # reading took); the whole process (with its start, about 20 ms) is kept beside it.
+        note("parse", float(re.search(r"\(([\d.]+) s\)", out).group(1)), peak)
+        note("parse_process", secs, peak)
+        secs, peak, out = timed([sys.executable, "-c", TT_READ, tt_file])
+        note("tt_read", float(out.split()[1]), peak)
+        secs, peak, out = timed([sys.executable, "-c", TT_SERIALIZE, tt_file, tt_out])
+        note("tt_serialize", float(out.split()[1]), peak)
+    row = dict(name=name, units=units, mb=os.path.getsize(tmx) / 1e6)
+    for key in ["export", "parse"]:
+        row[key] = (units / min(times[key]), peaks[key])
+    row["parse_process"] = units / min(times["parse_process"])
+    for key in ["tt_read", "tt_write"]:
+        row[key] = (tt_units / min(times[key]), peaks[key])
+    row["tt_serialize"] = tt_units / min(times["tt_serialize"])
+    fresh = os.path.join(OUT, f"{name}-reimport.tmdb")
+    for f in glob.glob(fresh + "*"):
+        os.remove(f)
+    secs, peak, out = timed([TMKIT, "tm", "import", tmx, "--memory", fresh])
+    row["import"] = (units / secs, peak)
     return row
 
 
