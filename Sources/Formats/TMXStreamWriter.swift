@@ -14,6 +14,7 @@ public final class TMXStreamWriter: @unchecked Sendable {
     private var warnings: [String] = []
     private var failure: Error?
     private var written = 0
+    private var buffer: [UInt8] = []
 
     /// - Parameters:
     ///   - fd: an open file descriptor; it is not closed here.
@@ -47,8 +48,11 @@ public final class TMXStreamWriter: @unchecked Sendable {
         var w = template
         w.numberUnits(after: written)
         written += units.count
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(units.count * 512)
+        // One buffer for every batch (a fresh one each time would be page-faulted in anew).
+        var bytes = buffer
+        buffer = []
+        bytes.removeAll(keepingCapacity: true)
+        defer { buffer = bytes }
         do {
             for u in units { try w.unit(u, into: &bytes) }
         } catch {

@@ -291,9 +291,11 @@ extension TMKit.TM {
                 let (sourceLang, targetLang, since) = (sourceLang, targetLang, sinceDate)
                 let warnings: [String]
                 do {
+                    let filtered = since != nil || sourceLang != "*all*" || needle != nil
                     try store.forEachUnitBatch { batch in
                         stream.add {
-                            batch.decode().compactMap { u -> TranslationUnit? in
+                            guard filtered else { return batch.decode() }
+                            return batch.decode().compactMap { u -> TranslationUnit? in
                                 var u = u
                                 if let since, (u.changedAt ?? u.createdAt ?? .distantPast) < since { return nil }
                                 if sourceLang != "*all*" {
