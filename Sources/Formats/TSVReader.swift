@@ -7,56 +7,100 @@ import TranslationMemory
 /// `\t`, `\n` and `\\` inside fields are unescaped (translate-toolkit and OmegaT write them so).
 public enum TSVReader {
     public static func read(_ bytes: [UInt8], file: String, _ body: (TranslationUnit) throws -> Void) throws {
-        try validateUTF8(bytes, file: file)
-        var lineNo = 0
-        var columns: [Column] = []
-        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
-        try bytes.withUnsafeBufferPointer { buf in
-            var pos = bom
-            let n = buf.count
-            var fields: [String] = []
-            while pos < n {
-                // One line: [pos, end), without its "\n" and a "\r" before it.
-                var end = pos
-                while end < n && buf[end] != 0x0A { end += 1 }
-                let next = end + 1
-                if end > pos && buf[end - 1] == 0x0D { end -= 1 }
-                lineNo += 1
-                defer { pos = next }
-                if (pos..<end).allSatisfy({ buf[$0] == 0x20 || buf[$0] == 0x09 }) { continue }
-                if buf[pos] == 0x23 /* # */ && columns.isEmpty { continue }
-                fields.removeAll(keepingCapacity: true)
-                var f = pos
-                for i in pos...end where i == end || buf[i] == 0x09 {
-                    fields.append(field(UnsafeBufferPointer(rebasing: buf[f..<i])))
-                    f = i + 1
-                }
-                if columns.isEmpty {
-                    columns = try fields.map { try Column(header: $0, file: file, line: lineNo) }
-                    let langs = columns.filter { if case .language = $0 { return true } else { return false } }
-                    if langs.count < 2 {
-                        throw FormatError(file: file, line: lineNo, "the header must name at least two language columns (like 'en<TAB>ru'); it has \(fields.map { "'\($0)'" }.joined(separator: ", "))")
-                    }
-                    continue
-                }
-                if fields.count != columns.count {
-                    throw FormatError(file: file, line: lineNo, "\(fields.count) fields where the header has \(columns.count)")
-                }
-                var unit = TranslationUnit(variants: [], originFile: file)
-                unit.variants.reserveCapacity(2)
-                for (c, v) in zip(columns, fields) {
-                    switch c {
-                    case .language(let tag): if !v.isEmpty { unit.variants.append(Variant(canonicalLanguage: tag, text: v)) }
-                    case .key: unit.originKey = v.isEmpty ? nil : v
-                    case .note: if !v.isEmpty { unit.notes.append(v) }
-                    case .context: unit.contextPrevious = v.isEmpty ? nil : v
-                    case .property(let name): if !v.isEmpty { unit.properties.append(Property(type: name, value: v)) }
-                    }
-                }
-                if unit.variants.count >= 2 { try body(unit) }
+        var chunks = [bytes]
+        try read(chunks: { chunks.popLast() }, file: file, body)
+    }
+
+    /// Reads the file chunk by chunk (`next` returns nil at the end): only the lines of one chunk
+    /// are held at a time, so a large file is imported in bounded memory. Errors name the line
+    /// (invalid UTF-8 too, with its byte offset in the file).
+    public static func read(chunks next: () throws -> [UInt8]?, file: String, _ body: (TranslationUnit) throws -> Void) throws {
+        var parser = LineParser(file: file)
+        var pending: [UInt8] = []
+        var offset = 0      // bytes of the file before `pending`
+        var lineNo = 0      // lines before `pending`
+        var first = true
+        var atEnd = false
+        while !atEnd {
+            if let chunk = try next() {
+                if pending.isEmpty { pending = chunk } else { pending.append(contentsOf: chunk) }
+                if first, pending.count < 3, !chunk.isEmpty { continue } // the byte-order mark may be split
+            } else {
+                atEnd = true
             }
+            // Complete lines only, unless the file has ended.
+            let upto: Int
+            if atEnd { upto = pending.count } else if let nl = pending.lastIndex(of: 0x0A) { upto = nl + 1 } else { continue }
+            try pending.withUnsafeBufferPointer { all in
+                var pos = 0
+                if first {
+                    first = false
+                    if all.starts(with: [0xEF, 0xBB, 0xBF]) { pos = 3 }
+                }
+                let region = UnsafeBufferPointer(rebasing: all[pos..<upto])
+                if let i = UTF8Validation.firstInvalidOffset(region) {
+                    let line = lineNo + 1 + region[..<i].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+                    throw FormatError(file: file, line: line, "invalid UTF-8 at byte offset \(offset + pos + i)")
+                }
+                while pos < upto {
+                    // One line: [pos, end), without its "\n" and a "\r" before it.
+                    var end = pos
+                    while end < upto && all[end] != 0x0A { end += 1 }
+                    let next = end + 1
+                    if end > pos && all[end - 1] == 0x0D { end -= 1 }
+                    lineNo += 1
+                    if let unit = try parser.line(UnsafeBufferPointer(rebasing: all[pos..<end]), number: lineNo) { try body(unit) }
+                    pos = next
+                }
+            }
+            offset += upto
+            pending.removeFirst(upto)
         }
-        if columns.isEmpty { throw FormatError(file: file, line: nil, "empty file: no header row") }
+        if parser.columns.isEmpty { throw FormatError(file: file, line: nil, "empty file: no header row") }
+    }
+
+    /// The lines of one file: the header's columns, then a unit a line.
+    struct LineParser {
+        let file: String
+        var columns: [Column] = []
+        private var fields: [String] = []
+
+        init(file: String) { self.file = file }
+
+        /// The unit of a line (nil for the header, a blank or comment line, or fewer than two texts).
+        mutating func line(_ buf: UnsafeBufferPointer<UInt8>, number lineNo: Int) throws -> TranslationUnit? {
+            if buf.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+            if buf[0] == 0x23 /* # */ && columns.isEmpty { return nil }
+            fields.removeAll(keepingCapacity: true)
+            var f = 0
+            for i in 0...buf.count where i == buf.count || buf[i] == 0x09 {
+                fields.append(TSVReader.field(UnsafeBufferPointer(rebasing: buf[f..<i])))
+                f = i + 1
+            }
+            if columns.isEmpty {
+                columns = try fields.map { try Column(header: $0, file: file, line: lineNo) }
+                let langs = columns.filter { if case .language = $0 { return true } else { return false } }
+                if langs.count < 2 {
+                    throw FormatError(file: file, line: lineNo, "the header must name at least two language columns (like 'en<TAB>ru'); it has \(fields.map { "'\($0)'" }.joined(separator: ", "))")
+                }
+                return nil
+            }
+            if fields.count != columns.count {
+                throw FormatError(file: file, line: lineNo, "\(fields.count) fields where the header has \(columns.count)")
+            }
+            var unit = TranslationUnit(variants: [], originFile: file)
+            unit.variants.reserveCapacity(2)
+            for (c, v) in zip(columns, fields) {
+                switch c {
+                case .language(let tag): if !v.isEmpty { unit.variants.append(Variant(canonicalLanguage: tag, text: v)) }
+                case .key: unit.originKey = v.isEmpty ? nil : v
+                case .note: if !v.isEmpty { unit.notes.append(v) }
+                case .context: unit.contextPrevious = v.isEmpty ? nil : v
+                case .property(let name): if !v.isEmpty { unit.properties.append(Property(type: name, value: v)) }
+                }
+            }
+            return unit.variants.count >= 2 ? unit : nil
+        }
     }
 
     /// A field's text with `\t`, `\n` and `\\` unescaped.

@@ -177,11 +177,12 @@ extension TMKit.TM {
 
         /// Streams a tab-separated file into the writer in batches.
         func importTSV(_ file: String, into w: MemoryWriter, progress: Progress? = nil) throws -> Int {
-            let (bytes, name) = try Input.readBytes(file)
+            // Streamed: a large TSV is never held whole.
+            let input = try Input.Chunks(file)
             var batch: [TranslationUnit] = []
             var count = 0
             do {
-                try TSVReader.read(bytes, file: name) { u in
+                try TSVReader.read(chunks: input.next, file: input.name) { u in
                     batch.append(u)
                     count += 1
                     if batch.count >= 4096 {

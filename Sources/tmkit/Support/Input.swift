@@ -25,6 +25,41 @@ enum Input {
         return ([UInt8](data), p)
     }
 
+    /// A file (or standard input, for nil or "-") read a megabyte at a time.
+    final class Chunks {
+        let name: String
+        private let fd: Int32
+        private var scratch = [UInt8](repeating: 0, count: 1 << 20)
+
+        init(_ path: String?) throws {
+            if path == nil || path == "-" {
+                name = "<stdin>"
+                fd = 0
+                return
+            }
+            let p = path!
+            var isDir: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: p, isDirectory: &isDir) else { throw UserError("\(p): no such file") }
+            if isDir.boolValue { throw UserError("\(p): is a directory, not a file") }
+            let fd = open(p, O_RDONLY)
+            guard fd >= 0 else { throw UserError("\(p): cannot read the file (\(String(cString: strerror(errno))))") }
+            name = p
+            self.fd = fd
+        }
+
+        /// The next chunk; nil at the end.
+        func next() throws -> [UInt8]? {
+            while true {
+                let n = scratch.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                if n < 0 { throw UserError("\(name): cannot read the file (\(String(cString: strerror(errno))))") }
+                return n == 0 ? nil : Array(scratch[0..<n])
+            }
+        }
+
+        deinit { if fd > 0 { close(fd) } }
+    }
+
     /// The text of `path` (or standard input) as UTF-8, with a UTF-8 byte-order mark kept.
     static func readText(_ path: String?) throws -> (text: String, name: String) {
         let (bytes, name) = try readBytes(path)
