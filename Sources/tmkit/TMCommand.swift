@@ -148,54 +148,61 @@ extension TMKit.TM {
             }
         }
 
+        /// Units handed to the writer 4,096 at a time (its bulk path), with progress on a terminal.
+        struct Batches {
+            let writer: MemoryWriter
+            let progress: Progress?
+            private var batch: [TranslationUnit] = []
+            private(set) var count = 0
+
+            init(_ writer: MemoryWriter, progress: Progress?) {
+                self.writer = writer
+                self.progress = progress
+            }
+
+            mutating func add(_ u: TranslationUnit) throws {
+                batch.append(u)
+                count += 1
+                if batch.count >= 4096 {
+                    try writer.add(batch)
+                    batch.removeAll(keepingCapacity: true)
+                    progress?.unitsInFile(count)
+                }
+            }
+
+            mutating func finish() throws { try writer.add(batch) }
+        }
+
         /// Streams a TMX file into the writer in batches.
         func importTMX(_ file: String, into w: MemoryWriter, progress: Progress? = nil) throws -> Int {
             let parser: XMLPullParser
             do { parser = try XMLPullParser(path: file) } catch let e as XMLPullParser.ParseError {
                 throw UserError("\(file): \(e.message) (nothing was imported)")
             }
-            var batch: [TranslationUnit] = []
-            var count = 0
+            var batches = Batches(w, progress: progress)
             let reader = TMXReader(file: file, skipBad: skipBad)
             do {
-                let result = try reader.read(parser, unit: { u in
-                    batch.append(u)
-                    count += 1
-                    if batch.count >= 4096 {
-                        try w.add(batch)
-                        batch.removeAll(keepingCapacity: true)
-                        progress?.unitsInFile(count)
-                    }
-                }, warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
-                try w.add(batch)
+                let result = try reader.read(parser, unit: { try batches.add($0) },
+                                             warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
+                try batches.finish()
                 for p in result.skipped { Console.warn("\(file):\(p.line): skipped: \(p.message)") }
             } catch let e as FormatError {
                 throw UserError(e.description + " (nothing was imported)")
             }
-            return count
+            return batches.count
         }
 
-        /// Streams a tab-separated file into the writer in batches.
+        /// Streams a tab-separated file into the writer in batches (a large TSV is never held whole).
         func importTSV(_ file: String, into w: MemoryWriter, progress: Progress? = nil) throws -> Int {
-            // Streamed: a large TSV is never held whole.
             let input = try Input.Chunks(file)
-            var batch: [TranslationUnit] = []
-            var count = 0
+            var batches = Batches(w, progress: progress)
             do {
-                try TSVReader.read(chunks: input.next, file: input.name) { u in
-                    batch.append(u)
-                    count += 1
-                    if batch.count >= 4096 {
-                        try w.add(batch)
-                        batch.removeAll(keepingCapacity: true)
-                        progress?.unitsInFile(count)
-                    }
-                }
-                try w.add(batch)
+                try TSVReader.read(chunks: input.next, file: input.name) { try batches.add($0) }
+                try batches.finish()
             } catch let e as FormatError {
                 throw UserError(e.description + " (nothing was imported)")
             }
-            return count
+            return batches.count
         }
 
         func run() throws {
