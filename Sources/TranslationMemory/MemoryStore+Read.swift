@@ -220,14 +220,10 @@ extension MemoryStore {
     }
 
     /// Calls `body` with every unit in id order, streaming one join of units and variants in a
-    /// single read transaction (for exports: memory stays flat, a consistent snapshot).
-    public func forEachUnit(_ body: (TranslationUnit) throws -> Void) throws {
-        try forEachUnitBatch { batch in for u in batch.decode() { try body(u) } }
-    }
-
-    /// Calls `body` with the units in id order, a batch of raw column bytes at a time: the reading
-    /// thread only steps SQLite and copies bytes, and `UnitBatch.decode()` (on any thread) makes
-    /// the units. An export reads on one core and decodes and formats on another.
+    /// single read transaction (for exports: memory stays flat, a consistent snapshot), a batch
+    /// of raw column bytes at a time: the reading thread only steps SQLite and copies bytes, and
+    /// `UnitBatch.decode()` (on any thread) makes the units. An export reads on one core and
+    /// decodes and formats on another.
     public func forEachUnitBatch(units perBatch: Int = 2048, _ body: (UnitBatch) throws -> Void) throws {
         try db.read { db in
             // Stepped through SQLite's C API: an export reads every row once, and GRDB's row
