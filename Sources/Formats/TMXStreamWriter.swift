@@ -77,22 +77,6 @@ public final class TMXStreamWriter: @unchecked Sendable {
     /// Writes bytes whole (on `queue`); a failed write is kept and stops the stream.
     private func emit(_ bytes: [UInt8]) {
         guard failure == nil else { return }
-        bytes.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 {
-                    failure = TMXStreamError(message: "cannot write: \(String(cString: strerror(errno)))")
-                    return
-                }
-                offset += n
-            }
-        }
+        do { try FileChunks.writeAll(bytes, to: fd) } catch { failure = error }
     }
-}
-
-public struct TMXStreamError: Error, CustomStringConvertible {
-    public let message: String
-    public var description: String { message }
 }

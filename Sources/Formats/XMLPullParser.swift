@@ -438,16 +438,14 @@ public final class XMLPullParser {
 
 /// Chunks of a file or of bytes in memory.
 final class ChunkSource {
-    private let fd: Int32
+    private let file: FileChunks?
     private var bytes: [UInt8]?
-    /// Reused for every read (a fresh megabyte each time would be page-faulted in anew).
-    private var scratch: [UInt8] = []
     var utf16 = false
 
     /// Takes over `fd` (closed when done).
-    init(fd: Int32) { self.fd = fd }
+    init(fd: Int32) { file = FileChunks(fd: fd, owned: true) }
     init(bytes: [UInt8]) {
-        fd = -1
+        file = nil
         self.bytes = bytes
     }
 
@@ -458,17 +456,11 @@ final class ChunkSource {
             buffer.append(contentsOf: b)
             return !b.isEmpty
         }
-        guard fd >= 0 else { return false }
-        if scratch.isEmpty { scratch = [UInt8](repeating: 0, count: 1 << 20) }
-        while true {
-            let n = scratch.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n < 0 { throw XMLPullParser.ParseError(line: 0, message: "cannot read: \(String(cString: strerror(errno)))") }
-            if n == 0 { return false }
-            buffer.append(contentsOf: scratch[0..<n])
-            return true
+        guard let file else { return false }
+        do {
+            return try file.read(appendingTo: &buffer)
+        } catch let e as FileIOError {
+            throw XMLPullParser.ParseError(line: 0, message: e.message)
         }
     }
-
-    deinit { if fd >= 0 { close(fd) } }
 }

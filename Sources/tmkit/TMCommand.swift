@@ -323,7 +323,7 @@ extension TMKit.TM {
                 } catch {
                     _ = try? stream.finish()
                     if !toStdout { close(fd); unlink(tmp) }
-                    if let e = error as? TMXStreamError { throw UserError("\(file): \(e.message)") }
+                    if let e = error as? FileIOError { throw UserError("\(file): \(e.message)") }
                     throw error
                 }
                 if !toStdout {

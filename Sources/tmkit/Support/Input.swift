@@ -1,4 +1,5 @@
 import Foundation
+import Formats
 import ICUText
 
 /// A failure the user can act on: printed as "tmkit: <message>" with a non-zero exit.
@@ -28,13 +29,12 @@ enum Input {
     /// A file (or standard input, for nil or "-") read a megabyte at a time.
     final class Chunks {
         let name: String
-        private let fd: Int32
-        private var scratch = [UInt8](repeating: 0, count: 1 << 20)
+        private let file: FileChunks
 
         init(_ path: String?) throws {
             if path == nil || path == "-" {
                 name = "<stdin>"
-                fd = 0
+                file = FileChunks(fd: 0, owned: false)
                 return
             }
             let p = path!
@@ -44,20 +44,13 @@ enum Input {
             let fd = open(p, O_RDONLY)
             guard fd >= 0 else { throw UserError("\(p): cannot read the file (\(String(cString: strerror(errno))))") }
             name = p
-            self.fd = fd
+            file = FileChunks(fd: fd, owned: true)
         }
 
         /// The next chunk; nil at the end.
         func next() throws -> [UInt8]? {
-            while true {
-                let n = scratch.withUnsafeMutableBytes { Foundation.read(fd, $0.baseAddress, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 { throw UserError("\(name): cannot read the file (\(String(cString: strerror(errno))))") }
-                return n == 0 ? nil : Array(scratch[0..<n])
-            }
+            do { return try file.next() } catch let e as FileIOError { throw UserError("\(name): \(e.message)") }
         }
-
-        deinit { if fd > 0 { close(fd) } }
     }
 
     /// The text of `path` (or standard input) as UTF-8, with a UTF-8 byte-order mark kept.
@@ -99,14 +92,7 @@ struct OutputBuffer {
     }
 
     mutating func flush() {
-        var offset = 0
-        buffer.withUnsafeBytes { raw in
-            while offset < raw.count {
-                let n = Foundation.write(fd, raw.baseAddress! + offset, raw.count - offset)
-                if n <= 0 { break }
-                offset += n
-            }
-        }
+        try? FileChunks.writeAll(buffer, to: fd) // a closed pipe or full disk is not reported here
         buffer.removeAll(keepingCapacity: true)
     }
 }
