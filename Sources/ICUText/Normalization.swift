@@ -88,6 +88,12 @@ extension String {
 
 /// Quick scans of UTF-8 text that let common text skip a round trip through ICU.
 public enum UTF8Scan {
+    /// The last two bytes of E2 xx xx: U+2010–U+2027, U+2030–U+205E, € and № (no case, no decomposition).
+    @inline(__always) static func isCommonPunctuation(_ b1: UInt8, _ b2: UInt8) -> Bool {
+        (b1 == 0x80 && b2 >= 0x90 && b2 <= 0xA7) || (b1 == 0x80 && b2 >= 0xB0) || (b1 == 0x81 && b2 <= 0x9E)
+            || (b1 == 0x82 && b2 == 0xAC) || (b1 == 0x84 && b2 == 0x96)
+    }
+
     /// The UTF-8 of `s` lower-cased, byte for byte the same length, when every character is
     /// ASCII, U+00A0–U+00BF but µ (« », signs), Russian-range Cyrillic (U+0400–U+045F) or the
     /// punctuation `isPlainLatinCyrillic` allows; nil otherwise (use `lowercased()` or ICU's folding). Equal to `s.lowercased()`
@@ -139,14 +145,10 @@ public enum UTF8Scan {
                         i += 2
                         continue
                     }
-                    if c == 0xE2, i + 2 < n {
-                        let b1 = b[i + 1], b2 = b[i + 2]
-                        if (b1 == 0x80 && b2 >= 0x90 && b2 <= 0xA7) || (b1 == 0x80 && b2 >= 0xB0) || (b1 == 0x81 && b2 <= 0x9E)
-                            || (b1 == 0x82 && b2 == 0xAC) || (b1 == 0x84 && b2 == 0x96) {
-                            o[i] = c; o[i + 1] = b1; o[i + 2] = b2
-                            i += 3
-                            continue
-                        }
+                    if c == 0xE2, i + 2 < n, isCommonPunctuation(b[i + 1], b[i + 2]) {
+                        o[i] = c; o[i + 1] = b[i + 1]; o[i + 2] = b[i + 2]
+                        i += 3
+                        continue
                     }
                     return false
                 }
@@ -173,13 +175,7 @@ public enum UTF8Scan {
                     i += 2; continue
                 }
                 if c == 0xD0 || c == 0xD1 || c == 0xD3 { i += 2; continue } // Cyrillic
-                if c == 0xE2, i + 2 < n {
-                    let b1 = b[i + 1], b2 = b[i + 2]
-                    if (b1 == 0x80 && b2 >= 0x90 && b2 <= 0xA7) || (b1 == 0x80 && b2 >= 0xB0) || (b1 == 0x81 && b2 <= 0x9E)
-                        || (b1 == 0x82 && b2 == 0xAC) || (b1 == 0x84 && b2 == 0x96) {
-                        i += 3; continue
-                    }
-                }
+                if c == 0xE2, i + 2 < n, isCommonPunctuation(b[i + 1], b[i + 2]) { i += 3; continue }
                 return false
             }
             return true

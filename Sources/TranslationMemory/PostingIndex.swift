@@ -77,7 +77,6 @@ struct PostingBatch {
     /// per probe; the capacity is a power of two.
     private struct Slot { var hash: UInt64 = 0; var lang: Int32 = 0; var id: Int32 = 0 }
     private var table = [Slot](repeating: Slot(), count: 1 << 16)
-    private var keyHash: [UInt64] = []
     private var keyLang: [Int32] = []
     private var keyText: [String] = []
     /// Per added entry: its key number, and the entry.
@@ -124,7 +123,6 @@ struct PostingBatch {
             }
             if id < 0 {
                 id = Int32(keyText.count)
-                keyHash.append(h)
                 keyLang.append(Int32(li))
                 keyText.append(k)
                 table[slot] = Slot(hash: h, lang: Int32(li), id: id + 1)
@@ -136,12 +134,13 @@ struct PostingBatch {
     }
 
     private mutating func grow() {
-        table = [Slot](repeating: Slot(), count: table.count * 2)
+        let old = table
+        table = [Slot](repeating: Slot(), count: old.count * 2)
         let mask = table.count - 1
-        for (i, h) in keyHash.enumerated() {
-            var slot = Int(truncatingIfNeeded: h) & mask
+        for t in old where t.id != 0 {
+            var slot = Int(truncatingIfNeeded: t.hash) & mask
             while table[slot].id != 0 { slot = (slot + 1) & mask }
-            table[slot] = Slot(hash: h, lang: keyLang[i], id: Int32(i + 1))
+            table[slot] = t
         }
     }
 
