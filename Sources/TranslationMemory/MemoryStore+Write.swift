@@ -69,11 +69,7 @@ public final class MemoryWriter {
         var langKey: String
         var text: String
         var norm: String
-        var keys: [String]
-        var indexKeys: [String]
-        /// Hashes of `indexKeys` (computed while preparing, off the storing thread).
-        var keyHashes: [Int]
-        var keysJoined: String
+        var keys: IndexKeys
         var normHash: Int64
         var search: String
         var markup: String?
@@ -85,12 +81,9 @@ public final class MemoryWriter {
 
     static func prepare(_ v: Variant, tokenizer: Tokenizer) throws -> PreparedVariant {
         let text = try v.text.normalized(.nfc)
-        let tokens = try tokenizer.tokenize(text)
-        let indexKeys = tokens.indexKeys
-        let norm = try TextKeys.norm(text)
+        let norm = try TextKeys.normOfNFC(text)
         return PreparedVariant(lang: v.language, langKey: LanguageTag.primary(v.language), text: text,
-                               norm: norm, keys: tokens.wordKeys, indexKeys: indexKeys,
-                               keyHashes: indexKeys.map(PostingBatch.hash), keysJoined: tokens.wordKeys.joined(separator: "\u{1F}"),
+                               norm: norm, keys: try tokenizer.indexKeys(text),
                                normHash: TextKeys.normHash(lang: v.language, norm: norm),
                                search: try TextKeys.search(text), markup: v.markup, props: encodeProps(v.properties),
                                notes: encodeNotes(v.notes))
@@ -308,7 +301,7 @@ public final class MemoryWriter {
         ins.bind(3, v.langKey)
         ins.bind(4, v.text)
         ins.bind(5, v.norm)
-        ins.bind(6, v.keysJoined)
+        ins.bind(6, text: v.keys.joined)
         ins.bind(7, Int64(v.keys.count))
         ins.bind(8, v.search)
         ins.bind(9, v.markup)
@@ -318,7 +311,7 @@ public final class MemoryWriter {
         try ins.run(db)
         let id = db.lastInsertedRowID
         guard id < Int64(UInt32.max) else { throw MemoryError.invalid("the memory is full (more than 4 billion variants)") }
-        batch.add(lang: v.langKey, keys: v.indexKeys, hashes: v.keyHashes, variant: UInt32(id), words: v.keys.count)
+        batch.add(lang: v.langKey, keys: v.keys, variant: UInt32(id), words: v.keys.count)
         storedTexts?.insert(v.normHash)
     }
 
@@ -584,6 +577,16 @@ struct RawStatement {
     func bind(_ i: Int32, _ v: String?) {
         guard var v else { sqlite3_bind_null(s, i); return }
         v.withUTF8 { b in
+            if let base = b.baseAddress {
+                _ = base.withMemoryRebound(to: CChar.self, capacity: b.count) { sqlite3_bind_text(s, i, $0, Int32(b.count), RawStatement.transientDestructor) }
+            } else {
+                sqlite3_bind_text(s, i, "", 0, RawStatement.transientDestructor)
+            }
+        }
+    }
+    /// Binds UTF-8 bytes as text.
+    func bind(_ i: Int32, text: [UInt8]) {
+        text.withUnsafeBufferPointer { b in
             if let base = b.baseAddress {
                 _ = base.withMemoryRebound(to: CChar.self, capacity: b.count) { sqlite3_bind_text(s, i, $0, Int32(b.count), RawStatement.transientDestructor) }
             } else {

@@ -153,7 +153,11 @@ enum TextKeys {
 
     /// NFC with runs of white space collapsed to one space and the ends trimmed.
     static func norm(_ text: String) throws -> String {
-        let nfc = try text.normalized(.nfc)
+        try normOfNFC(try text.normalized(.nfc))
+    }
+
+    /// `norm` of a text already in NFC.
+    static func normOfNFC(_ nfc: String) throws -> String {
         // Nothing to collapse: no run of spaces, no space at the ends, no other white space.
         var previousSpace = true
         var simple = true

@@ -78,7 +78,9 @@ struct PostingBatch {
     private struct Slot { var hash: UInt64 = 0; var lang: Int32 = 0; var id: Int32 = 0 }
     private var table = [Slot](repeating: Slot(), count: 1 << 16)
     private var keyLang: [Int32] = []
-    private var keyText: [String] = []
+    /// The bytes of every key one after another, and where each ends.
+    private var keyBytes: [UInt8] = []
+    private var keyEnds: [Int] = []
     /// Per added entry: its key number, and the entry.
     private var entryKey: [Int32] = []
     private var entries: [PostingEntry] = []
@@ -91,42 +93,56 @@ struct PostingBatch {
     /// The hash `add` files a key under: of its UTF-8 bytes (String's own hashing normalises,
     /// which keys, already NFC and folded, do not need).
     static func hash(_ key: String) -> Int {
-        var h = Hasher()
         var k = key
-        k.withUTF8 { h.combine(bytes: UnsafeRawBufferPointer($0)) }
+        return k.withUTF8 { hash($0) }
+    }
+
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
+        var h = Hasher()
+        h.combine(bytes: UnsafeRawBufferPointer(bytes))
         return h.finalize()
     }
 
-    private static func sameBytes(_ a: String, _ b: String) -> Bool {
-        var a = a, b = b
-        return a.withUTF8 { x in b.withUTF8 { y in x.count == y.count && (x.count == 0 || memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0) } }
+    private func key(_ id: Int) -> String {
+        keyBytes.withUnsafeBufferPointer { b in
+            String(decoding: UnsafeBufferPointer(rebasing: b[(id == 0 ? 0 : keyEnds[id - 1])..<keyEnds[id]]), as: UTF8.self)
+        }
     }
 
-    mutating func add(lang: String, keys: [String], hashes: [Int], variant: UInt32, words: Int) {
+    mutating func add(lang: String, keys: IndexKeys, variant: UInt32, words: Int) {
         let e = PostingEntry(variant: variant, words: UInt32(words))
         let li: Int
         if let i = langIndex[lang] { li = i } else { li = langs.count; langs.append(lang); langIndex[lang] = li }
         let salt = UInt64(li) &* 0x9E37_79B9_7F4A_7C15
-        for (k, hash) in zip(keys, hashes) {
-            let h = UInt64(bitPattern: Int64(hash)) ^ salt
+        for k in 0..<keys.count {
+            let h = UInt64(bitPattern: Int64(keys.hashes[k])) ^ salt
             let mask = table.count - 1
             var slot = Int(truncatingIfNeeded: h) & mask
-            var id: Int32 = -1
-            while true {
-                let t = table[slot]
-                if t.id == 0 { break }
-                if t.hash == h, t.lang == Int32(li), PostingBatch.sameBytes(keyText[Int(t.id - 1)], k) {
-                    id = t.id - 1
-                    break
+            let found: Int32? = keys.withKey(k) { kb in
+                keyBytes.withUnsafeBufferPointer { arena in
+                    while true {
+                        let t = table[slot]
+                        if t.id == 0 { return nil }
+                        if t.hash == h, t.lang == Int32(li) {
+                            let id = Int(t.id - 1)
+                            let start = id == 0 ? 0 : keyEnds[id - 1]
+                            if keyEnds[id] - start == kb.count,
+                               kb.count == 0 || memcmp(arena.baseAddress! + start, kb.baseAddress!, kb.count) == 0 {
+                                return t.id - 1
+                            }
+                        }
+                        slot = (slot + 1) & mask
+                    }
                 }
-                slot = (slot + 1) & mask
             }
-            if id < 0 {
-                id = Int32(keyText.count)
+            let id: Int32
+            if let found { id = found } else {
+                id = Int32(keyEnds.count)
                 keyLang.append(Int32(li))
-                keyText.append(k)
+                keys.withKey(k) { keyBytes.append(contentsOf: $0) }
+                keyEnds.append(keyBytes.count)
                 table[slot] = Slot(hash: h, lang: Int32(li), id: id + 1)
-                if keyText.count * 2 > table.count { grow() }
+                if keyEnds.count * 2 > table.count { grow() }
             }
             entryKey.append(id)
             entries.append(e)
@@ -150,9 +166,9 @@ struct PostingBatch {
 
     /// The added entries grouped by key number, in the order they were added.
     private func grouped() -> (start: [Int], ordered: [PostingEntry]) {
-        var start = [Int](repeating: 0, count: keyText.count + 1)
+        var start = [Int](repeating: 0, count: keyEnds.count + 1)
         for k in entryKey { start[Int(k) + 1] += 1 }
-        for i in 0..<keyText.count { start[i + 1] += start[i] }
+        for i in 0..<keyEnds.count { start[i + 1] += start[i] }
         var next = start
         var ordered = [PostingEntry](repeating: PostingEntry(variant: 0, words: 0), count: entries.count)
         for (k, e) in zip(entryKey, entries) {
@@ -198,7 +214,8 @@ struct PostingBatch {
         }
         var done: [String: Set<String>] = [:]
         let (start, ordered) = grouped()
-        for (i, key) in keyText.enumerated() {
+        for i in 0..<keyEnds.count {
+            let key = key(i)
             let lang = langs[Int(keyLang[i])]
             try update(lang, key, adding: Array(ordered[start[i]..<start[i + 1]]))
             if removed[lang]?[key] != nil { done[lang, default: []].insert(key) }

@@ -58,6 +58,11 @@ public final class Tokenizer: @unchecked Sendable { // one thread at a time
         words = try BreakIterator(.word, locale: "root")
     }
 
+    /// ICU word boundaries of `buf` with their rule status (for `indexKeys`).
+    func forEachWordBoundary(in buf: UnsafeBufferPointer<UInt8>, _ body: (Int, Int32) throws -> Void) throws {
+        try words.forEachBoundary(in: buf, body)
+    }
+
     public func tokenize(_ text: String) throws -> TokenizedText {
         var tokens: [Token] = []
         var copy = text
