@@ -88,13 +88,12 @@ extension MemoryStore {
         if n == 0 {
             return try Int64.fetchAll(db, sql: "SELECT id FROM variant WHERE lang_key = ? AND word_count = 0", arguments: [langKey])
         }
-        let stmt = try db.cachedStatement(sql: "SELECT entries FROM posting WHERE lang_key = ? AND key = ?")
+        let stmt = try db.cachedStatement(sql: PostingBatch.readSQL)
         var lists: [PostingList] = []
         for k in keys {
             let cacheKey = langKey + "\0" + k
             if let cached = postingCache[cacheKey] { lists.append(cached); continue }
-            let data = try Data.fetchOne(stmt, arguments: [langKey, k])
-            let list = PostingList(bytes: data.map { [UInt8]($0) } ?? [])
+            let list = try PostingBatch.read(stmt, lang: langKey, key: k, db: db)
             if list.bytes.count >= 64 << 10, postingCacheBytes + list.bytes.count <= MemoryStore.postingCacheLimit {
                 postingCache[cacheKey] = list
                 postingCacheBytes += list.bytes.count

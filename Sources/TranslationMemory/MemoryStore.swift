@@ -126,6 +126,24 @@ public final class MemoryStore {
                 CREATE INDEX variant_norm_hash ON variant(norm_hash);
                 """)
         }
+        m.registerMigration("v4") { db in
+            // A key's posting list may be stored in parts (in ascending variant order): a write
+            // that only appends to a list adds a part instead of rewriting the list.
+            try db.execute(sql: """
+                CREATE TABLE posting_parts (
+                    lang_key TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    part INTEGER NOT NULL,
+                    n INTEGER NOT NULL,
+                    last INTEGER,                -- the variant of the last entry (read without the entries)
+                    entries BLOB NOT NULL,
+                    PRIMARY KEY (lang_key, key, part)
+                ) WITHOUT ROWID;
+                INSERT INTO posting_parts SELECT lang_key, key, 0, n, NULL, entries FROM posting;
+                DROP TABLE posting;
+                ALTER TABLE posting_parts RENAME TO posting;
+                """)
+        }
         return m
     }
 }

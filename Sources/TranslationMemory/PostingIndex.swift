@@ -178,43 +178,94 @@ struct PostingBatch {
         return (start, ordered)
     }
 
-    /// Writes every changed list (one read and one write per key).
-    func apply(_ db: Database) throws {
-        let read = try db.cachedStatement(sql: "SELECT entries FROM posting WHERE lang_key = ? AND key = ?")
-        let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO posting(lang_key, key, n, entries) VALUES (?, ?, ?, ?)")
-        let delete = try db.cachedStatement(sql: "DELETE FROM posting WHERE lang_key = ? AND key = ?")
-        func update(_ lang: String, _ key: String, adding adds: [PostingEntry]) throws {
-            let r = RawStatement(read)
-            r.bind(1, lang)
-            r.bind(2, key)
-            var existing = PostingList(bytes: [])
+    /// Parts a list may have before a write folds them into one.
+    static let maxParts: Int64 = 16
+
+    /// Reads a key's whole list: its parts concatenated (each part's variants follow the previous part's).
+    static func read(_ stmt: Statement, lang: String, key: String, db: Database) throws -> PostingList {
+        let r = RawStatement(stmt)
+        r.bind(1, lang)
+        r.bind(2, key)
+        defer { sqlite3_reset(r.s) }
+        var bytes: [UInt8] = []
+        while true {
             let rc = sqlite3_step(r.s)
-            if rc == SQLITE_ROW, let p = sqlite3_column_blob(r.s, 0) {
-                existing = PostingList(bytes: [UInt8](UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0)))))
-            } else if rc != SQLITE_ROW && rc != SQLITE_DONE {
-                throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+            if let p = sqlite3_column_blob(r.s, 0) {
+                bytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0))))
             }
-            sqlite3_reset(r.s)
+        }
+        return PostingList(bytes: bytes)
+    }
+
+    static let readSQL = "SELECT entries FROM posting WHERE lang_key = ? AND key = ? ORDER BY part"
+
+    /// Writes every changed list. Entries that all come after a list's last one (an import) are
+    /// stored as a new part, without reading or rewriting the list; other changes (removals,
+    /// variants out of order, too many parts) rewrite the list as one part.
+    func apply(_ db: Database) throws {
+        let readAll = try db.cachedStatement(sql: PostingBatch.readSQL)
+        let readLast = try db.cachedStatement(sql: """
+            SELECT part, last FROM posting WHERE lang_key = ? AND key = ? ORDER BY part DESC LIMIT 1
+            """)
+        let insert = try db.cachedStatement(sql: "INSERT INTO posting(lang_key, key, part, n, last, entries) VALUES (?, ?, ?, ?, ?, ?)")
+        let delete = try db.cachedStatement(sql: "DELETE FROM posting WHERE lang_key = ? AND key = ?")
+        func store(_ lang: String, _ key: String, part: Int64, _ list: PostingList) throws {
+            let w = RawStatement(insert)
+            w.bind(1, lang)
+            w.bind(2, key)
+            w.bind(3, part)
+            w.bind(4, Int64(list.count))
+            w.bind(5, Int64(list.entry(list.count - 1).variant))
+            list.bytes.withUnsafeBytes { b in _ = sqlite3_bind_blob(w.s, 6, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), RawStatement.transientDestructor) }
+            try w.run(db)
+        }
+        func update(_ lang: String, _ key: String, adding adds: [PostingEntry]) throws {
             var adds = adds
             if !zip(adds, adds.dropFirst()).allSatisfy({ $0.0.variant < $0.1.variant }) { adds.sort() }
-            let list = existing.merged(adding: adds, removing: removed[lang]?[key] ?? [])
-            if list.count == 0 {
-                let d = RawStatement(delete)
-                d.bind(1, lang)
-                d.bind(2, key)
-                try d.run(db)
-            } else {
-                let w = RawStatement(write)
-                w.bind(1, lang)
-                w.bind(2, key)
-                w.bind(3, Int64(list.count))
-                list.bytes.withUnsafeBytes { b in _ = sqlite3_bind_blob(w.s, 4, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
-                try w.run(db)
+            let removing = removed[lang]?[key] ?? []
+            if removing.isEmpty, let first = adds.first {
+                // The last part and the variant of its last entry.
+                let r = RawStatement(readLast)
+                r.bind(1, lang)
+                r.bind(2, key)
+                let rc = sqlite3_step(r.s)
+                var last: (part: Int64, variant: Int64?)?
+                if rc == SQLITE_ROW {
+                    // (NULL in lists migrated from schema v3: rewritten once, below.)
+                    last = (sqlite3_column_int64(r.s, 0), sqlite3_column_type(r.s, 1) == SQLITE_NULL ? nil : sqlite3_column_int64(r.s, 1))
+                } else if rc != SQLITE_DONE {
+                    sqlite3_reset(r.s)
+                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage)
+                }
+                sqlite3_reset(r.s)
+                guard let last else { return try store(lang, key, part: 0, PostingList(entries: adds)) }
+                if let v = last.variant, v < Int64(first.variant), last.part + 1 < PostingBatch.maxParts {
+                    return try store(lang, key, part: last.part + 1, PostingList(entries: adds))
+                }
             }
+            let existing = try PostingBatch.read(readAll, lang: lang, key: key, db: db)
+            let list = existing.merged(adding: adds, removing: removing)
+            let d = RawStatement(delete)
+            d.bind(1, lang)
+            d.bind(2, key)
+            try d.run(db)
+            if list.count > 0 { try store(lang, key, part: 0, list) }
         }
         var done: [String: Set<String>] = [:]
         let (start, ordered) = grouped()
-        for i in 0..<keyEnds.count {
+        // In the table's order (language, then key bytes): the B-tree is then written front to back.
+        let keyOrder = keyBytes.withUnsafeBufferPointer { arena in
+            (0..<keyEnds.count).sorted { a, b in
+                if keyLang[a] != keyLang[b] { return langs[Int(keyLang[a])] < langs[Int(keyLang[b])] }
+                let sa = a == 0 ? 0 : keyEnds[a - 1], sb = b == 0 ? 0 : keyEnds[b - 1]
+                let na = keyEnds[a] - sa, nb = keyEnds[b] - sb
+                let c = memcmp(arena.baseAddress! + sa, arena.baseAddress! + sb, min(na, nb))
+                return c != 0 ? c < 0 : na < nb
+            }
+        }
+        for i in keyOrder {
             let key = key(i)
             let lang = langs[Int(keyLang[i])]
             try update(lang, key, adding: Array(ordered[start[i]..<start[i + 1]]))

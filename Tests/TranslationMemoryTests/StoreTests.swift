@@ -242,3 +242,87 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try store.stats().units, 301)
     }
 }
+
+/// Posting lists stored in parts (schema v4): writes that only append add a part, anything
+/// else folds the parts into one, and lookups read the parts as one list.
+final class PostingPartsTests: XCTestCase {
+    private func parts(_ store: MemoryStore, _ key: String) throws -> [Int64] {
+        try store.db.read { try Int64.fetchAll($0, sql: "SELECT part FROM posting WHERE lang_key = 'en' AND key = ? ORDER BY part", arguments: [key]) }
+    }
+
+    private func assertIndexedEqualsExhaustive(_ store: MemoryStore, _ query: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        var exhaustive = LookupOptions(threshold: 50, limit: 1000)
+        exhaustive.exhaustive = true
+        let a = try store.lookup(query, sourceLanguage: "en", targetLanguage: "ru", options: LookupOptions(threshold: 50, limit: 1000))
+        let b = try store.lookup(query, sourceLanguage: "en", targetLanguage: "ru", options: exhaustive)
+        XCTAssertEqual(a.map(\.unit.id), b.map(\.unit.id), query, file: file, line: line)
+        XCTAssertFalse(a.isEmpty, query, file: file, line: line)
+    }
+
+    func testAppendedPartsFoldAndRemovalsRewrite() throws {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        // One write per round: each appends to the list of "alpha" (and of "round").
+        for round in 0..<20 {
+            try store.add([pair("Alpha round number \(round) of the test", "Альфа раунд \(round)"),
+                           pair("Alpha and beta in round \(round)", "Альфа и бета \(round)")])
+            let p = try parts(store, "alpha")
+            XCTAssertLessThanOrEqual(p.count, Int(PostingBatch.maxParts))
+            XCTAssertEqual(p, Array(0..<Int64(p.count)), "parts are numbered from 0")
+        }
+        // 16 appending writes filled parts 0-15, the 17th folded them into one, three more appended.
+        XCTAssertEqual(try parts(store, "alpha"), [0, 1, 2, 3])
+        let list = try store.db.read { db in
+            try PostingBatch.read(try db.makeStatement(sql: PostingBatch.readSQL), lang: "en", key: "alpha", db: db)
+        }
+        XCTAssertEqual(list.count, 40)
+        XCTAssertEqual(list.entries.map(\.variant), list.entries.map(\.variant).sorted(), "the parts concatenate in variant order")
+        for round in [0, 7, 15, 19] { try assertIndexedEqualsExhaustive(store, "Alpha round number \(round) of a test") }
+
+        // A removal rewrites the list as one part without the unit.
+        let victim = try XCTUnwrap(store.lookup("Alpha round number 7 of the test", sourceLanguage: "en", targetLanguage: "ru").first?.unit.id)
+        XCTAssertTrue(try store.remove(id: victim))
+        XCTAssertEqual(try parts(store, "alpha"), [0])
+        let after = try store.db.read { db in
+            try PostingBatch.read(try db.makeStatement(sql: PostingBatch.readSQL), lang: "en", key: "alpha", db: db)
+        }
+        XCTAssertEqual(after.count, 39)
+        XCTAssertNotEqual(try store.lookup("Alpha round number 7 of the test", sourceLanguage: "en", targetLanguage: "ru").first?.score, 100)
+        try assertIndexedEqualsExhaustive(store, "Alpha and beta in round 7")
+        // The next append adds a part again.
+        try store.add([pair("Alpha once more", "Альфа ещё раз")])
+        XCTAssertEqual(try parts(store, "alpha"), [0, 1])
+        try assertIndexedEqualsExhaustive(store, "Alpha once more")
+    }
+
+    /// Lists migrated from schema v3 (one part, no `last`) are rewritten by the first change.
+    func testAVersion3IndexIsMigrated() throws {
+        let path = temporaryMemoryPath()
+        let q = try DatabaseQueue(path: path)
+        try q.write { db in try db.execute(sql: "PRAGMA application_id = \(MemoryStore.applicationID)") }
+        try MemoryStore.migrator.migrate(q, upTo: "v3")
+        try q.close()
+        // Written by the v3 layout: list rows without parts.
+        let v3 = try DatabaseQueue(path: path)
+        try v3.write { db in
+            try db.execute(sql: """
+                INSERT INTO unit(id, created_at, changed_at) VALUES (1, 0, 0);
+                INSERT INTO variant(id, unit_id, lang, lang_key, text, norm, keys, word_count, search, norm_hash)
+                VALUES (1, 1, 'en', 'en', 'Subscribe now', 'Subscribe now', 'subscribe\u{1F}now', 2, 'subscribe now', 0),
+                       (2, 1, 'ru', 'ru', 'Подписаться', 'Подписаться', 'подписаться', 1, 'подписаться', 0);
+                """)
+            for (lang, key, variant) in [("en", "subscribe", 1), ("en", "now", 1), ("ru", "подписаться", 2)] {
+                let list = PostingList(entries: [PostingEntry(variant: UInt32(variant), words: lang == "en" ? 2 : 1)])
+                try db.execute(sql: "INSERT INTO posting(lang_key, key, n, entries) VALUES (?, ?, 1, ?)", arguments: [lang, key, Data(list.bytes)])
+            }
+        }
+        try v3.close()
+        let store = try MemoryStore(path: path, create: false)
+        XCTAssertEqual(try store.lookup("Subscribe now", sourceLanguage: "en", targetLanguage: "ru").first?.score, 100)
+        try store.add([pair("Subscribe later", "Подписаться позже")])
+        XCTAssertEqual(try parts(store, "subscribe"), [0], "a list without `last` is rewritten, not appended to")
+        XCTAssertEqual(try store.lookup("Subscribe later", sourceLanguage: "en", targetLanguage: "ru").first?.score, 100)
+        XCTAssertEqual(try store.lookup("Subscribe now", sourceLanguage: "en", targetLanguage: "ru").first?.score, 100)
+        try store.add([pair("Subscribe tomorrow", "Подписаться завтра")])
+        XCTAssertEqual(try parts(store, "subscribe"), [0, 1])
+    }
+}
