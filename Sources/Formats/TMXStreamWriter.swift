@@ -31,12 +31,12 @@ public final class TMXStreamWriter: @unchecked Sendable {
     }
 
     /// Units that are made on the writing queue (decoded from raw rows and filtered there), in order.
-    public func add(_ produce: @escaping @Sendable () -> [TranslationUnit]) {
+    public func add(_ produce: @escaping @Sendable () throws -> [TranslationUnit]) {
         slots.wait()
         queue.async {
             defer { self.slots.signal() }
             guard self.failure == nil else { return }
-            self.format(produce())
+            do { self.format(try produce()) } catch { self.failure = error }
         }
     }
 

@@ -85,9 +85,7 @@ extension MemoryStore {
     private func indexCandidates(_ db: Database, _ q: TokenizedText, _ langKey: String, _ t: Int) throws -> [Int64] {
         let keys = q.indexKeys
         let n = keys.count
-        if n == 0 {
-            return try Int64.fetchAll(db, sql: "SELECT id FROM variant WHERE lang_key = ? AND word_count = 0", arguments: [langKey])
-        }
+        guard n > 0 else { return try scanCandidates(db, q, langKey, t) } // (callers scan such queries)
         let stmt = try db.cachedStatement(sql: PostingBatch.readSQL)
         var lists: [PostingList] = []
         for k in keys {
@@ -103,11 +101,13 @@ extension MemoryStore {
         lists.sort { $0.count < $1.count }
         let cmin = FuzzyScorer.requiredOverlap(queryWords: n, candidateWords: n, threshold: t)
         let prefix = n - cmin + 1
-        var hits: [UInt32: (words: UInt32, count: Int)] = [:]
+        // Entries name units, with the word count of one of their variants: a unit with two
+        // variants in the language may be counted under each count (more candidates, never fewer).
+        var hits: [UInt64: (words: UInt32, count: Int)] = [:]
         for list in lists.prefix(prefix) {
             for i in 0..<list.count {
                 let e = list.entry(i)
-                hits[e.variant, default: (e.words, 0)].count += 1
+                hits[UInt64(e.variant) << 32 | UInt64(e.words), default: (e.words, 0)].count += 1
             }
         }
         // Drop what cannot reach the threshold on length alone, then count the other lists.
@@ -117,62 +117,58 @@ extension MemoryStore {
         for list in rest {
             remaining -= 1
             for (id, h) in hits {
-                if list.contains(id) { hits[id]!.count += 1 }
+                if list.contains(UInt32(id >> 32)) { hits[id]!.count += 1 }
                 else if h.count + remaining < FuzzyScorer.requiredOverlap(queryWords: n, candidateWords: Int(h.words), threshold: t) {
                     hits[id] = nil
                 }
             }
         }
-        return hits.filter { $0.value.count >= FuzzyScorer.requiredOverlap(queryWords: n, candidateWords: Int($0.value.words), threshold: t) }
-            .keys.map(Int64.init).sorted()
+        return Array(Set(hits.filter { $0.value.count >= FuzzyScorer.requiredOverlap(queryWords: n, candidateWords: Int($0.value.words), threshold: t) }
+            .keys.map { Int64($0 >> 32) })).sorted()
     }
 
-    /// Candidates from a scan of every variant of the language: bounded edit distance on keys.
+    /// Candidates from a scan of every unit: bounded edit distance on the keys of its variants in the language.
     private func scanCandidates(_ db: Database, _ q: TokenizedText, _ langKey: String, _ t: Int) throws -> [Int64] {
         let qkeys = q.wordKeys.map { Substring($0) }[...]
         let n = qkeys.count
         var out: [Int64] = []
-        let rows = try Row.fetchCursor(db, sql: "SELECT id, keys, word_count FROM variant WHERE lang_key = ?", arguments: [langKey])
-        while let row = try rows.next() {
-            let m: Int = row[2]
-            if FuzzyScorer.lengthBound(queryWords: n, candidateWords: m) < t { continue }
-            let L = max(n, m)
-            let maxD = (L * (100 - t)) / 100
-            let keys: String = row[1]
-            let ckeys = keys.split(separator: "\u{1F}")[...]
-            if boundedLevenshtein(qkeys, ckeys, limit: maxD) != nil { out.append(row[0]) }
+        try forEachStoredUnit(db) { id, raw in
+            let (_, variants) = try PackedUnit.decode(raw, id: id)
+            for v in variants where LanguageTag.primary(v.variant.language) == langKey {
+                let m = v.wordCount
+                if FuzzyScorer.lengthBound(queryWords: n, candidateWords: m) < t { continue }
+                let L = max(n, m)
+                let maxD = (L * (100 - t)) / 100
+                let ckeys = m == 0 ? [][...] : v.keys.split(separator: "\u{1F}", omittingEmptySubsequences: false)[...]
+                if boundedLevenshtein(qkeys, ckeys, limit: maxD) != nil { out.append(id); break }
+            }
+            return true
         }
         return out
     }
 
-    /// Scores each candidate exactly and builds the matches.
+    /// Scores each candidate unit's variants in the source language exactly and builds the matches.
     private func verify(_ db: Database, _ ids: [Int64], _ q: TokenizedText, sourceLanguage: String,
                         targetLanguage: String?, threshold: Int, options: LookupOptions) throws -> [Match] {
         let scorer = FuzzyScorer()
-        let stmt = try db.cachedStatement(sql: "SELECT unit_id, lang, text FROM variant WHERE id = ?")
-        var scored: [(unitID: Int64, source: Variant, result: FuzzyScorer.Result)] = []
-        for id in ids {
-            guard let row = try Row.fetchOne(stmt, arguments: [id]) else { continue }
-            let lang: String = row[1]
-            guard LanguageTag.matches(lang, requested: sourceLanguage) else { continue }
-            let text: String = row[2]
-            let r = scorer.score(q, try tokenizer.tokenize(text))
-            if r.score >= threshold { scored.append((row[0], Variant(language: lang, text: text), r)) }
-        }
         var matches: [Match] = []
-        for s in scored {
-            guard let unit = try loadUnit(db, id: s.unitID) else { continue }
-            var score = s.result.score
-            if score == 100, let prev = options.contextPrevious, let next = options.contextNext,
-               try unit.contextPrevious.map(TextKeys.norm) == TextKeys.norm(prev),
-               try unit.contextNext.map(TextKeys.norm) == TextKeys.norm(next) {
-                score = 101
-            }
-            let targets = targetLanguage.map { t in unit.variants.filter { LanguageTag.matches($0.language, requested: t) } } ?? []
-            if targetLanguage != nil && targets.isEmpty { continue }
-            for target in targets.isEmpty ? [nil] : targets.map(Optional.some) {
-                matches.append(Match(unit: unit, score: score, source: s.source, target: target,
-                                     diff: s.result.diff, penalties: s.result.penalties))
+        for id in ids {
+            guard let unit = try loadUnit(db, id: id) else { continue }
+            for source in unit.variants where LanguageTag.matches(source.language, requested: sourceLanguage) {
+                let r = scorer.score(q, try tokenizer.tokenize(source.text))
+                guard r.score >= threshold else { continue }
+                var score = r.score
+                if score == 100, let prev = options.contextPrevious, let next = options.contextNext,
+                   try unit.contextPrevious.map(TextKeys.norm) == TextKeys.norm(prev),
+                   try unit.contextNext.map(TextKeys.norm) == TextKeys.norm(next) {
+                    score = 101
+                }
+                let targets = targetLanguage.map { t in unit.variants.filter { LanguageTag.matches($0.language, requested: t) } } ?? []
+                if targetLanguage != nil && targets.isEmpty { continue }
+                for target in targets.isEmpty ? [nil] : targets.map(Optional.some) {
+                    matches.append(Match(unit: unit, score: score, source: Variant(language: source.language, text: source.text),
+                                         target: target, diff: r.diff, penalties: r.penalties))
+                }
             }
         }
         matches.sort {
@@ -183,18 +179,32 @@ extension MemoryStore {
         return Array(matches.prefix(max(0, options.limit)))
     }
 
+    /// Calls `body` with every stored unit's id and packed bytes in id order (valid during the call);
+    /// stops when it returns false.
+    func forEachStoredUnit(_ db: Database, from first: Int64 = Int64.min, _ body: (Int64, UnsafeRawBufferPointer) throws -> Bool) throws {
+        let stmt = try db.makeStatement(sql: "SELECT id, data FROM unit WHERE id >= ? ORDER BY id")
+        let s = stmt.sqliteStatement
+        sqlite3_bind_int64(s, 1, first)
+        defer { sqlite3_reset(s) }
+        while true {
+            let rc = sqlite3_step(s)
+            if rc == SQLITE_DONE { return }
+            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+            let raw = UnsafeRawBufferPointer(start: sqlite3_column_blob(s, 1), count: Int(sqlite3_column_bytes(s, 1)))
+            if try !body(sqlite3_column_int64(s, 0), raw) { return }
+        }
+    }
+
     // MARK: Units
 
     func loadUnit(_ db: Database, id: Int64) throws -> TranslationUnit? {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT * FROM unit WHERE id = ?"), arguments: [id]) else { return nil }
-        let variants = try Row.fetchAll(db.cachedStatement(sql: "SELECT lang, text, markup, props, notes FROM variant WHERE unit_id = ? ORDER BY id"), arguments: [id])
-            .map { Variant(language: $0[0], text: $0[1], markup: $0[2], properties: decodeProps($0[3]), notes: decodeNotes($0[4])) }
-        func date(_ col: String) -> Date? { (row[col] as Double?).map(Date.init(timeIntervalSince1970:)) }
-        return TranslationUnit(id: id, variants: variants, createdAt: date("created_at"), createdBy: row["created_by"],
-                               changedAt: date("changed_at"), changedBy: row["changed_by"], originFile: row["origin_file"],
-                               originKey: row["origin_key"], contextPrevious: row["context_prev"], contextNext: row["context_next"],
-                               usageCount: row["usage_count"], lastUsedAt: date("last_used"),
-                               properties: decodeProps(row["props"]), notes: decodeNotes(row["notes"]))
+        let r = RawStatement(try db.cachedStatement(sql: "SELECT data FROM unit WHERE id = ?"))
+        r.bind(1, id)
+        defer { sqlite3_reset(r.s) }
+        let rc = sqlite3_step(r.s)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+        return try PackedUnit.decode(UnsafeRawBufferPointer(start: sqlite3_column_blob(r.s, 0), count: Int(sqlite3_column_bytes(r.s, 0))), id: id).unit
     }
 
     /// One unit by id.
@@ -205,16 +215,16 @@ extension MemoryStore {
     /// Units in id order, optionally only those with a variant in `language`.
     public func units(language: String? = nil, limit: Int = 100, offset: Int = 0) throws -> [TranslationUnit] {
         try db.read { db in
-            let ids: [Int64]
-            if let language {
-                ids = try Int64.fetchAll(db, sql: """
-                    SELECT DISTINCT unit_id FROM variant WHERE lang_key = ? AND (lower(lang) = lower(?) OR lower(lang) LIKE lower(?) || '-%')
-                    ORDER BY unit_id LIMIT ? OFFSET ?
-                    """, arguments: [LanguageTag.primary(language), language, language, limit, offset])
-            } else {
-                ids = try Int64.fetchAll(db, sql: "SELECT id FROM unit ORDER BY id LIMIT ? OFFSET ?", arguments: [limit, offset])
+            var out: [TranslationUnit] = []
+            var skipped = 0
+            guard limit > 0 else { return [] }
+            try forEachStoredUnit(db) { id, raw in
+                if let language, try !PackedUnit.languages(raw).contains(where: { LanguageTag.matches($0, requested: language) }) { return true }
+                if skipped < offset { skipped += 1; return true }
+                out.append(try PackedUnit.decode(raw, id: id).unit)
+                return out.count < limit
             }
-            return try ids.compactMap { try loadUnit(db, id: $0) }
+            return out
         }
     }
 
@@ -225,39 +235,16 @@ extension MemoryStore {
     /// decodes and formats on another.
     public func forEachUnitBatch(units perBatch: Int = 2048, _ body: (UnitBatch) throws -> Void) throws {
         try db.read { db in
-            // Stepped through SQLite's C API: an export reads every row once, and GRDB's row
-            // boxing would cost as much as writing the TMX.
-            let stmt = try db.makeStatement(sql: """
-                SELECT u.id, u.created_at, u.changed_at, u.last_used, u.usage_count,
-                       u.created_by, u.changed_by, u.origin_file, u.origin_key, u.context_prev, u.context_next, u.props, u.notes,
-                       v.lang, v.text, v.markup, v.props, v.notes
-                FROM unit u JOIN variant v ON v.unit_id = u.id ORDER BY u.id, v.id
-                """)
-            let s = stmt.sqliteStatement
-            defer { sqlite3_reset(s) }
             var batch = UnitBatch()
-            var currentID: Int64?
-            while true {
-                let rc = sqlite3_step(s)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
-                let id = sqlite3_column_int64(s, 0)
-                if id != currentID {
-                    if batch.unitCount >= perBatch {
-                        try body(batch)
-                        batch = UnitBatch()
-                    }
-                    currentID = id
-                    batch.ints.append(id)
-                    batch.ints.append(sqlite3_column_int64(s, 4))
-                    for c in Int32(1)...3 {
-                        batch.reals.append(sqlite3_column_type(s, c) == SQLITE_NULL ? .nan : sqlite3_column_double(s, c))
-                    }
-                    for c in Int32(5)...12 { batch.copy(s, c) }
-                    batch.variantCounts.append(0)
+            try forEachStoredUnit(db) { id, raw in
+                if batch.unitCount >= perBatch {
+                    try body(batch)
+                    batch = UnitBatch()
                 }
-                for c in Int32(13)...17 { batch.copy(s, c) }
-                batch.variantCounts[batch.variantCounts.count - 1] += 1
+                batch.ids.append(id)
+                batch.ends.append(batch.bytes.count + raw.count)
+                batch.bytes.append(contentsOf: raw)
+                return true
             }
             if batch.unitCount > 0 { try body(batch) }
         }
@@ -272,14 +259,30 @@ extension MemoryStore {
     /// Units in all, variants per language and units per language pair.
     public func stats() throws -> Stats {
         try db.read { db in
-            let units = try Int.fetchOne(db, sql: "SELECT count(*) FROM unit") ?? 0
-            let langs = try Row.fetchAll(db, sql: "SELECT lang, count(*) FROM variant GROUP BY lang ORDER BY count(*) DESC, lang")
-                .map { (language: $0[0] as String, count: $0[1] as Int) }
-            let pairs = try Row.fetchAll(db, sql: """
-                SELECT a.lang, b.lang, count(DISTINCT a.unit_id) FROM variant a JOIN variant b
-                ON a.unit_id = b.unit_id AND a.lang < b.lang GROUP BY a.lang, b.lang ORDER BY 3 DESC, 1, 2
-                """).map { (source: $0[0] as String, target: $0[1] as String, count: $0[2] as Int) }
-            return Stats(units: units, variantsByLanguage: langs, unitsByPair: pairs)
+            var units = 0
+            var langs: [String: Int] = [:]
+            var pairs: [String: [String: Int]] = [:]
+            try forEachStoredUnit(db) { _, raw in
+                units += 1
+                let l = try PackedUnit.languages(raw)
+                for x in l { langs[x, default: 0] += 1 }
+                let distinct = Set(l).sorted()
+                for (i, a) in distinct.enumerated() {
+                    for b in distinct[(i + 1)...] { pairs[a, default: [:]][b, default: 0] += 1 }
+                }
+                return true
+            }
+            var byLanguage: [(language: String, count: Int)] = langs.map { (language: $0.key, count: $0.value) }
+            byLanguage.sort { a, b in a.count != b.count ? a.count > b.count : a.language < b.language }
+            var byPair: [(source: String, target: String, count: Int)] = []
+            for (a, targets) in pairs {
+                for (b, n) in targets { byPair.append((source: a, target: b, count: n)) }
+            }
+            byPair.sort { x, y in
+                if x.count != y.count { return x.count > y.count }
+                return x.source != y.source ? x.source < y.source : x.target < y.target
+            }
+            return Stats(units: units, variantsByLanguage: byLanguage, unitsByPair: byPair)
         }
     }
 
@@ -292,23 +295,21 @@ extension MemoryStore {
         guard !key.isEmpty else { return [] }
         let searched = searchTarget ? (targetLanguage ?? sourceLanguage) : sourceLanguage
         return try db.read { db in
-            // A scan of the folded column: no index to maintain on import, about 0.1 s a million variants.
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT unit_id, lang, text FROM variant WHERE lang_key = ? AND instr(search, ?) > 0 ORDER BY unit_id LIMIT ?
-                """, arguments: [LanguageTag.primary(searched), key, limit * 4])
+            // A scan of the folded texts (one column of every unit): no index to maintain on import.
+            let rows = try Row.fetchCursor(db, sql: "SELECT id FROM unit WHERE instr(search, ?) > 0 ORDER BY id", arguments: [key])
             var hits: [ConcordanceHit] = []
-            for row in rows where hits.count < limit {
-                let lang: String = row[1]
-                guard LanguageTag.matches(lang, requested: searched) else { continue }
-                let text: String = row[2]
-                let ranges = try ConcordanceHighlighter.ranges(of: key, in: text)
-                guard !ranges.isEmpty, let unit = try loadUnit(db, id: row[0]) else { continue }
-                let searchedVariant = Variant(language: lang, text: text)
-                let other: Variant? = searchTarget ? unit.variant(sourceLanguage) : targetLanguage.flatMap { unit.variant($0) }
-                if other == nil && (searchTarget || targetLanguage != nil) { continue }
-                hits.append(searchTarget
-                    ? ConcordanceHit(unit: unit, source: other!, target: searchedVariant, ranges: ranges, searchedTarget: true)
-                    : ConcordanceHit(unit: unit, source: searchedVariant, target: other, ranges: ranges, searchedTarget: false))
+            while hits.count < limit, let row = try rows.next() {
+                guard let unit = try loadUnit(db, id: row[0]) else { continue }
+                for v in unit.variants where hits.count < limit && LanguageTag.matches(v.language, requested: searched) {
+                    let ranges = try ConcordanceHighlighter.ranges(of: key, in: v.text)
+                    guard !ranges.isEmpty else { continue }
+                    let searchedVariant = Variant(language: v.language, text: v.text)
+                    let other: Variant? = searchTarget ? unit.variant(sourceLanguage) : targetLanguage.flatMap { unit.variant($0) }
+                    if other == nil && (searchTarget || targetLanguage != nil) { continue }
+                    hits.append(searchTarget
+                        ? ConcordanceHit(unit: unit, source: other!, target: searchedVariant, ranges: ranges, searchedTarget: true)
+                        : ConcordanceHit(unit: unit, source: searchedVariant, target: other, ranges: ranges, searchedTarget: false))
+                }
             }
             return hits
         }
@@ -344,66 +345,27 @@ enum ConcordanceHighlighter {
     }
 }
 
-/// Units as read from the memory, still raw: column bytes copied out of SQLite, decoded into
+/// Units as read from the memory, still packed: their bytes copied out of SQLite, decoded into
 /// `TranslationUnit`s by `decode()` (which may run on another thread).
 public struct UnitBatch: Sendable {
-    /// Text columns, one after another.
     var bytes: [UInt8] = []
-    /// (start, length) in `bytes` per text column; length -1 for NULL. Per unit 8 columns
-    /// (created_by … notes), then 5 per variant (lang, text, markup, props, notes).
-    var spans: [Int32] = []
-    /// Per unit: id, usage count.
-    var ints: [Int64] = []
-    /// Per unit: created, changed, last used (NaN for NULL).
-    var reals: [Double] = []
-    var variantCounts: [Int32] = []
+    /// Per unit: its id, and where its bytes end.
+    var ids: [Int64] = []
+    var ends: [Int] = []
 
-    public var unitCount: Int { variantCounts.count }
+    public var unitCount: Int { ids.count }
 
     init() {
         bytes.reserveCapacity(1 << 20)
     }
 
-    mutating func copy(_ s: OpaquePointer, _ column: Int32) {
-        guard let p = sqlite3_column_text(s, column) else {
-            spans.append(contentsOf: [0, -1])
-            return
-        }
-        let n = Int(sqlite3_column_bytes(s, column))
-        spans.append(Int32(bytes.count))
-        spans.append(Int32(n))
-        bytes.append(contentsOf: UnsafeBufferPointer(start: p, count: n))
-    }
-
-    public func decode() -> [TranslationUnit] {
-        var out: [TranslationUnit] = []
-        out.reserveCapacity(unitCount)
-        bytes.withUnsafeBufferPointer { b in
-            var k = 0
-            func text() -> String? {
-                let start = Int(spans[k]), n = Int(spans[k + 1])
-                k += 2
-                guard n >= 0 else { return nil }
-                return String(decoding: UnsafeBufferPointer(rebasing: b[start..<start + n]), as: UTF8.self)
-            }
-            func date(_ d: Double) -> Date? { d.isNaN ? nil : Date(timeIntervalSince1970: d) }
-            for u in 0..<unitCount {
-                var unit = TranslationUnit(id: ints[2 * u], variants: [], createdAt: date(reals[3 * u]), createdBy: text(),
-                                           changedAt: date(reals[3 * u + 1]), changedBy: text(), originFile: text(),
-                                           originKey: text(), contextPrevious: text(), contextNext: text(),
-                                           usageCount: Int(ints[2 * u + 1]), lastUsedAt: date(reals[3 * u + 2]),
-                                           properties: decodeProps(text()), notes: decodeNotes(text()))
-                unit.variants.reserveCapacity(Int(variantCounts[u]))
-                for _ in 0..<variantCounts[u] {
-                    var v = Variant(canonicalLanguage: text() ?? "", text: text() ?? "")
-                    v.markup = text()
-                    v.properties = decodeProps(text())
-                    v.notes = decodeNotes(text())
-                    unit.variants.append(v)
-                }
-                out.append(unit)
+    /// The units; throws when one is damaged on disk.
+    public func decode() throws -> [TranslationUnit] {
+        try bytes.withUnsafeBytes { raw in
+            try (0..<unitCount).map { i in
+                let start = i == 0 ? 0 : ends[i - 1]
+                return try PackedUnit.decode(UnsafeRawBufferPointer(rebasing: raw[start..<ends[i]]), id: ids[i]).unit
             }
         }
-        return out
     }
 }

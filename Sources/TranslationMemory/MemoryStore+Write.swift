@@ -21,32 +21,24 @@ public struct WriteReport: Sendable, Equatable {
 /// Adds units inside one transaction of `MemoryStore.write`.
 ///
 /// Bulk adds (`add(_: [TranslationUnit])`) are pipelined: the texts of one batch are prepared
-/// (normalization, tokens, keys) on the other cores while the previous batch is stored; the
-/// duplicate check then runs against an in-memory set of the texts already stored, and SQL
-/// is asked only when that set has the text.
+/// (normalization, word keys, search text) on the other cores while the previous batch is stored.
+/// A unit is one row; the duplicate keys (`DuplicateIndex`) and posting lists (`PostingBatch`)
+/// are gathered in memory and written when the batch grows large and at the end.
 public final class MemoryWriter {
     let db: Database
     let store: MemoryStore
     let overwrite: Bool
     var batch = PostingBatch()
+    var duplicates = DuplicateIndex()
     public private(set) var report = WriteReport()
     /// Where a bulk write spent its time (printed when TMKIT_PROFILE is set).
     var profile = (waiting: UInt64(0), storing: UInt64(0), postings: UInt64(0))
 
-    /// `norm_hash` of every stored variant; loaded for bulk adds.
-    private var storedTexts: Set<Int64>?
-    private var bulkUnits = 0
-    private static let bulkThreshold = 4000
     /// A batch being prepared in the background.
     private var pending: PendingBatch?
-    /// The insert statements, prepared once per write (not looked up by their SQL for every row).
+    /// Statements prepared once per write (not looked up by their SQL for every row).
     private var unitInsert: Statement?
-    private var variantInsert: Statement?
-    private var duplicateQuery: Statement?
-    private var alternativeQuery: Statement?
-    /// `TextKeys.pairHash` of (a variant's norm_hash, the language of another variant of its unit)
-    /// for every stored unit; loaded with `storedTexts`.
-    private var storedPairs: Set<Int64>?
+    private var unitRead: Statement?
 
     private func statement(_ slot: inout Statement?, _ sql: String) throws -> Statement {
         if let s = slot { return s }
@@ -140,15 +132,17 @@ public final class MemoryWriter {
             profile.storing += DispatchTime.now().uptimeNanoseconds - t1
         }
         if let e = p.failure.error { throw e }
-        bulkUnits += p.units.count
-        if bulkUnits >= MemoryWriter.bulkThreshold { try loadStoredTexts() }
         for (u, prepared) in zip(p.units, p.prepared) { try add(u, prepared: prepared!) }
-        if batch.entryCount > PostingBatch.flushLimit {
-            let t = DispatchTime.now().uptimeNanoseconds
-            try batch.apply(db)
-            batch = PostingBatch()
-            profile.postings += DispatchTime.now().uptimeNanoseconds - t
-        }
+        if batch.entryCount > PostingBatch.flushLimit { try flushIndexes() }
+    }
+
+    /// Writes the gathered posting lists and duplicate keys.
+    func flushIndexes() throws {
+        let t = DispatchTime.now().uptimeNanoseconds
+        try batch.apply(db)
+        batch = PostingBatch()
+        try duplicates.flush(db)
+        profile.postings += DispatchTime.now().uptimeNanoseconds - t
     }
 
     /// Adds a unit; its first variant is the source for duplicate detection.
@@ -158,132 +152,77 @@ public final class MemoryWriter {
         return try add(unit, prepared: try unit.variants.map { try prepare($0) })
     }
 
-    /// Reads the duplicate key of every stored variant into `storedTexts` (a scan of an index of integers).
-    private func loadStoredTexts() throws {
-        guard storedTexts == nil else { return }
-        var set = Set<Int64>()
-        let stmt = try db.makeStatement(sql: "SELECT norm_hash FROM variant INDEXED BY variant_norm_hash")
-        let s = stmt.sqliteStatement
-        while true {
-            let rc = sqlite3_step(s)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
-            set.insert(sqlite3_column_int64(s, 0))
-        }
-        sqlite3_reset(s)
-        storedTexts = set
-        var pairs = Set<Int64>()
-        let joined = try db.makeStatement(sql: "SELECT a.norm_hash, b.lang FROM variant a JOIN variant b ON b.unit_id = a.unit_id AND b.id <> a.id")
-        let j = joined.sqliteStatement
-        while true {
-            let rc = sqlite3_step(j)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
-            let lang = String(cString: sqlite3_column_text(j, 1))
-            pairs.insert(TextKeys.pairHash(sqlite3_column_int64(j, 0), lang))
-        }
-        sqlite3_reset(j)
-        storedPairs = pairs
+    /// A stored unit, decoded with its variants' word keys.
+    func load(_ id: Int64) throws -> (unit: TranslationUnit, variants: [PackedUnit.StoredVariant])? {
+        let r = RawStatement(try statement(&unitRead, "SELECT data FROM unit WHERE id = ?"))
+        r.bind(1, id)
+        defer { sqlite3_reset(r.s) }
+        let rc = sqlite3_step(r.s)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+        return try PackedUnit.decode(UnsafeRawBufferPointer(start: sqlite3_column_blob(r.s, 0), count: Int(sqlite3_column_bytes(r.s, 0))), id: id)
     }
+
+    private static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
 
     @discardableResult
     private func add(_ unit: TranslationUnit, prepared: [PreparedVariant]) throws -> Int64 {
-        guard let source = unit.variants.first else { throw MemoryError.invalid("a unit needs at least one variant") }
+        guard !unit.variants.isEmpty else { throw MemoryError.invalid("a unit needs at least one variant") }
         let src = prepared[0]
         let targets = prepared.dropFirst()
 
-        // In a bulk write the in-memory sets answer most questions without SQL: a source never
-        // stored, or stored but never with a variant in any of the target languages, is new.
-        let sourceKnown = storedTexts.map { $0.contains(src.normHash) } ?? true
-        // (A unit of the source alone merges with any unit of that source: no pair to ask about.)
-        let pairKnown = sourceKnown && (targets.isEmpty
-            || (storedPairs.map { set in targets.contains { set.contains(TextKeys.pairHash(src.normHash, $0.lang)) } } ?? true))
+        // The units holding the source (same language tag, same normalised text), in id order.
+        var holders: [(id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant])] = []
+        for id in try duplicates.units(db, hash: src.normHash) {
+            guard let (u, stored) = try load(id) else { continue }
+            if u.variants.contains(where: { $0.language == src.lang && MemoryWriter.norm($0) == src.norm }) {
+                holders.append((id, u, stored))
+            }
+        }
         var alternative = false
-        if pairKnown {
-            if let t0 = targets.first {
-                // An exact duplicate, found from the translation's side (rarer than a common source).
-                let candidates = try Int64.fetchAll(statement(&duplicateQuery, """
-                    SELECT t.unit_id FROM variant t CROSS JOIN variant s ON s.unit_id = t.unit_id AND s.id <> t.id
-                    WHERE t.norm_hash = ? AND t.lang = ? AND t.norm = ? AND s.norm_hash = ? AND s.lang = ? AND s.norm = ?
-                    ORDER BY t.unit_id
-                    """), arguments: [t0.normHash, t0.lang, t0.norm, src.normHash, source.language, src.norm])
-                for unitID in candidates {
-                    var same = true
-                    if targets.count > 1 {
-                        let existing = try Row.fetchAll(db.cachedStatement(sql: "SELECT lang, norm FROM variant WHERE unit_id = ?"), arguments: [unitID])
-                        same = targets.allSatisfy { t in existing.contains { ($0["lang"] as String) == t.lang && ($0["norm"] as String) == t.norm } }
-                    }
-                    if same {
-                        try mergeMetadata(into: unitID, from: unit)
-                        report.merged += 1
-                        return unitID
-                    }
-                }
-                // Another translation into a language the source already has one in: an alternative.
-                for t in targets where !alternative {
-                    alternative = try Int64.fetchOne(statement(&alternativeQuery, """
-                        SELECT s.unit_id FROM variant s CROSS JOIN variant t ON t.unit_id = s.unit_id AND t.id <> s.id
-                        WHERE s.norm_hash = ? AND s.lang = ? AND s.norm = ? AND t.lang = ? LIMIT 1
-                        """), arguments: [src.normHash, source.language, src.norm, t.lang]) != nil
-                }
-            } else if let unitID = try Int64.fetchOne(db.cachedStatement(sql: """
-                SELECT min(unit_id) FROM variant WHERE norm_hash = ? AND lang = ? AND norm = ?
-                """), arguments: [src.normHash, source.language, src.norm]) {
+        if let first = holders.first {
+            guard !targets.isEmpty else {
                 // A unit of the source alone duplicates any unit with that source.
-                try mergeMetadata(into: unitID, from: unit)
+                try mergeMetadata(into: first, from: unit)
                 report.merged += 1
-                return unitID
+                return first.id
+            }
+            for h in holders where targets.allSatisfy({ t in h.unit.variants.contains { $0.language == t.lang && MemoryWriter.norm($0) == t.norm } }) {
+                try mergeMetadata(into: h, from: unit)
+                report.merged += 1
+                return h.id
+            }
+            // Another translation into a language the source already has one in: an alternative.
+            alternative = targets.contains { t in
+                holders.contains { h in h.unit.variants.contains { $0.language == t.lang && !($0.language == src.lang && MemoryWriter.norm($0) == src.norm) } }
+            }
+            if overwrite {
+                try replaceTargets(of: first, with: Array(targets), from: unit)
+                report.replaced += 1
+                return first.id
             }
         }
-        let sameSource: [Int64] = overwrite && sourceKnown ? try Int64.fetchAll(db.cachedStatement(sql: """
-            SELECT min(unit_id) FROM variant WHERE norm_hash = ? AND lang = ? AND norm = ? HAVING count(*) > 0
-            """), arguments: [src.normHash, source.language, src.norm]) : []
-        if overwrite, let unitID = sameSource.first {
-            for t in targets {
-                let old = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, keys FROM variant WHERE unit_id = ? AND lang = ?"),
-                                           arguments: [unitID, t.lang])
-                for row in old {
-                    let id: Int64 = row["id"]
-                    batch.remove(lang: t.langKey, keys: indexKeys(fromStored: row["keys"]), variant: UInt32(id))
-                    try db.execute(sql: "DELETE FROM variant WHERE id = ?", arguments: [id])
-                }
-                try insertVariant(t, unit: unitID)
-            }
-            try mergeMetadata(into: unitID, from: unit)
-            if storedPairs != nil {
-                let rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT id, norm_hash, lang FROM variant WHERE unit_id = ?"), arguments: [unitID])
-                for a in rows {
-                    for b in rows where (b["id"] as Int64) != (a["id"] as Int64) { storedPairs!.insert(TextKeys.pairHash(a["norm_hash"], b["lang"])) }
-                }
-            }
-            report.replaced += 1
-            return unitID
-        }
+        var w = PackedUnit.Writer()
+        w.bytes.reserveCapacity(64 + prepared.reduce(0) { $0 + 2 * $1.text.utf8.count })
+        var u = unit
         let now = Date()
-        let ins = RawStatement(try statement(&unitInsert, """
-            INSERT INTO unit(created_at, created_by, changed_at, changed_by, origin_file, origin_key,
-                             context_prev, context_next, usage_count, props, notes, last_used)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
-        ins.bind(1, (unit.createdAt ?? now).timeIntervalSince1970)
-        ins.bind(2, unit.createdBy)
-        ins.bind(3, (unit.changedAt ?? unit.createdAt ?? now).timeIntervalSince1970)
-        ins.bind(4, unit.changedBy ?? unit.createdBy)
-        ins.bind(5, unit.originFile)
-        ins.bind(6, unit.originKey)
-        ins.bind(7, unit.contextPrevious)
-        ins.bind(8, unit.contextNext)
-        ins.bind(9, Int64(unit.usageCount))
-        ins.bind(10, encodeProps(unit.properties))
-        ins.bind(11, encodeNotes(unit.notes))
-        ins.bind(12, unit.lastUsedAt?.timeIntervalSince1970)
+        u.createdAt = unit.createdAt ?? now
+        u.changedAt = unit.changedAt ?? unit.createdAt ?? now
+        u.changedBy = unit.changedBy ?? unit.createdBy
+        PackedUnit.writeHeader(u, into: &w)
+        for v in prepared {
+            PackedUnit.writeVariant(language: v.lang, text: v.text, markup: v.markup, props: v.props, notes: v.notes,
+                                    keys: v.keys.joined, wordCount: v.keys.count, into: &w)
+        }
+        let ins = RawStatement(try statement(&unitInsert, "INSERT INTO unit(data, search) VALUES (?, ?)"))
+        w.bytes.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
+        ins.bind(2, PackedUnit.search(prepared.map { ($0.langKey, $0.search) }))
         try ins.run(db)
         let unitID = db.lastInsertedRowID
-        for v in prepared { try insertVariant(v, unit: unitID) }
-        if storedPairs != nil {
-            for (i, a) in prepared.enumerated() {
-                for (j, b) in prepared.enumerated() where i != j { storedPairs!.insert(TextKeys.pairHash(a.normHash, b.lang)) }
-            }
+        guard unitID < Int64(UInt32.max) else { throw MemoryError.invalid("the memory is full (more than 4 billion units)") }
+        for v in prepared {
+            batch.add(lang: v.langKey, keys: v.keys, variant: UInt32(unitID), words: v.keys.count)
+            duplicates.add(hash: v.normHash, unit: unitID)
         }
         // Another translation into a language the source already has one in is an alternative;
         // a translation into a new language is simply a new unit.
@@ -291,70 +230,83 @@ public final class MemoryWriter {
         return unitID
     }
 
-    private func insertVariant(_ v: PreparedVariant, unit: Int64) throws {
-        let ins = RawStatement(try statement(&variantInsert, """
-            INSERT INTO variant(unit_id, lang, lang_key, text, norm, keys, word_count, search, markup, props, notes, norm_hash)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """))
-        ins.bind(1, unit)
-        ins.bind(2, v.lang)
-        ins.bind(3, v.langKey)
-        ins.bind(4, v.text)
-        ins.bind(5, v.norm)
-        ins.bind(6, text: v.keys.joined)
-        ins.bind(7, Int64(v.keys.count))
-        ins.bind(8, v.search)
-        ins.bind(9, v.markup)
-        ins.bind(10, v.props)
-        ins.bind(11, v.notes)
-        ins.bind(12, v.normHash)
-        try ins.run(db)
-        let id = db.lastInsertedRowID
-        guard id < Int64(UInt32.max) else { throw MemoryError.invalid("the memory is full (more than 4 billion variants)") }
-        batch.add(lang: v.langKey, keys: v.keys, variant: UInt32(id), words: v.keys.count)
-        storedTexts?.insert(v.normHash)
+    /// Index keys of a stored variant (for removing it from the posting lists).
+    private static func postingKeys(_ v: PackedUnit.StoredVariant) -> IndexKeys {
+        v.wordCount == 0 ? IndexKeys() : IndexKeys(wordKeys: v.keys.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init))
     }
 
-    private func mergeMetadata(into unitID: Int64, from unit: TranslationUnit) throws {
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT props, notes FROM unit WHERE id = ?"),
-                                         arguments: [unitID]) else { return }
-        var props = decodeProps(row["props"])
-        for p in unit.properties where !props.contains(p) { props.append(p) }
-        var notes = decodeNotes(row["notes"])
-        for n in unit.notes where !notes.contains(n) { notes.append(n) }
-        try db.cachedStatement(sql: """
-            UPDATE unit SET changed_at = ?, changed_by = COALESCE(?, changed_by), props = ?, notes = ?,
-                origin_file = COALESCE(origin_file, ?), origin_key = COALESCE(origin_key, ?),
-                context_prev = COALESCE(context_prev, ?), context_next = COALESCE(context_next, ?),
-                usage_count = max(usage_count, ?)
-            WHERE id = ?
-            """).execute(arguments: [(unit.changedAt ?? Date()).timeIntervalSince1970, unit.changedBy ?? unit.createdBy,
-                             encodeProps(props), encodeNotes(notes), unit.originFile, unit.originKey,
-                             unit.contextPrevious, unit.contextNext, unit.usageCount, unitID])
+    /// `--overwrite`: the unit's variants in the targets' languages are replaced by the targets.
+    private func replaceTargets(of h: (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant]),
+                                with targets: [PreparedVariant], from unit: TranslationUnit) throws {
+        let langs = Set(targets.map(\.lang))
+        // Posting entries name units: the lists of every language touched are redone for this unit.
+        let touched = Set(targets.map(\.langKey))
+        for v in h.variants where touched.contains(LanguageTag.primary(v.variant.language)) {
+            let keys = MemoryWriter.postingKeys(v)
+            batch.remove(lang: LanguageTag.primary(v.variant.language), keys: keys.strings, variant: UInt32(h.id))
+        }
+        var kept = h.variants.filter { !langs.contains($0.variant.language) }
+        for v in h.variants where langs.contains(v.variant.language) {
+            duplicates.remove(hash: TextKeys.normHash(lang: v.variant.language, norm: MemoryWriter.norm(v.variant)), unit: h.id)
+        }
+        for v in kept where touched.contains(LanguageTag.primary(v.variant.language)) {
+            batch.add(lang: LanguageTag.primary(v.variant.language), keys: MemoryWriter.postingKeys(v), variant: UInt32(h.id), words: v.wordCount)
+        }
+        for t in targets {
+            var v = Variant(canonicalLanguage: t.lang, text: t.text)
+            v.markup = t.markup
+            v.properties = decodeProps(t.props)
+            v.notes = decodeNotes(t.notes)
+            kept.append(PackedUnit.StoredVariant(variant: v, keys: String(decoding: t.keys.joined, as: UTF8.self), wordCount: t.keys.count))
+            batch.add(lang: t.langKey, keys: t.keys, variant: UInt32(h.id), words: t.keys.count)
+            duplicates.add(hash: t.normHash, unit: h.id)
+        }
+        var u = h.unit
+        u.variants = kept.map(\.variant)
+        try mergeMetadata(into: (h.id, u, kept), from: unit)
+    }
+
+    /// Rewrites a stored unit with its metadata merged with `unit`'s.
+    private func mergeMetadata(into h: (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant]),
+                               from unit: TranslationUnit) throws {
+        var u = h.unit
+        for p in unit.properties where !u.properties.contains(p) { u.properties.append(p) }
+        for n in unit.notes where !u.notes.contains(n) { u.notes.append(n) }
+        u.changedAt = unit.changedAt ?? Date()
+        u.changedBy = unit.changedBy ?? unit.createdBy ?? u.changedBy
+        u.originFile = u.originFile ?? unit.originFile
+        u.originKey = u.originKey ?? unit.originKey
+        u.contextPrevious = u.contextPrevious ?? unit.contextPrevious
+        u.contextNext = u.contextNext ?? unit.contextNext
+        u.usageCount = max(u.usageCount, unit.usageCount)
+        try rewrite(h.id, u, h.variants)
+    }
+
+    private func rewrite(_ id: Int64, _ u: TranslationUnit, _ variants: [PackedUnit.StoredVariant]) throws {
+        var w = PackedUnit.Writer()
+        var header = u
+        header.variants = variants.map(\.variant)
+        PackedUnit.writeHeader(header, into: &w)
+        for v in variants {
+            PackedUnit.writeVariant(language: v.variant.language, text: v.variant.text, markup: v.variant.markup,
+                                    props: encodeProps(v.variant.properties), notes: encodeNotes(v.variant.notes),
+                                    keys: Array(v.keys.utf8), wordCount: v.wordCount, into: &w)
+        }
+        let search = PackedUnit.search(try variants.map { (LanguageTag.primary($0.variant.language), try TextKeys.search($0.variant.text)) })
+        try db.cachedStatement(sql: "UPDATE unit SET data = ?, search = ? WHERE id = ?").execute(arguments: [Data(w.bytes), search, id])
     }
 
     /// Removes a unit and its index entries; false when there is no such unit.
     public func remove(id: Int64) throws -> Bool {
-        let rows = try Row.fetchAll(db, sql: "SELECT id, lang_key, keys FROM variant WHERE unit_id = ?", arguments: [id])
-        for r in rows {
-            let vid: Int64 = r["id"]
-            batch.remove(lang: r["lang_key"], keys: indexKeys(fromStored: r["keys"]), variant: UInt32(vid))
+        try flushPending()
+        guard let (_, variants) = try load(id) else { return false }
+        for v in variants {
+            batch.remove(lang: LanguageTag.primary(v.variant.language), keys: MemoryWriter.postingKeys(v).strings, variant: UInt32(id))
+            duplicates.remove(hash: TextKeys.normHash(lang: v.variant.language, norm: MemoryWriter.norm(v.variant)), unit: id)
         }
-        try db.execute(sql: "DELETE FROM variant WHERE unit_id = ?", arguments: [id])
         try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
-        let done = db.changesCount > 0
-        if done { report.removed += 1 }
-        return done
-    }
-
-    /// Index keys (with repeat suffixes) from the stored word keys.
-    private func indexKeys(fromStored keys: String) -> [String] {
-        var seen: [Substring: Int] = [:]
-        return keys.split(separator: "\u{1F}").map { k in
-            let n = (seen[k] ?? 0) + 1
-            seen[k] = n
-            return n == 1 ? String(k) : String(k) + "\u{1}\(n)"
-        }
+        report.removed += 1
+        return true
     }
 }
 
@@ -407,9 +359,7 @@ extension MemoryStore {
             let writer = MemoryWriter(db: db, store: self, overwrite: overwrite)
             do { try body(writer) } catch { writer.abandonPending(); throw error }
             try writer.flushPending()
-            let t = DispatchTime.now().uptimeNanoseconds
-            try writer.batch.apply(db)
-            writer.profile.postings += DispatchTime.now().uptimeNanoseconds - t
+            try writer.flushIndexes()
             if ProcessInfo.processInfo.environment["TMKIT_PROFILE"] != nil {
                 let p = writer.profile
                 FileHandle.standardError.write(Data(String(format: "write profile: waiting for preparation %.2f s, storing %.2f s, posting lists %.2f s\n",

@@ -3,8 +3,8 @@ import GRDB
 import ICUText
 import StoreSupport
 
-/// A translation memory: one SQLite file (WAL, busy timeout) with units, their variants, the
-/// fuzzy index and a trigram index for concordance.
+/// A translation memory: one SQLite file (WAL, busy timeout) with a row per unit (its variants
+/// packed in it), the duplicate keys and the fuzzy index (posting lists).
 ///
 /// Every write is one transaction: an import that fails or is interrupted leaves the memory
 /// as it was. Two processes may write the same memory; SQLite serialises them.
@@ -143,6 +143,11 @@ public final class MemoryStore {
                 DROP TABLE posting;
                 ALTER TABLE posting_parts RENAME TO posting;
                 """)
+        }
+        m.registerMigration("v5") { db in
+            // One row per unit with its variants packed (`PackedUnit`), the duplicate keys in
+            // buckets (`DuplicateIndex`), and posting entries that name units instead of variants.
+            try MemoryStore.migrateToPackedUnits(db)
         }
         return m
     }

@@ -302,8 +302,8 @@ extension TMKit.TM {
                     let filtered = since != nil || sourceLang != "*all*" || needle != nil
                     try store.forEachUnitBatch { batch in
                         stream.add {
-                            guard filtered else { return batch.decode() }
-                            return batch.decode().compactMap { u -> TranslationUnit? in
+                            guard filtered else { return try batch.decode() }
+                            return try batch.decode().compactMap { u -> TranslationUnit? in
                                 var u = u
                                 if let since, (u.changedAt ?? u.createdAt ?? .distantPast) < since { return nil }
                                 if sourceLang != "*all*" {

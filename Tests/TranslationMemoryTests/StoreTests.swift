@@ -294,35 +294,64 @@ final class PostingPartsTests: XCTestCase {
         try assertIndexedEqualsExhaustive(store, "Alpha once more")
     }
 
-    /// Lists migrated from schema v3 (one part, no `last`) are rewritten by the first change.
-    func testAVersion3IndexIsMigrated() throws {
+    /// A memory of schema v3 (a row per variant, posting entries naming variants) is migrated to
+    /// one row per unit: texts, metadata and markup are kept, the index names units, duplicates merge.
+    func testAVersion3MemoryIsPackedIntoUnitRows() throws {
         let path = temporaryMemoryPath()
         let q = try DatabaseQueue(path: path)
         try q.write { db in try db.execute(sql: "PRAGMA application_id = \(MemoryStore.applicationID)") }
         try MemoryStore.migrator.migrate(q, upTo: "v3")
-        try q.close()
-        // Written by the v3 layout: list rows without parts.
-        let v3 = try DatabaseQueue(path: path)
-        try v3.write { db in
+        try q.write { db in
             try db.execute(sql: """
-                INSERT INTO unit(id, created_at, changed_at) VALUES (1, 0, 0);
-                INSERT INTO variant(id, unit_id, lang, lang_key, text, norm, keys, word_count, search, norm_hash)
-                VALUES (1, 1, 'en', 'en', 'Subscribe now', 'Subscribe now', 'subscribe\u{1F}now', 2, 'subscribe now', 0),
-                       (2, 1, 'ru', 'ru', 'Подписаться', 'Подписаться', 'подписаться', 1, 'подписаться', 0);
+                INSERT INTO unit(id, created_at, created_by, changed_at, usage_count, props, notes, origin_key)
+                VALUES (7, 1000, 'anna', 2000, 3, '[{"type":"x-domain","value":"news"}]', '["checked"]', 'news.title');
+                INSERT INTO unit(id, created_at, changed_at) VALUES (9, 0, 0);
                 """)
-            for (lang, key, variant) in [("en", "subscribe", 1), ("en", "now", 1), ("ru", "подписаться", 2)] {
-                let list = PostingList(entries: [PostingEntry(variant: UInt32(variant), words: lang == "en" ? 2 : 1)])
-                try db.execute(sql: "INSERT INTO posting(lang_key, key, n, entries) VALUES (?, ?, 1, ?)", arguments: [lang, key, Data(list.bytes)])
+            let rows: [(Int64, Int64, String, String, String, String?)] = [
+                (20, 7, "en", "Subscribe <b>now</b>", "subscribe\u{1F}now", "<b>"),
+                (21, 7, "ru", "Подписаться сейчас", "подписаться\u{1F}сейчас", nil),
+                (22, 9, "en", "Sign in", "sign\u{1F}in", nil),
+                (23, 9, "de", "Anmelden", "anmelden", nil),
+            ]
+            for (id, unit, lang, text, keys, markup) in rows {
+                let norm = try TextKeys.norm(text)
+                try db.execute(sql: """
+                    INSERT INTO variant(id, unit_id, lang, lang_key, text, norm, keys, word_count, search, markup, norm_hash)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, unit, lang, lang, text, norm, keys, keys.split(separator: "\u{1F}").count,
+                                     try TextKeys.search(text), markup, TextKeys.normHash(lang: lang, norm: norm)])
+                for k in keys.split(separator: "\u{1F}") {
+                    let list = PostingList(entries: [PostingEntry(variant: UInt32(id), words: 2)])
+                    try db.execute(sql: "INSERT OR IGNORE INTO posting(lang_key, key, n, entries) VALUES (?, ?, 1, ?)",
+                                   arguments: [lang, String(k), Data(list.bytes)])
+                }
             }
         }
-        try v3.close()
+        try q.close()
         let store = try MemoryStore(path: path, create: false)
-        XCTAssertEqual(try store.lookup("Subscribe now", sourceLanguage: "en", targetLanguage: "ru").first?.score, 100)
-        try store.add([pair("Subscribe later", "Подписаться позже")])
-        XCTAssertEqual(try parts(store, "subscribe"), [0], "a list without `last` is rewritten, not appended to")
-        XCTAssertEqual(try store.lookup("Subscribe later", sourceLanguage: "en", targetLanguage: "ru").first?.score, 100)
-        XCTAssertEqual(try store.lookup("Subscribe now", sourceLanguage: "en", targetLanguage: "ru").first?.score, 100)
-        try store.add([pair("Subscribe tomorrow", "Подписаться завтра")])
-        XCTAssertEqual(try parts(store, "subscribe"), [0, 1])
+        let tables = try store.db.read { try String.fetchAll($0, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name") }
+        XCTAssertFalse(tables.contains("variant"))
+        let unit = try XCTUnwrap(store.unit(id: 7))
+        XCTAssertEqual(unit.variants.map(\.language), ["en", "ru"])
+        XCTAssertEqual(unit.variants.map(\.text), ["Subscribe <b>now</b>", "Подписаться сейчас"])
+        XCTAssertEqual(unit.variants[0].markup, "<b>")
+        XCTAssertEqual(unit.createdBy, "anna")
+        XCTAssertEqual(unit.usageCount, 3)
+        XCTAssertEqual(unit.originKey, "news.title")
+        XCTAssertEqual(unit.properties, [Property(type: "x-domain", value: "news")])
+        XCTAssertEqual(unit.notes, ["checked"])
+        XCTAssertEqual(unit.createdAt, Date(timeIntervalSince1970: 1000))
+        // The index was rebuilt: its entries name units (7), no longer variants (20).
+        let list = try store.db.read { db in
+            try PostingBatch.read(try db.makeStatement(sql: PostingBatch.readSQL), lang: "en", key: "subscribe", db: db)
+        }
+        XCTAssertEqual(list.entries.map(\.variant), [7])
+        XCTAssertEqual(try store.lookup("Subscribe now", sourceLanguage: "en", targetLanguage: "ru").first?.unit.id, 7)
+        XCTAssertEqual(try store.lookup("Sign in", sourceLanguage: "en", targetLanguage: "de").first?.target?.text, "Anmelden")
+        // Duplicates are found through the migrated keys.
+        XCTAssertEqual(try store.add([pair("Subscribe <b>now</b>", "Подписаться сейчас")]).merged, 1)
+        XCTAssertEqual(try store.add([pair("Subscribe <b>now</b>", "Подпишитесь сейчас")]).alternatives, 1)
+        XCTAssertEqual(try store.stats().units, 3)
+        XCTAssertEqual(try store.concordance("подписаться", sourceLanguage: "en", targetLanguage: "ru", searchTarget: true).map(\.unit.id), [7])
     }
 }

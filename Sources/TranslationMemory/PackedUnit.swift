@@ -1,0 +1,214 @@
+import Foundation
+
+/// A unit as one row stores it (schema v5): its metadata and every variant packed in one blob.
+/// A memory holds one row per unit, so that an import writes one row (and no index entry) per
+/// unit; the duplicate keys and the fuzzy index are kept in blobs of their own.
+///
+/// Layout: created, changed and last-used dates as little-endian doubles (NaN for none); the
+/// usage count; created by, changed by, origin file, origin key, previous and next segment,
+/// props and notes (JSON) as optional strings; the number of variants; per variant: language,
+/// text, markup, props, notes (optional strings), its word keys joined by U+001F and their number.
+/// Numbers are LEB128 varints; a string is its UTF-8 length and bytes, an optional one its length
+/// plus one (0 for none).
+enum PackedUnit {
+    /// A variant as stored: what a unit's variant is, plus its word keys.
+    struct StoredVariant {
+        var variant: Variant
+        /// The word keys joined by U+001F (what exhaustive scans compare).
+        var keys: String
+        var wordCount: Int
+    }
+
+    struct Writer {
+        var bytes: [UInt8] = []
+
+        mutating func varint(_ v: UInt64) {
+            var v = v
+            while v >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+                v >>= 7
+            }
+            bytes.append(UInt8(v))
+        }
+
+        mutating func double(_ d: Double?) {
+            let bits = (d ?? .nan).bitPattern
+            for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i)))) }
+        }
+
+        mutating func string(_ s: String) {
+            var s = s
+            s.withUTF8 { b in
+                varint(UInt64(b.count))
+                bytes.append(contentsOf: b)
+            }
+        }
+
+        mutating func string(bytes b: [UInt8]) {
+            varint(UInt64(b.count))
+            bytes.append(contentsOf: b)
+        }
+
+        mutating func optional(_ s: String?) {
+            guard var s else { varint(0); return }
+            s.withUTF8 { b in
+                varint(UInt64(b.count) + 1)
+                bytes.append(contentsOf: b)
+            }
+        }
+    }
+
+    struct Reader {
+        let b: UnsafeRawBufferPointer
+        var i = 0
+
+        init(_ b: UnsafeRawBufferPointer) { self.b = b }
+
+        mutating func varint() throws -> UInt64 {
+            var v: UInt64 = 0
+            var shift: UInt64 = 0
+            while true {
+                guard i < b.count, shift < 64 else { throw MemoryError.invalid("a stored unit is damaged") }
+                let c = b[i]
+                i += 1
+                v |= UInt64(c & 0x7F) << shift
+                if c < 0x80 { return v }
+                shift += 7
+            }
+        }
+
+        mutating func double() throws -> Double? {
+            guard i + 8 <= b.count else { throw MemoryError.invalid("a stored unit is damaged") }
+            let d = Double(bitPattern: UInt64(littleEndian: b.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
+            i += 8
+            return d.isNaN ? nil : d
+        }
+
+        mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+            guard n >= 0, i + n <= b.count else { throw MemoryError.invalid("a stored unit is damaged") }
+            defer { i += n }
+            return UnsafeRawBufferPointer(rebasing: b[i..<i + n])
+        }
+
+        mutating func string() throws -> String {
+            String(decoding: try bytes(Int(try varint())), as: UTF8.self)
+        }
+
+        mutating func optional() throws -> String? {
+            let n = try varint()
+            return n == 0 ? nil : String(decoding: try bytes(Int(n - 1)), as: UTF8.self)
+        }
+
+        mutating func skipString() throws { _ = try bytes(Int(try varint())) }
+        mutating func skipOptional() throws {
+            let n = try varint()
+            if n > 0 { _ = try bytes(Int(n - 1)) }
+        }
+    }
+
+    /// The unit's fields before its variants.
+    static func writeHeader(_ u: TranslationUnit, into w: inout Writer) {
+        w.double(u.createdAt?.timeIntervalSince1970)
+        w.double(u.changedAt?.timeIntervalSince1970)
+        w.double(u.lastUsedAt?.timeIntervalSince1970)
+        w.varint(UInt64(max(0, u.usageCount)))
+        w.optional(u.createdBy)
+        w.optional(u.changedBy)
+        w.optional(u.originFile)
+        w.optional(u.originKey)
+        w.optional(u.contextPrevious)
+        w.optional(u.contextNext)
+        w.optional(encodeProps(u.properties))
+        w.optional(encodeNotes(u.notes))
+        w.varint(UInt64(u.variants.count))
+    }
+
+    static func writeVariant(language: String, text: String, markup: String?, props: String?, notes: String?,
+                             keys: [UInt8], wordCount: Int, into w: inout Writer) {
+        w.string(language)
+        w.string(text)
+        w.optional(markup)
+        w.optional(props)
+        w.optional(notes)
+        w.string(bytes: keys)
+        w.varint(UInt64(wordCount))
+    }
+
+    /// Encodes a unit whose variants' keys are known.
+    static func encode(_ u: TranslationUnit, keys: [(joined: [UInt8], count: Int)]) -> [UInt8] {
+        var w = Writer()
+        w.bytes.reserveCapacity(256)
+        writeHeader(u, into: &w)
+        for (v, k) in zip(u.variants, keys) {
+            writeVariant(language: v.language, text: v.text, markup: v.markup, props: encodeProps(v.properties),
+                         notes: encodeNotes(v.notes), keys: k.joined, wordCount: k.count, into: &w)
+        }
+        return w.bytes
+    }
+
+    /// Decodes a stored unit and its variants' keys.
+    static func decode(_ b: UnsafeRawBufferPointer, id: Int64) throws -> (unit: TranslationUnit, variants: [StoredVariant]) {
+        var r = Reader(b)
+        func date() throws -> Date? { try r.double().map(Date.init(timeIntervalSince1970:)) }
+        var u = TranslationUnit(id: id, variants: [])
+        u.createdAt = try date()
+        u.changedAt = try date()
+        u.lastUsedAt = try date()
+        u.usageCount = Int(try r.varint())
+        u.createdBy = try r.optional()
+        u.changedBy = try r.optional()
+        u.originFile = try r.optional()
+        u.originKey = try r.optional()
+        u.contextPrevious = try r.optional()
+        u.contextNext = try r.optional()
+        u.properties = decodeProps(try r.optional())
+        u.notes = decodeNotes(try r.optional())
+        let n = Int(try r.varint())
+        var stored: [StoredVariant] = []
+        stored.reserveCapacity(n)
+        for _ in 0..<n {
+            var v = Variant(canonicalLanguage: try r.string(), text: try r.string())
+            v.markup = try r.optional()
+            v.properties = decodeProps(try r.optional())
+            v.notes = decodeNotes(try r.optional())
+            let keys = try r.string()
+            stored.append(StoredVariant(variant: v, keys: keys, wordCount: Int(try r.varint())))
+        }
+        u.variants = stored.map(\.variant)
+        return (u, stored)
+    }
+
+    static func decode(_ bytes: [UInt8], id: Int64) throws -> (unit: TranslationUnit, variants: [StoredVariant]) {
+        try bytes.withUnsafeBytes { try decode($0, id: id) }
+    }
+
+    /// The languages of a stored unit's variants, without decoding the rest.
+    static func languages(_ b: UnsafeRawBufferPointer) throws -> [String] {
+        var r = Reader(b)
+        _ = try r.bytes(24)
+        _ = try r.varint()
+        for _ in 0..<8 { try r.skipOptional() }
+        let n = Int(try r.varint())
+        var out: [String] = []
+        for _ in 0..<n {
+            out.append(try r.string())
+            try r.skipString()
+            for _ in 0..<3 { try r.skipOptional() }
+            try r.skipString()
+            _ = try r.varint()
+        }
+        return out
+    }
+
+    /// What concordance scans: per variant, U+001E, its primary language subtag, U+001F and its folded text.
+    static func search(_ parts: [(langKey: String, folded: String)]) -> String {
+        var s = ""
+        for p in parts {
+            s.unicodeScalars.append("\u{1E}")
+            s += p.langKey
+            s.unicodeScalars.append("\u{1F}")
+            s += p.folded
+        }
+        return s
+    }
+}
