@@ -63,13 +63,20 @@ public final class MemoryWriter {
         var norm: String
         var keys: IndexKeys
         var normHash: Int64
-        var search: String
         var markup: String?
         var props: String?
         var notes: String?
     }
 
-    func prepare(_ v: Variant) throws -> PreparedVariant { try MemoryWriter.prepare(v, tokenizer: store.tokenizer) }
+    /// A unit ready to be stored: its variants' keys, and the row (packed data and search text)
+    /// that is inserted when it is new. Made by the background workers of a bulk add.
+    struct PreparedUnit {
+        var variants: [PreparedVariant]
+        var data: [UInt8]
+        var search: [UInt8]
+    }
+
+    func prepare(_ u: TranslationUnit) throws -> PreparedUnit { try MemoryWriter.prepare(u, tokenizer: store.tokenizer) }
 
     static func prepare(_ v: Variant, tokenizer: Tokenizer) throws -> PreparedVariant {
         let text = try v.text.normalized(.nfc)
@@ -77,19 +84,38 @@ public final class MemoryWriter {
         return PreparedVariant(lang: v.language, langKey: LanguageTag.primary(v.language), text: text,
                                norm: norm, keys: try tokenizer.indexKeys(text),
                                normHash: TextKeys.normHash(lang: v.language, norm: norm),
-                               search: try TextKeys.search(text), markup: v.markup, props: encodeProps(v.properties),
-                               notes: encodeNotes(v.notes))
+                               markup: v.markup, props: encodeProps(v.properties), notes: encodeNotes(v.notes))
     }
 
-    /// Units and their prepared variants, filled by background workers.
+    static func prepare(_ unit: TranslationUnit, tokenizer: Tokenizer) throws -> PreparedUnit {
+        guard !unit.variants.isEmpty else { throw MemoryError.invalid("a unit needs at least one variant") }
+        let prepared = try unit.variants.map { try prepare($0, tokenizer: tokenizer) }
+        var w = PackedUnit.Writer()
+        w.bytes.reserveCapacity(64 + prepared.reduce(0) { $0 + 2 * $1.text.utf8.count })
+        var u = unit
+        let now = Date()
+        u.createdAt = unit.createdAt ?? now
+        u.changedAt = unit.changedAt ?? unit.createdAt ?? now
+        u.changedBy = unit.changedBy ?? unit.createdBy
+        PackedUnit.writeHeader(u, into: &w)
+        var search: [UInt8] = []
+        for v in prepared {
+            PackedUnit.writeVariant(language: v.lang, text: v.text, markup: v.markup, props: v.props, notes: v.notes,
+                                    keys: v.keys.joined, wordCount: v.keys.count, into: &w)
+            PackedUnit.appendSearch(langKey: v.langKey, folded: try TextKeys.searchBytes(v.text), to: &search)
+        }
+        return PreparedUnit(variants: prepared, data: w.bytes, search: search)
+    }
+
+    /// Units and their prepared rows, filled by background workers.
     final class PendingBatch: @unchecked Sendable {
         let units: [TranslationUnit]
-        var prepared: [[PreparedVariant]?]
+        var prepared: [PreparedUnit?]
         let group = DispatchGroup()
         let failure = ErrorBox()
         init(_ units: [TranslationUnit]) {
             self.units = units
-            prepared = [[PreparedVariant]?](repeating: nil, count: units.count)
+            prepared = [PreparedUnit?](repeating: nil, count: units.count)
         }
     }
 
@@ -109,7 +135,7 @@ public final class MemoryWriter {
                 DispatchQueue.global().async(group: next.group) {
                     var i = w
                     while i < units.count {
-                        do { out[i] = try units[i].variants.map { try MemoryWriter.prepare($0, tokenizer: tokenizer) } }
+                        do { out[i] = try MemoryWriter.prepare(units[i], tokenizer: tokenizer) }
                         catch { next.failure.set(error); return }
                         i += workers
                     }
@@ -149,7 +175,7 @@ public final class MemoryWriter {
     @discardableResult
     public func add(_ unit: TranslationUnit) throws -> Int64 {
         try flushPending()
-        return try add(unit, prepared: try unit.variants.map { try prepare($0) })
+        return try add(unit, prepared: try prepare(unit))
     }
 
     /// A stored unit, decoded with its variants' word keys.
@@ -166,8 +192,8 @@ public final class MemoryWriter {
     private static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
 
     @discardableResult
-    private func add(_ unit: TranslationUnit, prepared: [PreparedVariant]) throws -> Int64 {
-        guard !unit.variants.isEmpty else { throw MemoryError.invalid("a unit needs at least one variant") }
+    private func add(_ unit: TranslationUnit, prepared row: PreparedUnit) throws -> Int64 {
+        let prepared = row.variants
         let src = prepared[0]
         let targets = prepared.dropFirst()
 
@@ -202,21 +228,9 @@ public final class MemoryWriter {
                 return first.id
             }
         }
-        var w = PackedUnit.Writer()
-        w.bytes.reserveCapacity(64 + prepared.reduce(0) { $0 + 2 * $1.text.utf8.count })
-        var u = unit
-        let now = Date()
-        u.createdAt = unit.createdAt ?? now
-        u.changedAt = unit.changedAt ?? unit.createdAt ?? now
-        u.changedBy = unit.changedBy ?? unit.createdBy
-        PackedUnit.writeHeader(u, into: &w)
-        for v in prepared {
-            PackedUnit.writeVariant(language: v.lang, text: v.text, markup: v.markup, props: v.props, notes: v.notes,
-                                    keys: v.keys.joined, wordCount: v.keys.count, into: &w)
-        }
         let ins = RawStatement(try statement(&unitInsert, "INSERT INTO unit(data, search) VALUES (?, ?)"))
-        w.bytes.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
-        ins.bind(2, PackedUnit.search(prepared.map { ($0.langKey, $0.search) }))
+        row.data.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
+        ins.bind(2, text: row.search)
         try ins.run(db)
         let unitID = db.lastInsertedRowID
         guard unitID < Int64(UInt32.max) else { throw MemoryError.invalid("the memory is full (more than 4 billion units)") }

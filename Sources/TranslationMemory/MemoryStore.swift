@@ -216,6 +216,12 @@ enum TextKeys {
         return try searchGeneral(text)
     }
 
+    /// `search` as UTF-8 bytes.
+    static func searchBytes(_ text: String) throws -> [UInt8] {
+        if let lower = UTF8Scan.lowercasedPlain(text, foldYo: true) { return lower }
+        return Array(try searchGeneral(text).utf8)
+    }
+
     /// `search` without the byte-level fast path (tests compare the two).
     static func searchGeneral(_ text: String) throws -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }

@@ -200,6 +200,14 @@ enum PackedUnit {
         return out
     }
 
+    /// Appends a variant's part of the search text (see `search`).
+    static func appendSearch(langKey: String, folded: [UInt8], to out: inout [UInt8]) {
+        out.append(0x1E)
+        out.append(contentsOf: langKey.utf8)
+        out.append(0x1F)
+        out.append(contentsOf: folded)
+    }
+
     /// What concordance scans: per variant, U+001E, its primary language subtag, U+001F and its folded text.
     static func search(_ parts: [(langKey: String, folded: String)]) -> String {
         var s = ""
