@@ -93,9 +93,8 @@ public final class MemoryWriter {
         var w = PackedUnit.Writer()
         w.bytes.reserveCapacity(64 + prepared.reduce(0) { $0 + 2 * $1.text.utf8.count })
         var u = unit
-        let now = Date()
-        u.createdAt = unit.createdAt ?? now
-        u.changedAt = unit.changedAt ?? unit.createdAt ?? now
+        // (Missing dates are written when the row is stored: `stamp`.)
+        u.changedAt = unit.changedAt ?? unit.createdAt
         u.changedBy = unit.changedBy ?? unit.createdBy
         PackedUnit.writeHeader(u, into: &w)
         var search: [UInt8] = []
@@ -228,6 +227,8 @@ public final class MemoryWriter {
                 return first.id
             }
         }
+        var row = row
+        if unit.createdAt == nil || unit.changedAt == nil { PackedUnit.stamp(&row.data, now: Date()) }
         let ins = RawStatement(try statement(&unitInsert, "INSERT INTO unit(data, search) VALUES (?, ?)"))
         row.data.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
         ins.bind(2, text: row.search)

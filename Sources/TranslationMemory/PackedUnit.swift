@@ -106,6 +106,18 @@ enum PackedUnit {
         }
     }
 
+    /// Sets the created and changed dates of packed data that has none (they lead the header).
+    static func stamp(_ data: inout [UInt8], now: Date) {
+        let bits = now.timeIntervalSince1970.bitPattern
+        for field in 0..<2 {
+            let at = 8 * field
+            var old: UInt64 = 0
+            for i in 0..<8 { old |= UInt64(data[at + i]) << (8 * UInt64(i)) }
+            guard Double(bitPattern: old).isNaN else { continue }
+            for i in 0..<8 { data[at + i] = UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i))) }
+        }
+    }
+
     /// The unit's fields before its variants.
     static func writeHeader(_ u: TranslationUnit, into w: inout Writer) {
         w.double(u.createdAt?.timeIntervalSince1970)
