@@ -36,6 +36,17 @@ struct IndexKeys: Equatable {
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<Int(ends[i])])) }
     }
 
+    /// Calls `body` with the number and bytes of each index key.
+    func withKeys(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+        try bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            for (i, end) in ends.enumerated() {
+                try body(i, UnsafeBufferPointer(rebasing: b[start..<Int(end)]))
+                start = Int(end)
+            }
+        }
+    }
+
     mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
         // Repeats are few in a segment: count earlier equal keys by their bytes.
         var n = 1

@@ -72,6 +72,8 @@ struct PostingList {
 /// added entry is two appends to flat arrays; `apply` groups the entries by key (a counting sort).
 struct PostingBatch {
     private var langIndex: [String: Int] = [:]
+    /// The language of the last variant added (a bulk add alternates between two or three).
+    private var lastLang = (name: "", index: 0)
     private var langs: [String] = []
     /// Open addressing over (hash, language, key number + 1; 0 for an empty slot), one slot read
     /// per probe; the capacity is a power of two.
@@ -109,37 +111,47 @@ struct PostingBatch {
         }
     }
 
-    mutating func add(lang: String, keys: IndexKeys, variant: UInt32, words: Int) {
-        let e = PostingEntry(variant: variant, words: UInt32(words))
-        let li: Int
-        if let i = langIndex[lang] { li = i } else { li = langs.count; langs.append(lang); langIndex[lang] = li }
-        let salt = UInt64(li) &* 0x9E37_79B9_7F4A_7C15
-        for k in 0..<keys.count {
-            let h = UInt64(bitPattern: Int64(keys.hashes[k])) ^ salt
-            let mask = table.count - 1
-            var slot = Int(truncatingIfNeeded: h) & mask
-            let found: Int32? = keys.withKey(k) { kb in
-                keyBytes.withUnsafeBufferPointer { arena in
+    /// The number of the key with these bytes under `h`, or nil and the free slot where it goes.
+    private func find(_ h: UInt64, lang: Int32, _ kb: UnsafeBufferPointer<UInt8>) -> (id: Int32?, slot: Int) {
+        table.withUnsafeBufferPointer { t in
+            keyBytes.withUnsafeBufferPointer { arena in
+                keyEnds.withUnsafeBufferPointer { ends in
+                    let mask = t.count - 1
+                    var slot = Int(truncatingIfNeeded: h) & mask
                     while true {
-                        let t = table[slot]
-                        if t.id == 0 { return nil }
-                        if t.hash == h, t.lang == Int32(li) {
-                            let id = Int(t.id - 1)
-                            let start = id == 0 ? 0 : keyEnds[id - 1]
-                            if keyEnds[id] - start == kb.count,
+                        let s = t[slot]
+                        if s.id == 0 { return (nil, slot) }
+                        if s.hash == h, s.lang == lang {
+                            let id = Int(s.id - 1)
+                            let start = id == 0 ? 0 : ends[id - 1]
+                            if ends[id] - start == kb.count,
                                kb.count == 0 || memcmp(arena.baseAddress! + start, kb.baseAddress!, kb.count) == 0 {
-                                return t.id - 1
+                                return (s.id - 1, slot)
                             }
                         }
                         slot = (slot + 1) & mask
                     }
                 }
             }
+        }
+    }
+
+    mutating func add(lang: String, keys: IndexKeys, variant: UInt32, words: Int) {
+        guard keys.count > 0 else { return }
+        let e = PostingEntry(variant: variant, words: UInt32(words))
+        let li: Int
+        if lang == lastLang.name { li = lastLang.index }
+        else if let i = langIndex[lang] { li = i; lastLang = (lang, i) }
+        else { li = langs.count; langs.append(lang); langIndex[lang] = li; lastLang = (lang, li) }
+        let salt = UInt64(li) &* 0x9E37_79B9_7F4A_7C15
+        keys.withKeys { k, kb in
+            let h = UInt64(bitPattern: Int64(keys.hashes[k])) ^ salt
+            let (found, slot) = find(h, lang: Int32(li), kb)
             let id: Int32
             if let found { id = found } else {
                 id = Int32(keyEnds.count)
                 keyLang.append(Int32(li))
-                keys.withKey(k) { keyBytes.append(contentsOf: $0) }
+                keyBytes.append(contentsOf: kb)
                 keyEnds.append(keyBytes.count)
                 table[slot] = Slot(hash: h, lang: Int32(li), id: id + 1)
                 if keyEnds.count * 2 > table.count { grow() }
