@@ -153,8 +153,9 @@ def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg):
         for f in glob.glob(memory + "*"):
             os.remove(f)
         secs, peak, p = timed(import_cmd)
-        m = re.search(r"(\d+) units read", p.stdout)
-        units = int(m.group(1)) if m else units_hint
+        # xargs may run the import in several processes: each prints its own count.
+        counts = [int(n) for n in re.findall(r"(\d+) units read", p.stdout)]
+        units = sum(counts) if counts else units_hint
     warm_med, warm_p99, results = tmkit_lookups(memory, queries)
     hits = sum(1 for r in results if r)
     found, expected = recall(memory, queries[: args.recall_queries])
@@ -163,7 +164,9 @@ def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg):
     rf = rapidfuzz_times(choices, peer_q)
     pgt = pg.times(name.replace("-", "_"), choices, peer_q[: max(20, args.peer_queries // 3)]) if pg else (float("nan"),) * 2
     size = os.path.getsize(memory) / 1e6
-    return dict(name=name, units=units, import_s=secs, import_rate=units / secs, peak_mb=peak / 1024, size_mb=size,
+    stored = json.loads(subprocess.run([TMKIT, "tm", "stats", "--memory", memory, "--format", "json"],
+                                       capture_output=True, text=True, check=True).stdout)["units"]
+    return dict(name=name, units=units, stored=stored, import_s=secs, import_rate=units / secs, peak_mb=peak / 1024, size_mb=size,
                 warm_med=warm_med, warm_p99=warm_p99, hits=hits, queries=len(queries), cold=cold_ms,
                 recall=(found, expected), rf=rf, pg=pgt, choices=len(choices))
 
@@ -220,11 +223,11 @@ def main():
             pg.stop()
 
     print()
-    print("| memory | units | import units/s | import peak MB | file MB | warm median ms | warm p99 ms | cold process ms | recall vs exhaustive | rapidfuzz median ms (strings) | pg_trgm median ms | ×rapidfuzz | ×pg_trgm |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| memory | units read | units stored | import units/s | import peak MB | file MB | warm median ms | warm p99 ms | cold process ms | recall vs exhaustive | rapidfuzz median ms (strings) | pg_trgm median ms | ×rapidfuzz | ×pg_trgm |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         f, e = r["recall"]
-        print(f"| {r['name']} | {r['units']:,} | {r['import_rate']:,.0f} | {r['peak_mb']:.0f} | {r['size_mb']:.0f} | "
+        print(f"| {r['name']} | {r['units']:,} | {r['stored']:,} | {r['import_rate']:,.0f} | {r['peak_mb']:.0f} | {r['size_mb']:.0f} | "
               f"{r['warm_med']:.2f} | {r['warm_p99']:.2f} | {r['cold']:.0f} | {f}/{e} | {r['rf'][0]:.1f} ({r['choices']:,}) | "
               f"{r['pg'][0]:.1f} | {r['rf'][0] / r['warm_med']:.0f} | {r['pg'][0] / r['warm_med']:.0f} |")
     for r in rows:

@@ -6,6 +6,8 @@ import GRDBSQLite
 /// that hold it. Stored in 4,096 blobs by the hash's top bits, each a sorted array of little-endian
 /// (hash, unit id) Int64 pairs, so that an import adds no index row per variant: the buckets it
 /// touched are rewritten once when it flushes. A hash only names candidates; writers compare texts.
+/// Writers file each variant under its text's hash and under that hash paired with the language
+/// of each other variant of the unit (`MemoryWriter.duplicateKeys`).
 struct DuplicateIndex {
     struct Entry: Hashable, Comparable {
         var hash: Int64
@@ -65,7 +67,7 @@ struct DuplicateIndex {
         }
         if let more = buckets[b]?.added[hash] {
             out += more.filter { !removed.contains(Entry(hash: hash, unit: $0)) }
-            out.sort()
+            out = Array(Set(out)).sorted()
         }
         return out
     }
@@ -90,7 +92,7 @@ struct DuplicateIndex {
             let bucket = buckets[b]!
             if !bucket.removed.isEmpty { entries.removeAll { bucket.removed.contains($0) } }
             for (hash, units) in bucket.added { for u in units { entries.append(Entry(hash: hash, unit: u)) } }
-            entries.sort()
+            entries = Array(Set(entries)).sorted() // (a key added again is kept once)
             var bytes = [UInt8](repeating: 0, count: entries.count * 16)
             bytes.withUnsafeMutableBytes { raw in
                 for (i, e) in entries.enumerated() {

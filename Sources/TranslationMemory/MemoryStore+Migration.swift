@@ -30,12 +30,15 @@ extension MemoryStore {
         var unit: TranslationUnit?
         var keys: [(joined: [UInt8], count: Int)] = []
         var search: [(langKey: String, folded: String)] = []
+        var texts: [(normHash: Int64, lang: String)] = []
         func emit() throws {
             guard let u = unit, let id = u.id else { return }
             try insert.execute(arguments: [id, Data(PackedUnit.encode(u, keys: keys)), PackedUnit.search(search)])
+            for k in MemoryWriter.duplicateKeys(texts) { duplicates.add(hash: k, unit: id) }
             unit = nil
             keys = []
             search = []
+            texts = []
             if batch.entryCount > PostingBatch.flushLimit {
                 try batch.apply(db)
                 batch = PostingBatch()
@@ -66,7 +69,7 @@ extension MemoryStore {
                 let words = joined.split(separator: "\u{1F}", omittingEmptySubsequences: false).map(String.init)
                 batch.add(lang: langKey, keys: IndexKeys(wordKeys: words), variant: UInt32(id), words: count)
             }
-            duplicates.add(hash: row[22], unit: id)
+            texts.append((row[22], lang))
         }
         try emit()
         try batch.apply(db)

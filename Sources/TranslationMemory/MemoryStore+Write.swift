@@ -189,6 +189,7 @@ public final class MemoryWriter {
     }
 
     private static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
+    private static func normHash(_ v: Variant) -> Int64 { TextKeys.normHash(lang: v.language, norm: norm(v)) }
 
     @discardableResult
     private func add(_ unit: TranslationUnit, prepared row: PreparedUnit) throws -> Int64 {
@@ -196,37 +197,82 @@ public final class MemoryWriter {
         let src = prepared[0]
         let targets = prepared.dropFirst()
 
-        // The units holding the source (same language tag, same normalised text), in id order.
-        var holders: [(id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant])] = []
-        for id in try duplicates.units(db, hash: src.normHash) {
-            guard let (u, stored) = try load(id) else { continue }
-            if u.variants.contains(where: { $0.language == src.lang && MemoryWriter.norm($0) == src.norm }) {
-                holders.append((id, u, stored))
-            }
+        typealias Holder = (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant])
+        func holdsSource(_ u: TranslationUnit) -> Bool {
+            u.variants.contains { $0.language == src.lang && MemoryWriter.norm($0) == src.norm }
         }
-        var alternative = false
-        if let first = holders.first {
-            guard !targets.isEmpty else {
-                // A unit of the source alone duplicates any unit with that source.
-                try mergeMetadata(into: first, from: unit)
-                report.merged += 1
-                return first.id
+        /// The first unit (by id) holding the source.
+        func firstHolder() throws -> Holder? {
+            for id in try duplicates.units(db, hash: src.normHash) {
+                if let (u, stored) = try load(id), holdsSource(u) { return (id, u, stored) }
             }
-            for h in holders where targets.allSatisfy({ t in h.unit.variants.contains { $0.language == t.lang && MemoryWriter.norm($0) == t.norm } }) {
+            return nil
+        }
+        guard let t0 = targets.first else {
+            // A unit of the source alone duplicates any unit with that source.
+            if let h = try firstHolder() {
                 try mergeMetadata(into: h, from: unit)
                 report.merged += 1
                 return h.id
             }
-            // Another translation into a language the source already has one in: an alternative.
-            alternative = targets.contains { t in
-                holders.contains { h in h.unit.variants.contains { $0.language == t.lang && !($0.language == src.lang && MemoryWriter.norm($0) == src.norm) } }
+            let id = try insert(unit, row)
+            report.added += 1
+            return id
+        }
+        // Units holding the source and a translation into a target's language are found by that
+        // pair's key: few, even for a source stored in many languages.
+        // Variants are matched one to one (a source translated into its own language by the same text
+        // needs two variants of that text).
+        func holdsAll(_ u: TranslationUnit) -> Bool {
+            var left = u.variants.map { ($0.language, MemoryWriter.norm($0)) }
+            for v in prepared {
+                guard let k = left.firstIndex(where: { $0.0 == v.lang && $0.1 == v.norm }) else { return false }
+                left.remove(at: k)
             }
-            if overwrite {
-                try replaceTargets(of: first, with: Array(targets), from: unit)
-                report.replaced += 1
-                return first.id
+            return true
+        }
+        func translates(_ u: TranslationUnit, into lang: String) -> Bool {
+            guard let s = u.variants.firstIndex(where: { $0.language == src.lang && MemoryWriter.norm($0) == src.norm }) else { return false }
+            return u.variants.indices.contains { $0 != s && u.variants[$0].language == lang }
+        }
+        var alternative = false
+        for t in targets where !alternative || t.lang == t0.lang {
+            for id in try duplicates.units(db, hash: TextKeys.pairHash(src.normHash, t.lang)) {
+                guard let (u, stored) = try load(id), translates(u, into: t.lang) else { continue }
+                if t.lang == t0.lang, holdsAll(u) {
+                    // The same source and translations: an exact duplicate.
+                    try mergeMetadata(into: (id, u, stored), from: unit)
+                    report.merged += 1
+                    return id
+                }
+                // Another translation into a language the source already has one in: an alternative.
+                alternative = true
             }
         }
+        if overwrite, let h = try firstHolder() {
+            try replaceTargets(of: h, with: Array(targets), from: unit)
+            report.replaced += 1
+            return h.id
+        }
+        let unitID = try insert(unit, row)
+        // (A translation into a new language is simply a new unit.)
+        if alternative { report.alternatives += 1 } else { report.added += 1 }
+        return unitID
+    }
+
+    /// Keys under which a unit's variants are found: each text's, and each text's paired with
+    /// the language of each other variant (`TextKeys.pairHash`).
+    static func duplicateKeys(_ variants: [(normHash: Int64, lang: String)]) -> [Int64] {
+        var out = variants.map(\.normHash)
+        for (i, a) in variants.enumerated() {
+            for (j, b) in variants.enumerated() where i != j { out.append(TextKeys.pairHash(a.normHash, b.lang)) }
+        }
+        return out
+    }
+
+    /// Stores a new unit from its prepared row.
+    private func insert(_ unit: TranslationUnit, _ row: PreparedUnit) throws -> Int64 {
+        let prepared = row.variants
         var row = row
         if unit.createdAt == nil || unit.changedAt == nil { PackedUnit.stamp(&row.data, now: Date()) }
         let ins = RawStatement(try statement(&unitInsert, "INSERT INTO unit(data, search) VALUES (?, ?)"))
@@ -237,11 +283,8 @@ public final class MemoryWriter {
         guard unitID < Int64(UInt32.max) else { throw MemoryError.invalid("the memory is full (more than 4 billion units)") }
         for v in prepared {
             batch.add(lang: v.langKey, keys: v.keys, variant: UInt32(unitID), words: v.keys.count)
-            duplicates.add(hash: v.normHash, unit: unitID)
         }
-        // Another translation into a language the source already has one in is an alternative;
-        // a translation into a new language is simply a new unit.
-        if alternative { report.alternatives += 1 } else { report.added += 1 }
+        for k in MemoryWriter.duplicateKeys(prepared.map { ($0.normHash, $0.lang) }) { duplicates.add(hash: k, unit: unitID) }
         return unitID
     }
 
@@ -260,10 +303,10 @@ public final class MemoryWriter {
             let keys = MemoryWriter.postingKeys(v)
             batch.remove(lang: LanguageTag.primary(v.variant.language), keys: keys.strings, variant: UInt32(h.id))
         }
-        var kept = h.variants.filter { !langs.contains($0.variant.language) }
-        for v in h.variants where langs.contains(v.variant.language) {
-            duplicates.remove(hash: TextKeys.normHash(lang: v.variant.language, norm: MemoryWriter.norm(v.variant)), unit: h.id)
+        for k in MemoryWriter.duplicateKeys(h.variants.map { (MemoryWriter.normHash($0.variant), $0.variant.language) }) {
+            duplicates.remove(hash: k, unit: h.id)
         }
+        var kept = h.variants.filter { !langs.contains($0.variant.language) }
         for v in kept where touched.contains(LanguageTag.primary(v.variant.language)) {
             batch.add(lang: LanguageTag.primary(v.variant.language), keys: MemoryWriter.postingKeys(v), variant: UInt32(h.id), words: v.wordCount)
         }
@@ -274,7 +317,9 @@ public final class MemoryWriter {
             v.notes = decodeNotes(t.notes)
             kept.append(PackedUnit.StoredVariant(variant: v, keys: String(decoding: t.keys.joined, as: UTF8.self), wordCount: t.keys.count))
             batch.add(lang: t.langKey, keys: t.keys, variant: UInt32(h.id), words: t.keys.count)
-            duplicates.add(hash: t.normHash, unit: h.id)
+        }
+        for k in MemoryWriter.duplicateKeys(kept.map { (MemoryWriter.normHash($0.variant), $0.variant.language) }) {
+            duplicates.add(hash: k, unit: h.id)
         }
         var u = h.unit
         u.variants = kept.map(\.variant)
@@ -317,7 +362,9 @@ public final class MemoryWriter {
         guard let (_, variants) = try load(id) else { return false }
         for v in variants {
             batch.remove(lang: LanguageTag.primary(v.variant.language), keys: MemoryWriter.postingKeys(v).strings, variant: UInt32(id))
-            duplicates.remove(hash: TextKeys.normHash(lang: v.variant.language, norm: MemoryWriter.norm(v.variant)), unit: id)
+        }
+        for k in MemoryWriter.duplicateKeys(variants.map { (MemoryWriter.normHash($0.variant), $0.variant.language) }) {
+            duplicates.remove(hash: k, unit: id)
         }
         try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
         report.removed += 1

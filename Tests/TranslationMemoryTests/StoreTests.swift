@@ -208,6 +208,28 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(bulk.added, 5000)
     }
 
+    /// Duplicates are found through the pair of the source and a target's language, and variants
+    /// are matched one to one: a text "translated" into its own language is not a duplicate of a
+    /// unit that only holds it once.
+    func testDuplicatesOfASourceStoredInManyLanguages() throws {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        func unit(_ a: (String, String), _ b: (String, String)) -> TranslationUnit {
+            TranslationUnit(variants: [Variant(language: a.0, text: a.1), Variant(language: b.0, text: b.1)])
+        }
+        let langs = (0..<60).map { "x\($0)" }
+        try store.write(bulk: true) { w in try w.add(langs.map { unit(("en", "File"), ($0, "File in \($0)")) }) }
+        XCTAssertEqual(try store.add([unit(("en", "File"), ("x7", "File in x7"))]).merged, 1)
+        XCTAssertEqual(try store.add([unit(("en", "File"), ("x7", "Another file in x7"))]).alternatives, 1)
+        XCTAssertEqual(try store.add([unit(("en", "File"), ("de", "Datei"))]).added, 1, "a new language is a new unit, not an alternative")
+        XCTAssertEqual(try store.add([unit(("en", "File"), ("en", "File"))]).added, 1, "not merged into a unit holding the text once")
+        XCTAssertEqual(try store.add([unit(("en", "File"), ("en", "File"))]).merged, 1)
+        XCTAssertEqual(try store.add([TranslationUnit(variants: [Variant(language: "en", text: "File")])]).merged, 1)
+        XCTAssertEqual(try store.stats().units, 63)
+        // The reverse direction finds the same unit through its other variant.
+        XCTAssertEqual(try store.add([unit(("x3", "File in x3"), ("en", "File"))]).merged, 1)
+        XCTAssertEqual(try store.stats().units, 63)
+    }
+
     func testLanguageTagWellFormedness() {
         for good in ["en", "en-US", "EN_us", "zh-Hant-TW", "sr-Latn", "es-419", "x-klingon", "i-default", "tlh"] {
             XCTAssertTrue(LanguageTag.isWellFormed(good), good)
