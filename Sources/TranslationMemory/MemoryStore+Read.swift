@@ -132,16 +132,22 @@ extension MemoryStore {
         let qkeys = q.wordKeys.map { Substring($0) }[...]
         let n = qkeys.count
         var out: [Int64] = []
+        let wanted = Array(langKey.utf8)
         try forEachStoredUnit(db) { id, raw in
-            let (_, variants) = try PackedUnit.decode(raw, id: id)
-            for v in variants where LanguageTag.primary(v.variant.language) == langKey {
-                let m = v.wordCount
-                if FuzzyScorer.lengthBound(queryWords: n, candidateWords: m) < t { continue }
+            var found = false
+            try PackedUnit.forEachVariantKeys(raw) { lang, keys, m in
+                // The primary subtag, compared without case: the language up to its first - or _.
+                guard !found, lang.count >= wanted.count,
+                      zip(lang, wanted).allSatisfy({ ($0 | 0x20) == $1 || $0 == $1 }),
+                      lang.count == wanted.count || lang[wanted.count] == 0x2D || lang[wanted.count] == 0x5F,
+                      FuzzyScorer.lengthBound(queryWords: n, candidateWords: m) >= t else { return }
                 let L = max(n, m)
                 let maxD = (L * (100 - t)) / 100
-                let ckeys = m == 0 ? [][...] : v.keys.split(separator: "\u{1F}", omittingEmptySubsequences: false)[...]
-                if boundedLevenshtein(qkeys, ckeys, limit: maxD) != nil { out.append(id); break }
+                let joined = String(decoding: keys, as: UTF8.self)
+                let ckeys = m == 0 ? [][...] : joined.split(separator: "\u{1F}", omittingEmptySubsequences: false)[...]
+                if boundedLevenshtein(qkeys, ckeys, limit: maxD) != nil { found = true }
             }
+            if found { out.append(id) }
             return true
         }
         return out

@@ -194,6 +194,24 @@ enum PackedUnit {
         try bytes.withUnsafeBytes { try decode($0, id: id) }
     }
 
+    /// Calls `body` with each variant's language tag, word keys (joined by U+001F) and their
+    /// number, as bytes of the stored unit: what exhaustive scans read, without decoding the rest.
+    static func forEachVariantKeys(_ b: UnsafeRawBufferPointer,
+                                   _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Int) throws -> Void) throws {
+        var r = Reader(b)
+        _ = try r.bytes(24)
+        _ = try r.varint()
+        for _ in 0..<8 { try r.skipOptional() }
+        let n = Int(try r.varint())
+        for _ in 0..<n {
+            let lang = try r.bytes(Int(try r.varint()))
+            try r.skipString()
+            for _ in 0..<3 { try r.skipOptional() }
+            let keys = try r.bytes(Int(try r.varint()))
+            try body(lang, keys, Int(try r.varint()))
+        }
+    }
+
     /// The languages of a stored unit's variants, without decoding the rest.
     static func languages(_ b: UnsafeRawBufferPointer) throws -> [String] {
         var r = Reader(b)
