@@ -64,8 +64,15 @@ public final class MemoryStore {
     }
 
     private func prepareSchema(isNew: Bool) throws {
+        // A memory converted to one row per unit (v5) leaves its old tables' pages free: the file
+        // would keep twice its size. It is compacted once, right after the conversion.
+        let packedBefore = isNew ? true : ((try? db.read { try MemoryStore.migrator.appliedIdentifiers($0).contains("v5") }) ?? true)
         try StoreFile.adopt(db, path: path, applicationID: MemoryStore.applicationID, migrator: MemoryStore.migrator,
                             kind: "memory", isNew: isNew)
+        if !packedBefore {
+            // (Another process holding the memory makes VACUUM fail: the space is then reused by later writes.)
+            try? db.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
+        }
     }
 
     static var migrator: DatabaseMigrator {
