@@ -187,10 +187,9 @@ extension MemoryStore {
 
     /// Calls `body` with every stored unit's id and packed bytes in id order (valid during the call);
     /// stops when it returns false.
-    func forEachStoredUnit(_ db: Database, from first: Int64 = Int64.min, _ body: (Int64, UnsafeRawBufferPointer) throws -> Bool) throws {
-        let stmt = try db.makeStatement(sql: "SELECT id, data FROM unit WHERE id >= ? ORDER BY id")
+    func forEachStoredUnit(_ db: Database, _ body: (Int64, UnsafeRawBufferPointer) throws -> Bool) throws {
+        let stmt = try db.makeStatement(sql: "SELECT id, data FROM unit ORDER BY id")
         let s = stmt.sqliteStatement
-        sqlite3_bind_int64(s, 1, first)
         defer { sqlite3_reset(s) }
         while true {
             let rc = sqlite3_step(s)

@@ -343,17 +343,15 @@ public final class MemoryWriter {
     }
 
     private func rewrite(_ id: Int64, _ u: TranslationUnit, _ variants: [PackedUnit.StoredVariant]) throws {
-        var w = PackedUnit.Writer()
         var header = u
         header.variants = variants.map(\.variant)
-        PackedUnit.writeHeader(header, into: &w)
+        let data = PackedUnit.encode(header, keys: variants.map { (Array($0.keys.utf8), $0.wordCount) })
+        var search: [UInt8] = []
         for v in variants {
-            PackedUnit.writeVariant(language: v.variant.language, text: v.variant.text, markup: v.variant.markup,
-                                    props: encodeProps(v.variant.properties), notes: encodeNotes(v.variant.notes),
-                                    keys: Array(v.keys.utf8), wordCount: v.wordCount, into: &w)
+            PackedUnit.appendSearch(langKey: LanguageTag.primary(v.variant.language), folded: try TextKeys.searchBytes(v.variant.text), to: &search)
         }
-        let search = PackedUnit.search(try variants.map { (LanguageTag.primary($0.variant.language), try TextKeys.search($0.variant.text)) })
-        try db.cachedStatement(sql: "UPDATE unit SET data = ?, search = ? WHERE id = ?").execute(arguments: [Data(w.bytes), search, id])
+        try db.cachedStatement(sql: "UPDATE unit SET data = ?, search = ? WHERE id = ?")
+            .execute(arguments: [Data(data), String(decoding: search, as: UTF8.self), id])
     }
 
     /// Removes a unit and its index entries; false when there is no such unit.

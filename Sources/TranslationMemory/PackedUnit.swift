@@ -230,7 +230,7 @@ enum PackedUnit {
         return out
     }
 
-    /// Appends a variant's part of the search text (see `search`).
+    /// Appends a variant's part of the search text (the layout is described at `search`).
     static func appendSearch(langKey: String, folded: [UInt8], to out: inout [UInt8]) {
         out.append(0x1E)
         out.append(contentsOf: langKey.utf8)
@@ -240,13 +240,8 @@ enum PackedUnit {
 
     /// What concordance scans: per variant, U+001E, its primary language subtag, U+001F and its folded text.
     static func search(_ parts: [(langKey: String, folded: String)]) -> String {
-        var s = ""
-        for p in parts {
-            s.unicodeScalars.append("\u{1E}")
-            s += p.langKey
-            s.unicodeScalars.append("\u{1F}")
-            s += p.folded
-        }
-        return s
+        var out: [UInt8] = []
+        for p in parts { appendSearch(langKey: p.langKey, folded: Array(p.folded.utf8), to: &out) }
+        return String(decoding: out, as: UTF8.self)
     }
 }
