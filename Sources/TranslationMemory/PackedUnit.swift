@@ -214,19 +214,8 @@ enum PackedUnit {
 
     /// The languages of a stored unit's variants, without decoding the rest.
     static func languages(_ b: UnsafeRawBufferPointer) throws -> [String] {
-        var r = Reader(b)
-        _ = try r.bytes(24)
-        _ = try r.varint()
-        for _ in 0..<8 { try r.skipOptional() }
-        let n = Int(try r.varint())
         var out: [String] = []
-        for _ in 0..<n {
-            out.append(try r.string())
-            try r.skipString()
-            for _ in 0..<3 { try r.skipOptional() }
-            try r.skipString()
-            _ = try r.varint()
-        }
+        try forEachVariantKeys(b) { lang, _, _ in out.append(String(decoding: lang, as: UTF8.self)) }
         return out
     }
 
