@@ -203,13 +203,18 @@ extension MemoryStore {
     // MARK: Units
 
     func loadUnit(_ db: Database, id: Int64) throws -> TranslationUnit? {
+        try loadStored(db, id: id)?.unit
+    }
+
+    /// A stored unit, decoded with its variants' word keys; nil when there is none.
+    func loadStored(_ db: Database, id: Int64) throws -> (unit: TranslationUnit, variants: [PackedUnit.StoredVariant])? {
         let r = RawStatement(try db.cachedStatement(sql: "SELECT data FROM unit WHERE id = ?"))
         r.bind(1, id)
         defer { sqlite3_reset(r.s) }
         let rc = sqlite3_step(r.s)
         if rc == SQLITE_DONE { return nil }
         guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
-        return try PackedUnit.decode(UnsafeRawBufferPointer(start: sqlite3_column_blob(r.s, 0), count: Int(sqlite3_column_bytes(r.s, 0))), id: id).unit
+        return try PackedUnit.decode(UnsafeRawBufferPointer(start: sqlite3_column_blob(r.s, 0), count: Int(sqlite3_column_bytes(r.s, 0))), id: id)
     }
 
     /// One unit by id.

@@ -38,7 +38,6 @@ public final class MemoryWriter {
     private var pending: PendingBatch?
     /// Statements prepared once per write (not looked up by their SQL for every row).
     private var unitInsert: Statement?
-    private var unitRead: Statement?
 
     private func statement(_ slot: inout Statement?, _ sql: String) throws -> Statement {
         if let s = slot { return s }
@@ -177,15 +176,11 @@ public final class MemoryWriter {
         return try add(unit, prepared: try prepare(unit))
     }
 
-    /// A stored unit, decoded with its variants' word keys.
-    func load(_ id: Int64) throws -> (unit: TranslationUnit, variants: [PackedUnit.StoredVariant])? {
-        let r = RawStatement(try statement(&unitRead, "SELECT data FROM unit WHERE id = ?"))
-        r.bind(1, id)
-        defer { sqlite3_reset(r.s) }
-        let rc = sqlite3_step(r.s)
-        if rc == SQLITE_DONE { return nil }
-        guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
-        return try PackedUnit.decode(UnsafeRawBufferPointer(start: sqlite3_column_blob(r.s, 0), count: Int(sqlite3_column_bytes(r.s, 0))), id: id)
+    /// A stored unit and its id, as a write reads and rewrites it.
+    typealias Stored = (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant])
+
+    private func load(_ id: Int64) throws -> Stored? {
+        try store.loadStored(db, id: id).map { (id, $0.unit, $0.variants) }
     }
 
     private static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
@@ -197,14 +192,14 @@ public final class MemoryWriter {
         let src = prepared[0]
         let targets = prepared.dropFirst()
 
-        typealias Holder = (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant])
-        func holdsSource(_ u: TranslationUnit) -> Bool {
-            u.variants.contains { $0.language == src.lang && MemoryWriter.norm($0) == src.norm }
+        /// Where a unit holds the source (same language tag, same normalised text).
+        func sourceIndex(_ u: TranslationUnit) -> Int? {
+            u.variants.firstIndex { $0.language == src.lang && MemoryWriter.norm($0) == src.norm }
         }
         /// The first unit (by id) holding the source.
-        func firstHolder() throws -> Holder? {
+        func firstHolder() throws -> Stored? {
             for id in try duplicates.units(db, hash: src.normHash) {
-                if let (u, stored) = try load(id), holdsSource(u) { return (id, u, stored) }
+                if let h = try load(id), sourceIndex(h.unit) != nil { return h }
             }
             return nil
         }
@@ -232,16 +227,16 @@ public final class MemoryWriter {
             return true
         }
         func translates(_ u: TranslationUnit, into lang: String) -> Bool {
-            guard let s = u.variants.firstIndex(where: { $0.language == src.lang && MemoryWriter.norm($0) == src.norm }) else { return false }
+            guard let s = sourceIndex(u) else { return false }
             return u.variants.indices.contains { $0 != s && u.variants[$0].language == lang }
         }
         var alternative = false
         for t in targets where !alternative || t.lang == t0.lang {
             for id in try duplicates.units(db, hash: TextKeys.pairHash(src.normHash, t.lang)) {
-                guard let (u, stored) = try load(id), translates(u, into: t.lang) else { continue }
-                if t.lang == t0.lang, holdsAll(u) {
+                guard let h = try load(id), translates(h.unit, into: t.lang) else { continue }
+                if t.lang == t0.lang, holdsAll(h.unit) {
                     // The same source and translations: an exact duplicate.
-                    try mergeMetadata(into: (id, u, stored), from: unit)
+                    try mergeMetadata(into: h, from: unit)
                     report.merged += 1
                     return id
                 }
@@ -294,8 +289,7 @@ public final class MemoryWriter {
     }
 
     /// `--overwrite`: the unit's variants in the targets' languages are replaced by the targets.
-    private func replaceTargets(of h: (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant]),
-                                with targets: [PreparedVariant], from unit: TranslationUnit) throws {
+    private func replaceTargets(of h: Stored, with targets: [PreparedVariant], from unit: TranslationUnit) throws {
         let langs = Set(targets.map(\.lang))
         // Posting entries name units: the lists of every language touched are redone for this unit.
         let touched = Set(targets.map(\.langKey))
@@ -327,8 +321,7 @@ public final class MemoryWriter {
     }
 
     /// Rewrites a stored unit with its metadata merged with `unit`'s.
-    private func mergeMetadata(into h: (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant]),
-                               from unit: TranslationUnit) throws {
+    private func mergeMetadata(into h: Stored, from unit: TranslationUnit) throws {
         var u = h.unit
         for p in unit.properties where !u.properties.contains(p) { u.properties.append(p) }
         for n in unit.notes where !u.notes.contains(n) { u.notes.append(n) }
@@ -357,7 +350,7 @@ public final class MemoryWriter {
     /// Removes a unit and its index entries; false when there is no such unit.
     public func remove(id: Int64) throws -> Bool {
         try flushPending()
-        guard let (_, variants) = try load(id) else { return false }
+        guard let variants = try load(id)?.variants else { return false }
         for v in variants {
             batch.remove(lang: LanguageTag.primary(v.variant.language), keys: MemoryWriter.postingKeys(v).strings, variant: UInt32(id))
         }
