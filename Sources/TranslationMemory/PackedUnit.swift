@@ -160,6 +160,12 @@ enum PackedUnit {
 
     /// Decodes a stored unit and its variants' keys.
     static func decode(_ b: UnsafeRawBufferPointer, id: Int64) throws -> (unit: TranslationUnit, variants: [StoredVariant]) {
+        do { return try decodeFields(b, id: id) } catch {
+            throw MemoryError.invalid("unit \(id) is damaged in the memory (its stored row does not decode)")
+        }
+    }
+
+    private static func decodeFields(_ b: UnsafeRawBufferPointer, id: Int64) throws -> (unit: TranslationUnit, variants: [StoredVariant]) {
         var r = Reader(b)
         func date() throws -> Date? { try r.double().map(Date.init(timeIntervalSince1970:)) }
         var u = TranslationUnit(id: id, variants: [])
