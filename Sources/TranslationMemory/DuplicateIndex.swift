@@ -8,6 +8,10 @@ import GRDBSQLite
 /// touched are rewritten once when it flushes. A hash only names candidates; writers compare texts.
 /// Writers file each variant under its text's hash and under that hash paired with the language
 /// of each other variant of the unit (`MemoryWriter.duplicateKeys`).
+///
+/// Keys added during a write are kept flat (one array, and an open-addressing table of it by
+/// hash) until `flush` merges them into the sorted buckets: an import adds millions of keys, and
+/// a container per key would cost more than the rest of its bookkeeping.
 struct DuplicateIndex {
     struct Entry: Hashable, Comparable {
         var hash: Int64
@@ -15,17 +19,17 @@ struct DuplicateIndex {
         static func < (a: Entry, b: Entry) -> Bool { a.hash != b.hash ? a.hash < b.hash : a.unit < b.unit }
     }
 
+    static let bucketCount = 4096
     static func bucket(_ hash: Int64) -> Int64 { Int64(UInt64(bitPattern: hash) >> 52) }
 
-    private struct Bucket {
-        /// As stored (nil until read).
-        var stored: [Entry]?
-        var added: [Int64: [Int64]] = [:]
-        var removed: Set<Entry> = []
-        var dirty: Bool { !added.isEmpty || !removed.isEmpty }
-    }
-
-    private var buckets: [Int64: Bucket] = [:]
+    /// Buckets as stored (nil until read), kept for the rest of the write.
+    private var stored = [[Entry]?](repeating: nil, count: DuplicateIndex.bucketCount)
+    /// Keys added since the last flush, in the order added (a unit of -1: taken out again).
+    private var added: [Entry] = []
+    /// Open addressing over `added` by hash: index + 1, 0 for an empty slot; a power of two.
+    private var slots = [Int32](repeating: 0, count: 1 << 12)
+    /// Stored keys taken out since the last flush.
+    private var removed: Set<Entry> = []
 
     static func read(_ db: Database, bucket: Int64) throws -> [Entry] {
         let stmt = try db.cachedStatement(sql: "SELECT entries FROM dup WHERE bucket = ?")
@@ -44,55 +48,104 @@ struct DuplicateIndex {
     }
 
     private mutating func loaded(_ db: Database, _ b: Int64) throws -> [Entry] {
-        if let s = buckets[b]?.stored { return s }
+        if let s = stored[Int(b)] { return s }
         let s = try DuplicateIndex.read(db, bucket: b)
-        buckets[b, default: Bucket()].stored = s
+        stored[Int(b)] = s
         return s
+    }
+
+    @inline(__always) private static func slot(_ hash: Int64, _ mask: Int) -> Int {
+        Int(truncatingIfNeeded: (UInt64(bitPattern: hash) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
     }
 
     /// The units holding a variant with this hash, in id order.
     mutating func units(_ db: Database, hash: Int64) throws -> [Int64] {
         let b = DuplicateIndex.bucket(hash)
-        let stored = try loaded(db, b)
-        var lo = 0, hi = stored.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if stored[mid].hash < hash { lo = mid + 1 } else { hi = mid }
-        }
         var out: [Int64] = []
-        let removed = buckets[b]?.removed ?? []
-        while lo < stored.count, stored[lo].hash == hash {
-            if !removed.contains(stored[lo]) { out.append(stored[lo].unit) }
-            lo += 1
+        try loaded(db, b).withUnsafeBufferPointer { s in
+            var lo = 0, hi = s.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if s[mid].hash < hash { lo = mid + 1 } else { hi = mid }
+            }
+            while lo < s.count, s[lo].hash == hash {
+                if removed.isEmpty || !removed.contains(s[lo]) { out.append(s[lo].unit) }
+                lo += 1
+            }
         }
-        if let more = buckets[b]?.added[hash] {
-            out += more.filter { !removed.contains(Entry(hash: hash, unit: $0)) }
-            out = Array(Set(out)).sorted()
+        let stored = out.count
+        let mask = slots.count - 1
+        var i = DuplicateIndex.slot(hash, mask)
+        while slots[i] != 0 {
+            let e = added[Int(slots[i]) - 1]
+            if e.hash == hash, e.unit >= 0 { out.append(e.unit) }
+            i = (i + 1) & mask
         }
+        if out.count > stored { out = Array(Set(out)).sorted() }
         return out
     }
 
     mutating func add(hash: Int64, unit: Int64) {
-        let b = DuplicateIndex.bucket(hash)
-        buckets[b, default: Bucket()].removed.remove(Entry(hash: hash, unit: unit))
-        buckets[b, default: Bucket()].added[hash, default: []].append(unit)
+        let e = Entry(hash: hash, unit: unit)
+        if !removed.isEmpty { removed.remove(e) }
+        added.append(e)
+        if added.count * 2 > slots.count { rehash(slots.count * 2) } else { place(added.count - 1) }
+    }
+
+    private mutating func place(_ index: Int) {
+        let mask = slots.count - 1
+        var i = DuplicateIndex.slot(added[index].hash, mask)
+        while slots[i] != 0 { i = (i + 1) & mask }
+        slots[i] = Int32(index + 1)
+    }
+
+    private mutating func rehash(_ capacity: Int) {
+        slots = [Int32](repeating: 0, count: capacity)
+        for k in added.indices { place(k) }
     }
 
     mutating func remove(hash: Int64, unit: Int64) {
-        let b = DuplicateIndex.bucket(hash)
-        buckets[b, default: Bucket()].added[hash]?.removeAll { $0 == unit }
-        buckets[b, default: Bucket()].removed.insert(Entry(hash: hash, unit: unit))
+        let mask = slots.count - 1
+        var i = DuplicateIndex.slot(hash, mask)
+        while slots[i] != 0 {
+            let k = Int(slots[i]) - 1
+            if added[k].hash == hash, added[k].unit == unit { added[k].unit = -1 }
+            i = (i + 1) & mask
+        }
+        removed.insert(Entry(hash: hash, unit: unit))
     }
 
     /// Writes the changed buckets; what was read stays cached for the rest of the write.
     mutating func flush(_ db: Database) throws {
+        guard !added.isEmpty || !removed.isEmpty else { return }
+        var fresh = added.filter { $0.unit >= 0 }
+        fresh.sort()
+        var touched = Set(removed.map { DuplicateIndex.bucket($0.hash) })
+        for e in fresh { touched.insert(DuplicateIndex.bucket(e.hash)) }
+        // The new keys of each bucket: a range of `fresh` (sorted by hash, so grouped by bucket).
+        var ranges: [Int64: Range<Int>] = [:]
+        var start = 0
+        while start < fresh.count {
+            let b = DuplicateIndex.bucket(fresh[start].hash)
+            var end = start + 1
+            while end < fresh.count, DuplicateIndex.bucket(fresh[end].hash) == b { end += 1 }
+            ranges[b] = start..<end
+            start = end
+        }
         let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO dup(bucket, entries) VALUES (?, ?)")
-        for b in buckets.keys.sorted() where buckets[b]!.dirty {
-            var entries = try loaded(db, b)
-            let bucket = buckets[b]!
-            if !bucket.removed.isEmpty { entries.removeAll { bucket.removed.contains($0) } }
-            for (hash, units) in bucket.added { for u in units { entries.append(Entry(hash: hash, unit: u)) } }
-            entries = Array(Set(entries)).sorted() // (a key added again is kept once)
+        for b in touched.sorted() {
+            var old = try loaded(db, b)
+            if !removed.isEmpty { old.removeAll { removed.contains($0) } }
+            let new = fresh[ranges[b] ?? 0..<0]
+            // Merge two sorted runs; a key added again is kept once.
+            var entries: [Entry] = []
+            entries.reserveCapacity(old.count + new.count)
+            var i = old.startIndex, j = new.startIndex
+            while i < old.endIndex || j < new.endIndex {
+                let e: Entry
+                if j == new.endIndex || (i < old.endIndex && old[i] < new[j]) { e = old[i]; i += 1 } else { e = new[j]; j += 1 }
+                if entries.last != e { entries.append(e) }
+            }
             var bytes = [UInt8](repeating: 0, count: entries.count * 16)
             bytes.withUnsafeMutableBytes { raw in
                 for (i, e) in entries.enumerated() {
@@ -104,7 +157,10 @@ struct DuplicateIndex {
             w.bind(1, b)
             bytes.withUnsafeBytes { raw in _ = sqlite3_bind_blob(w.s, 2, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), RawStatement.transientDestructor) }
             try w.run(db)
-            buckets[b] = Bucket(stored: entries)
+            stored[Int(b)] = entries
         }
+        added = []
+        slots = [Int32](repeating: 0, count: 1 << 12)
+        removed = []
     }
 }

@@ -1,28 +1,56 @@
 import Foundation
 import ICUText
 
-/// A variant's word keys as the fuzzy index files them, in flat byte arrays: an import prepares
+/// A variant's word keys as the fuzzy index files them, in two flat arrays: an import prepares
 /// millions of variants, and one allocation per array costs far less than one String per word.
 struct IndexKeys: Equatable {
-    /// The word keys separated by U+001F: what the `keys` column stores.
-    private(set) var joined: [UInt8] = []
+    struct Key: Equatable {
+        /// `PostingBatch.hash` of the index key (computed while preparing, off the storing thread).
+        var hash: Int
+        /// Where the index key ends in `bytes`.
+        var end: Int32
+        /// The length of its word key (the index key without a repeat's suffix).
+        var wordLength: Int32
+        /// `PostingBatch.hash` of the word key, truncated (to find repeats).
+        var wordHash: UInt32
+    }
     /// The index keys one after another: each word key, with "\u{1}k" after its k-th repeat (k ≥ 2),
     /// so that a multiset overlap is a set overlap (`TokenizedText.indexKeys`).
     private(set) var bytes: [UInt8] = []
-    /// Where each index key ends in `bytes`.
-    private(set) var ends: [Int32] = []
-    /// `PostingBatch.hash` of each index key (computed while preparing, off the storing thread).
-    private(set) var hashes: [Int] = []
-    /// Where each word key starts in `joined`.
-    private var starts: [Int32] = []
+    private(set) var keys: [Key] = []
 
     /// Number of word keys.
-    var count: Int { ends.count }
+    var count: Int { keys.count }
 
     init() {}
 
     init(wordKeys: [String]) {
         for var k in wordKeys { k.withUTF8 { append($0) } }
+    }
+
+    /// The word keys separated by U+001F: what a packed unit stores.
+    var joined: [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count)
+        appendJoined(to: &out)
+        return out
+    }
+
+    /// The length of `joined`.
+    var joinedCount: Int {
+        keys.isEmpty ? 0 : keys.reduce(keys.count - 1) { $0 + Int($1.wordLength) }
+    }
+
+    /// Appends `joined` to `out`.
+    func appendJoined(to out: inout [UInt8]) {
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            for (i, k) in keys.enumerated() {
+                if i > 0 { out.append(0x1F) }
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: b[start..<start + Int(k.wordLength)]))
+                start = Int(k.end)
+            }
+        }
     }
 
     /// The index keys as strings (tests, and the general path's callers).
@@ -32,42 +60,45 @@ struct IndexKeys: Equatable {
 
     /// Calls `body` with the bytes of index key `i`.
     func withKey<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        let start = i == 0 ? 0 : Int(ends[i - 1])
-        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<Int(ends[i])])) }
+        let start = i == 0 ? 0 : Int(keys[i - 1].end)
+        return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<Int(keys[i].end)])) }
     }
 
-    /// Calls `body` with the number and bytes of each index key.
+    /// Calls `body` with the hash and bytes of each index key.
     func withKeys(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         try bytes.withUnsafeBufferPointer { b in
-            var start = 0
-            for (i, end) in ends.enumerated() {
-                try body(i, UnsafeBufferPointer(rebasing: b[start..<Int(end)]))
-                start = Int(end)
+            try keys.withUnsafeBufferPointer { ks in
+                var start = 0
+                for k in ks {
+                    try body(k.hash, UnsafeBufferPointer(rebasing: b[start..<Int(k.end)]))
+                    start = Int(k.end)
+                }
             }
         }
     }
 
     mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
-        // Repeats are few in a segment: count earlier equal keys by their bytes.
+        let h = PostingBatch.hash(key)
+        let wordHash = UInt32(truncatingIfNeeded: h)
+        // Repeats are few in a segment: count earlier equal keys (same hash, then same bytes).
         var n = 1
-        joined.withUnsafeBufferPointer { j in
-            for i in starts.indices {
-                let s = Int(starts[i])
-                let e = i + 1 < starts.count ? Int(starts[i + 1]) - 1 : j.count
-                if e - s == key.count, key.count == 0 || memcmp(j.baseAddress! + s, key.baseAddress!, key.count) == 0 { n += 1 }
+        bytes.withUnsafeBufferPointer { b in
+            var start = 0
+            for k in keys {
+                if k.wordHash == wordHash, Int(k.wordLength) == key.count,
+                   key.count == 0 || memcmp(b.baseAddress! + start, key.baseAddress!, key.count) == 0 { n += 1 }
+                start = Int(k.end)
             }
         }
-        if !starts.isEmpty { joined.append(0x1F) }
-        starts.append(Int32(joined.count))
-        joined.append(contentsOf: key)
         let start = bytes.count
         bytes.append(contentsOf: key)
+        var hash = h
         if n > 1 {
             bytes.append(0x01)
             bytes.append(contentsOf: String(n).utf8)
+            hash = bytes.withUnsafeBufferPointer { PostingBatch.hash(UnsafeBufferPointer(rebasing: $0[start...])) }
         }
-        ends.append(Int32(bytes.count))
-        hashes.append(bytes.withUnsafeBufferPointer { PostingBatch.hash(UnsafeBufferPointer(rebasing: $0[start...])) })
+        keys.append(Key(hash: hash, end: Int32(bytes.count), wordLength: Int32(key.count), wordHash: wordHash))
     }
 }
 

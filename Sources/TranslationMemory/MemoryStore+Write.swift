@@ -58,13 +58,16 @@ public final class MemoryWriter {
     struct PreparedVariant {
         var lang: String
         var langKey: String
+        /// NFC.
         var text: String
-        var norm: String
         var keys: IndexKeys
         var normHash: Int64
         var markup: String?
         var props: String?
         var notes: String?
+
+        /// `TextKeys.normOfNFC` of the text (compared only when a duplicate key matches).
+        var norm: String { (try? TextKeys.normOfNFC(text)) ?? text }
     }
 
     /// A unit ready to be stored: its variants' keys, and the row (packed data and search text)
@@ -81,7 +84,7 @@ public final class MemoryWriter {
         let text = try v.text.normalized(.nfc)
         let norm = try TextKeys.normOfNFC(text)
         return PreparedVariant(lang: v.language, langKey: LanguageTag.primary(v.language), text: text,
-                               norm: norm, keys: try tokenizer.indexKeys(text),
+                               keys: try tokenizer.indexKeys(text),
                                normHash: TextKeys.normHash(lang: v.language, norm: norm),
                                markup: v.markup, props: encodeProps(v.properties), notes: encodeNotes(v.notes))
     }
@@ -99,7 +102,7 @@ public final class MemoryWriter {
         var search: [UInt8] = []
         for v in prepared {
             PackedUnit.writeVariant(language: v.lang, text: v.text, markup: v.markup, props: v.props, notes: v.notes,
-                                    keys: v.keys.joined, wordCount: v.keys.count, into: &w)
+                                    keys: v.keys, into: &w)
             PackedUnit.appendSearch(langKey: v.langKey, folded: try TextKeys.searchBytes(v.text), to: &search)
         }
         return PreparedUnit(variants: prepared, data: w.bytes, search: search)
@@ -188,22 +191,24 @@ public final class MemoryWriter {
 
     @discardableResult
     private func add(_ unit: TranslationUnit, prepared row: PreparedUnit) throws -> Int64 {
-        let prepared = row.variants
-        let src = prepared[0]
-        let targets = prepared.dropFirst()
+        // (Fields are read in place: an import adds millions of units, and copying a prepared
+        // variant retains each of its strings and arrays.)
+        let srcLang = row.variants[0].lang
+        let srcHash = row.variants[0].normHash
+        lazy var srcNorm = row.variants[0].norm
 
         /// Where a unit holds the source (same language tag, same normalised text).
         func sourceIndex(_ u: TranslationUnit) -> Int? {
-            u.variants.firstIndex { $0.language == src.lang && MemoryWriter.norm($0) == src.norm }
+            u.variants.firstIndex { $0.language == srcLang && MemoryWriter.norm($0) == srcNorm }
         }
         /// The first unit (by id) holding the source.
         func firstHolder() throws -> Stored? {
-            for id in try duplicates.units(db, hash: src.normHash) {
+            for id in try duplicates.units(db, hash: srcHash) {
                 if let h = try load(id), sourceIndex(h.unit) != nil { return h }
             }
             return nil
         }
-        guard let t0 = targets.first else {
+        guard row.variants.count > 1 else {
             // A unit of the source alone duplicates any unit with that source.
             if let h = try firstHolder() {
                 try mergeMetadata(into: h, from: unit)
@@ -214,14 +219,16 @@ public final class MemoryWriter {
             report.added += 1
             return id
         }
+        let firstTargetLang = row.variants[1].lang
         // Units holding the source and a translation into a target's language are found by that
         // pair's key: few, even for a source stored in many languages.
         // Variants are matched one to one (a source translated into its own language by the same text
         // needs two variants of that text).
         func holdsAll(_ u: TranslationUnit) -> Bool {
             var left = u.variants.map { ($0.language, MemoryWriter.norm($0)) }
-            for v in prepared {
-                guard let k = left.firstIndex(where: { $0.0 == v.lang && $0.1 == v.norm }) else { return false }
+            for v in row.variants {
+                let norm = v.norm
+                guard let k = left.firstIndex(where: { $0.0 == v.lang && $0.1 == norm }) else { return false }
                 left.remove(at: k)
             }
             return true
@@ -231,10 +238,12 @@ public final class MemoryWriter {
             return u.variants.indices.contains { $0 != s && u.variants[$0].language == lang }
         }
         var alternative = false
-        for t in targets where !alternative || t.lang == t0.lang {
-            for id in try duplicates.units(db, hash: TextKeys.pairHash(src.normHash, t.lang)) {
-                guard let h = try load(id), translates(h.unit, into: t.lang) else { continue }
-                if t.lang == t0.lang, holdsAll(h.unit) {
+        for t in 1..<row.variants.count {
+            let lang = row.variants[t].lang
+            if alternative && lang != firstTargetLang { continue }
+            for id in try duplicates.units(db, hash: TextKeys.pairHash(srcHash, lang)) {
+                guard let h = try load(id), translates(h.unit, into: lang) else { continue }
+                if lang == firstTargetLang, holdsAll(h.unit) {
                     // The same source and translations: an exact duplicate.
                     try mergeMetadata(into: h, from: unit)
                     report.merged += 1
@@ -245,7 +254,7 @@ public final class MemoryWriter {
             }
         }
         if overwrite, let h = try firstHolder() {
-            try replaceTargets(of: h, with: Array(targets), from: unit)
+            try replaceTargets(of: h, with: Array(row.variants.dropFirst()), from: unit)
             report.replaced += 1
             return h.id
         }
@@ -258,28 +267,40 @@ public final class MemoryWriter {
     /// Keys under which a unit's variants are found: each text's, and each text's paired with
     /// the language of each other variant (`TextKeys.pairHash`).
     static func duplicateKeys(_ variants: [(normHash: Int64, lang: String)]) -> [Int64] {
-        var out = variants.map(\.normHash)
-        for (i, a) in variants.enumerated() {
-            for (j, b) in variants.enumerated() where i != j { out.append(TextKeys.pairHash(a.normHash, b.lang)) }
-        }
+        var out: [Int64] = []
+        forEachDuplicateKey(count: variants.count, hash: { variants[$0].normHash }, lang: { variants[$0].lang }) { out.append($0) }
         return out
+    }
+
+    /// `duplicateKeys` without building arrays.
+    @inline(__always)
+    static func forEachDuplicateKey(count: Int, hash: (Int) -> Int64, lang: (Int) -> String, _ body: (Int64) -> Void) {
+        for i in 0..<count { body(hash(i)) }
+        for i in 0..<count {
+            for j in 0..<count where i != j { body(TextKeys.pairHash(hash(i), lang(j))) }
+        }
     }
 
     /// Stores a new unit from its prepared row.
     private func insert(_ unit: TranslationUnit, _ row: PreparedUnit) throws -> Int64 {
-        let prepared = row.variants
-        var row = row
-        if unit.createdAt == nil || unit.changedAt == nil { PackedUnit.stamp(&row.data, now: Date()) }
         let ins = RawStatement(try statement(&unitInsert, "INSERT INTO unit(data, search) VALUES (?, ?)"))
-        row.data.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
+        if unit.createdAt == nil || unit.changedAt == nil {
+            var data = row.data
+            PackedUnit.stamp(&data, now: Date())
+            data.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
+        } else {
+            row.data.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
+        }
         ins.bind(2, text: row.search)
         try ins.run(db)
         let unitID = db.lastInsertedRowID
         guard unitID < Int64(UInt32.max) else { throw MemoryError.invalid("the memory is full (more than 4 billion units)") }
-        for v in prepared {
-            batch.add(lang: v.langKey, keys: v.keys, variant: UInt32(unitID), words: v.keys.count)
+        for i in row.variants.indices {
+            batch.add(lang: row.variants[i].langKey, keys: row.variants[i].keys, variant: UInt32(unitID), words: row.variants[i].keys.count)
         }
-        for k in MemoryWriter.duplicateKeys(prepared.map { ($0.normHash, $0.lang) }) { duplicates.add(hash: k, unit: unitID) }
+        MemoryWriter.forEachDuplicateKey(count: row.variants.count, hash: { row.variants[$0].normHash }, lang: { row.variants[$0].lang }) {
+            duplicates.add(hash: $0, unit: unitID)
+        }
         return unitID
     }
 

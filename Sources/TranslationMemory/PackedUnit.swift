@@ -146,6 +146,19 @@ enum PackedUnit {
         w.varint(UInt64(wordCount))
     }
 
+    /// `writeVariant` with the keys as prepared (joined as they are written).
+    static func writeVariant(language: String, text: String, markup: String?, props: String?, notes: String?,
+                             keys: IndexKeys, into w: inout Writer) {
+        w.string(language)
+        w.string(text)
+        w.optional(markup)
+        w.optional(props)
+        w.optional(notes)
+        w.varint(UInt64(keys.joinedCount))
+        keys.appendJoined(to: &w.bytes)
+        w.varint(UInt64(keys.count))
+    }
+
     /// Encodes a unit whose variants' keys are known.
     static func encode(_ u: TranslationUnit, keys: [(joined: [UInt8], count: Int)]) -> [UInt8] {
         var w = Writer()

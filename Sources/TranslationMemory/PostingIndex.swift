@@ -144,8 +144,8 @@ struct PostingBatch {
         else if let i = langIndex[lang] { li = i; lastLang = (lang, i) }
         else { li = langs.count; langs.append(lang); langIndex[lang] = li; lastLang = (lang, li) }
         let salt = UInt64(li) &* 0x9E37_79B9_7F4A_7C15
-        keys.withKeys { k, kb in
-            let h = UInt64(bitPattern: Int64(keys.hashes[k])) ^ salt
+        keys.withKeys { keyHash, kb in
+            let h = UInt64(bitPattern: Int64(keyHash)) ^ salt
             let (found, slot) = find(h, lang: Int32(li), kb)
             let id: Int32
             if let found { id = found } else {
