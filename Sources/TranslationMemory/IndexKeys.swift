@@ -117,6 +117,10 @@ extension Tokenizer {
         try copy.withUTF8 { buf in
             try lower.withUnsafeBufferPointer { low in
                 try Tokenizer.numberKey.withUnsafeBufferPointer { number in
+                    // Words found byte by byte where the text allows (`PlainWords`), else by ICU.
+                    if PlainWords.forEachWord(low, { r, isNumber in
+                        keys.append(isNumber ? number : UnsafeBufferPointer(rebasing: low[r]))
+                    }) { return }
                     var last = 0
                     try forEachWordBoundary(in: buf) { b, status in
                         defer { last = b }

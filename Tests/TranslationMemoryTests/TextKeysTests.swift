@@ -69,3 +69,66 @@ final class IndexKeysTests: XCTestCase {
         XCTAssertEqual(try tokenizer.indexKeys("the cat the hat the").strings, ["the", "cat", "the\u{1}2", "hat", "the\u{1}3"])
     }
 }
+
+/// `PlainWords` finds the words ICU's word break iterator finds, with the same number/word status.
+final class PlainWordsTests: XCTestCase {
+    /// ICU's words of `text`: byte ranges, and whether each is a number (status 100–199).
+    static func icuWords(_ text: String, _ tokenizer: Tokenizer) throws -> [String] {
+        var out: [String] = []
+        var copy = text
+        try copy.withUTF8 { buf in
+            var last = 0
+            try tokenizer.forEachWordBoundary(in: buf) { b, status in
+                defer { last = b }
+                if (100..<500).contains(status) { out.append("\(last)..<\(b) \(status < 200 ? "#" : "w")") }
+            }
+        }
+        return out
+    }
+
+    static func plainWords(_ text: String) -> [String]? {
+        var copy = text
+        var out: [String] = []
+        let handled = copy.withUTF8 { buf in PlainWords.forEachWord(buf) { r, number in out.append("\(r.lowerBound)..<\(r.upperBound) \(number ? "#" : "w")") } }
+        return handled ? out : nil
+    }
+
+    func testAgreesWithICUOnRandomPlainText() throws {
+        let tokenizer = try Tokenizer()
+        // Pieces that exercise every rule the splitter knows: letters and digits of both scripts next
+        // to each kind of mid character, spaces, line breaks, quotes and dashes.
+        var pieces = ["a", "Z", "я", "Ё", "ї", "ab", "Дом", "1", "42", "0", ".", ",", ";", "'", "’", "‘", "․", "⁄",
+                      " ", "  ", "\n", "\r\n", "\t", "-", "—", "«", "»", "\"", "(", ")", "!", "?", "%", "$", "€", "№",
+                      "ª", "º", "\u{A0}", "§", "©", "…", "/", "#", "@", "+", "=", "U.S.", "1,800", "т. е.", "don't",
+                      "3.14", "1'000", "x2", "2x", "a1b2", "12ab", "ab12", "1.a", "a.1", "a,b", "1;2", "1.5.7", "..", ",,"]
+        // And every single character of the plain set.
+        pieces += (0x20...0x7E).map { String(UnicodeScalar(UInt8($0))) }
+        pieces += (UInt32(0xA0)...0xBF).compactMap { Unicode.Scalar($0).map { String($0) } }
+        pieces += (UInt32(0x400)...0x45F).compactMap { Unicode.Scalar($0).map { String($0) } }
+        pieces += [UInt32(0x2010)...0x2027, 0x2030...0x205E].joined().compactMap { Unicode.Scalar($0).map { String($0) } }
+        pieces += ["€", "№", "\u{B}", "\u{C}", "\r"]
+        var rng = SystemRandomNumberGenerator()
+        var seed: UInt64 = 0x5EED
+        func next(_ n: Int) -> Int { // a fixed sequence, so that a failure can be replayed
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        _ = rng
+        var handled = 0
+        for _ in 0..<100_000 {
+            var s = ""
+            for _ in 0..<(1 + next(12)) { s += pieces[next(pieces.count)] }
+            guard UTF8Scan.lowercasedPlain(s) != nil, let mine = PlainWordsTests.plainWords(s) else { continue }
+            handled += 1
+            XCTAssertEqual(mine, try PlainWordsTests.icuWords(s, tokenizer), s.debugDescription)
+        }
+        XCTAssertGreaterThan(handled, 60_000, "most strings are ones the splitter handles")
+    }
+
+    func testLeavesSubtleCharactersToICU() {
+        for s in ["snake_case", "soft\u{AD}hyphen", "a·b", "10:30", "‿"] {
+            XCTAssertNil(PlainWordsTests.plainWords(s), s)
+        }
+        XCTAssertEqual(PlainWordsTests.plainWords("U.S. 1,800 т. е. x2 2x"), ["0..<3 w", "5..<10 #", "11..<13 w", "15..<17 w", "19..<21 #", "22..<24 w"])
+    }
+}
