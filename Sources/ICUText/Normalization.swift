@@ -101,10 +101,19 @@ public enum UTF8Scan {
     /// with another Cyrillic letter that carries a diacritic (ї, ў, ѓ …) is left to the general path.
     /// Lower-casing keeps every offset, so a token's range in `s` is its range here too.
     public static func lowercasedPlain(_ s: String, foldYo: Bool = false) -> [UInt8]? {
+        var out: [UInt8] = []
+        return appendLowercasedPlain(s, foldYo: foldYo, to: &out) ? out : nil
+    }
+
+    /// `lowercasedPlain` appended to `out` (a buffer reused for many texts); false, with `out`
+    /// holding an unspecified tail, when the text is not plain.
+    public static func appendLowercasedPlain(_ s: String, foldYo: Bool = false, to out: inout [UInt8]) -> Bool {
         var s = s
-        return s.withUTF8 { b -> [UInt8]? in
-            var out = [UInt8](repeating: 0, count: b.count)
-            let ok = out.withUnsafeMutableBufferPointer { o -> Bool in
+        return s.withUTF8 { b -> Bool in
+            let base = out.count
+            out.append(contentsOf: repeatElement(0, count: b.count))
+            return out.withUnsafeMutableBufferPointer { whole -> Bool in
+                let o = UnsafeMutableBufferPointer(rebasing: whole[base...])
                 var i = 0
                 let n = b.count
                 while i < n {
@@ -154,7 +163,6 @@ public enum UTF8Scan {
                 }
                 return true
             }
-            return ok ? out : nil
         }
     }
 

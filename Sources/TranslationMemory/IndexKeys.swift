@@ -24,6 +24,12 @@ struct IndexKeys: Equatable {
 
     init() {}
 
+    /// Empties the keys, keeping the arrays' storage (a worker reuses one for every variant).
+    mutating func removeAll() {
+        bytes.removeAll(keepingCapacity: true)
+        keys.removeAll(keepingCapacity: true)
+    }
+
     init(wordKeys: [String]) {
         for var k in wordKeys { k.withUTF8 { append($0) } }
     }
@@ -108,11 +114,20 @@ extension Tokenizer {
     /// placeholders takes a lane that builds no tokens: its keys are the lower-cased slices
     /// between ICU word boundaries ("#" for a number), which is what `tokenize` makes of such text.
     func indexKeys(_ text: String) throws -> IndexKeys {
-        guard let lower = UTF8Scan.lowercasedPlain(text),
-              !lower.contains(where: { $0 == 0x3C || $0 == 0x25 || $0 == 0x7B }) else { // < % {
-            return IndexKeys(wordKeys: try tokenize(text).wordKeys)
-        }
         var keys = IndexKeys()
+        try indexKeys(text, into: &keys)
+        return keys
+    }
+
+    /// `indexKeys(text)` into `keys` (emptied first; its storage is reused).
+    func indexKeys(_ text: String, into keys: inout IndexKeys) throws {
+        keys.removeAll()
+        lower.removeAll(keepingCapacity: true)
+        guard UTF8Scan.appendLowercasedPlain(text, to: &lower),
+              !lower.contains(where: { $0 == 0x3C || $0 == 0x25 || $0 == 0x7B }) else { // < % {
+            for var k in try tokenize(text).wordKeys { k.withUTF8 { keys.append($0) } }
+            return
+        }
         var copy = text
         try copy.withUTF8 { buf in
             try lower.withUnsafeBufferPointer { low in
@@ -133,7 +148,6 @@ extension Tokenizer {
                 }
             }
         }
-        return keys
     }
 
     private static let numberKey: [UInt8] = Array("#".utf8)

@@ -70,16 +70,6 @@ public final class MemoryWriter {
         var norm: String { (try? TextKeys.normOfNFC(text)) ?? text }
     }
 
-    /// A unit ready to be stored: its variants' keys, and the row (packed data and search text)
-    /// that is inserted when it is new. Made by the background workers of a bulk add.
-    struct PreparedUnit {
-        var variants: [PreparedVariant]
-        var data: [UInt8]
-        var search: [UInt8]
-    }
-
-    func prepare(_ u: TranslationUnit) throws -> PreparedUnit { try MemoryWriter.prepare(u, tokenizer: store.tokenizer) }
-
     static func prepare(_ v: Variant, tokenizer: Tokenizer) throws -> PreparedVariant {
         let text = try v.text.normalized(.nfc)
         let norm = try TextKeys.normOfNFC(text)
@@ -89,58 +79,102 @@ public final class MemoryWriter {
                                markup: v.markup, props: encodeProps(v.properties), notes: encodeNotes(v.notes))
     }
 
-    static func prepare(_ unit: TranslationUnit, tokenizer: Tokenizer) throws -> PreparedUnit {
-        guard !unit.variants.isEmpty else { throw MemoryError.invalid("a unit needs at least one variant") }
-        let prepared = try unit.variants.map { try prepare($0, tokenizer: tokenizer) }
-        var w = PackedUnit.Writer()
-        w.bytes.reserveCapacity(64 + prepared.reduce(0) { $0 + 2 * $1.text.utf8.count })
-        var u = unit
-        // (Missing dates are written when the row is stored: `stamp`.)
-        u.changedAt = unit.changedAt ?? unit.createdAt
-        u.changedBy = unit.changedBy ?? unit.createdBy
-        PackedUnit.writeHeader(u, into: &w)
-        var search: [UInt8] = []
-        for v in prepared {
-            PackedUnit.writeVariant(language: v.lang, text: v.text, markup: v.markup, props: v.props, notes: v.notes,
-                                    keys: v.keys, into: &w)
-            PackedUnit.appendSearch(langKey: v.langKey, folded: try TextKeys.searchBytes(v.text), to: &search)
+    /// Units prepared to be stored, in flat arrays (a bulk add prepares them on background workers,
+    /// a chunk per worker): their packed rows, duplicate keys and index entries. The entries are
+    /// grouped by key, so that the storing thread files each distinct key once per chunk.
+    final class PreparedChunk: @unchecked Sendable {
+        let units: ArraySlice<TranslationUnit>
+        /// Each unit's packed data, then its search text, one unit after another.
+        var arena: [UInt8] = []
+        /// Where each unit's data and search text end in `arena`.
+        var rowEnds: [(data: Int, search: Int)] = []
+        /// Each unit's duplicate keys (`forEachDuplicateKey` order: first the variants' own hashes,
+        /// then the source's hash paired with each target's language, …), and where they end.
+        var dupKeys: [Int64] = []
+        var dupEnds: [Int] = []
+        /// The units' index entries, numbered by unit within the chunk; where each unit's end.
+        var postings = PostingBatch(capacity: 1 << 14)
+        var entryEnds: [Int] = []
+
+        init(_ units: ArraySlice<TranslationUnit>) { self.units = units }
+
+        var count: Int { rowEnds.count }
+        func dupRange(_ k: Int) -> Range<Int> { (k == 0 ? 0 : dupEnds[k - 1])..<dupEnds[k] }
+        func entryRange(_ k: Int) -> Range<Int> { (k == 0 ? 0 : entryEnds[k - 1])..<entryEnds[k] }
+        /// Unit `k`'s own source hash, and its lookup key for target `t` (t ≥ 1).
+        func sourceHash(_ k: Int) -> Int64 { dupKeys[dupRange(k).lowerBound] }
+        func pairKey(_ k: Int, target t: Int) -> Int64 { dupKeys[dupRange(k).lowerBound + units[units.startIndex + k].variants.count + t - 1] }
+
+        func withRow<R>(_ k: Int, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+            let start = k == 0 ? 0 : rowEnds[k - 1].search
+            let (d, e) = rowEnds[k]
+            return try arena.withUnsafeBufferPointer { a in
+                try body(UnsafeBufferPointer(rebasing: a[start..<d]), UnsafeBufferPointer(rebasing: a[d..<e]))
+            }
         }
-        return PreparedUnit(variants: prepared, data: w.bytes, search: search)
+
+        /// Prepares every unit (NFC, word keys, duplicate keys, packed row).
+        func prepare(tokenizer: Tokenizer) throws {
+            var w = PackedUnit.Writer()
+            w.bytes.reserveCapacity(units.count * 256)
+            var keys = IndexKeys()
+            var search: [UInt8] = []
+            var hashes: [Int64] = []
+            var langs: [String] = []
+            var lastLang = (tag: "", key: "")
+            for (k, unit) in units.enumerated() {
+                guard !unit.variants.isEmpty else { throw MemoryError.invalid("a unit needs at least one variant") }
+                // (Missing dates are written when the row is stored: `stamp`.)
+                var header = unit
+                header.changedAt = unit.changedAt ?? unit.createdAt
+                header.changedBy = unit.changedBy ?? unit.createdBy
+                PackedUnit.writeHeader(header, into: &w)
+                search.removeAll(keepingCapacity: true)
+                hashes.removeAll(keepingCapacity: true)
+                langs.removeAll(keepingCapacity: true)
+                for v in unit.variants {
+                    let text = try v.text.normalized(.nfc)
+                    hashes.append(TextKeys.normHash(lang: v.language, norm: try TextKeys.normOfNFC(text)))
+                    langs.append(v.language)
+                    try tokenizer.indexKeys(text, into: &keys)
+                    if v.language != lastLang.tag { lastLang = (v.language, LanguageTag.primary(v.language)) }
+                    PackedUnit.writeVariant(language: v.language, text: text, markup: v.markup, props: encodeProps(v.properties),
+                                            notes: encodeNotes(v.notes), keys: keys, into: &w)
+                    try TextKeys.appendSearch(langKey: lastLang.key, text: text, to: &search)
+                    postings.add(lang: lastLang.key, keys: keys, variant: UInt32(k), words: keys.count)
+                }
+                let dataEnd = w.bytes.count
+                w.bytes.append(contentsOf: search)
+                rowEnds.append((dataEnd, w.bytes.count))
+                MemoryWriter.forEachDuplicateKey(count: hashes.count, hash: { hashes[$0] }, lang: { langs[$0] }) { dupKeys.append($0) }
+                dupEnds.append(dupKeys.count)
+                entryEnds.append(postings.entryCount)
+            }
+            arena = w.bytes
+            postings.group()
+        }
     }
 
-    /// Units and their prepared rows, filled by background workers.
+    /// Chunks of units being prepared in the background.
     final class PendingBatch: @unchecked Sendable {
-        let units: [TranslationUnit]
-        var prepared: [PreparedUnit?]
+        let chunks: [PreparedChunk]
         let group = DispatchGroup()
         let failure = ErrorBox()
-        init(_ units: [TranslationUnit]) {
-            self.units = units
-            prepared = [PreparedUnit?](repeating: nil, count: units.count)
-        }
+        init(_ chunks: [PreparedChunk]) { self.chunks = chunks }
     }
 
     /// Adds many units. Their texts are prepared in the background while the previous batch
     /// is stored; everything is stored by the end of the transaction (or by the next single `add`).
     public func add(_ units: [TranslationUnit]) throws {
         guard !units.isEmpty else { return }
-        let next = PendingBatch(units)
         let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount - 1, 8, units.count / 128 + 1))
+        let size = (units.count + workers - 1) / workers
+        let next = PendingBatch(stride(from: 0, to: units.count, by: size).map { PreparedChunk(units[$0..<min($0 + size, units.count)]) })
         generation ^= 1
         while tokenizers[generation].count < workers { tokenizers[generation].append(try Tokenizer()) }
-        let toks = Array(tokenizers[generation].prefix(workers))
-        next.prepared.withUnsafeMutableBufferPointer { out in
-            nonisolated(unsafe) let out = out
-            for w in 0..<workers {
-                let tokenizer = toks[w]
-                DispatchQueue.global().async(group: next.group) {
-                    var i = w
-                    while i < units.count {
-                        do { out[i] = try MemoryWriter.prepare(units[i], tokenizer: tokenizer) }
-                        catch { next.failure.set(error); return }
-                        i += workers
-                    }
-                }
+        for (chunk, tokenizer) in zip(next.chunks, tokenizers[generation]) {
+            DispatchQueue.global().async(group: next.group) {
+                do { try chunk.prepare(tokenizer: tokenizer) } catch { next.failure.set(error) }
             }
         }
         try flushPending()
@@ -159,8 +193,27 @@ public final class MemoryWriter {
             profile.storing += DispatchTime.now().uptimeNanoseconds - t1
         }
         if let e = p.failure.error { throw e }
-        for (u, prepared) in zip(p.units, p.prepared) { try add(u, prepared: prepared!) }
+        for chunk in p.chunks { try store(chunk) }
         if batch.entryCount > PostingBatch.flushLimit { try flushIndexes() }
+    }
+
+    /// Stores a prepared chunk: each unit is added, merged or kept as an alternative; the index
+    /// entries of the units added are filed after the last (with `overwrite`, after each unit,
+    /// since replacing a unit's targets takes its entries out again).
+    @discardableResult
+    private func store(_ chunk: PreparedChunk) throws -> [Int64] {
+        var ids = [UInt32](repeating: 0, count: chunk.count)
+        var stored = [Int64](repeating: 0, count: chunk.count)
+        for k in 0..<chunk.count {
+            let (id, inserted) = try add(chunk, k)
+            stored[k] = id
+            if inserted {
+                ids[k] = UInt32(id)
+                if overwrite { batch.add(entriesOf: chunk.postings, chunk.entryRange(k), id: UInt32(id)) }
+            }
+        }
+        if !overwrite { batch.add(grouped: chunk.postings, ids: ids) }
+        return stored
     }
 
     /// Writes the gathered posting lists and duplicate keys.
@@ -176,7 +229,9 @@ public final class MemoryWriter {
     @discardableResult
     public func add(_ unit: TranslationUnit) throws -> Int64 {
         try flushPending()
-        return try add(unit, prepared: try prepare(unit))
+        let chunk = PreparedChunk([unit][...])
+        try chunk.prepare(tokenizer: store.tokenizer)
+        return try store(chunk)[0]
     }
 
     /// A stored unit and its id, as a write reads and rewrites it.
@@ -189,13 +244,13 @@ public final class MemoryWriter {
     private static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
     private static func normHash(_ v: Variant) -> Int64 { TextKeys.normHash(lang: v.language, norm: norm(v)) }
 
-    @discardableResult
-    private func add(_ unit: TranslationUnit, prepared row: PreparedUnit) throws -> Int64 {
-        // (Fields are read in place: an import adds millions of units, and copying a prepared
-        // variant retains each of its strings and arrays.)
-        let srcLang = row.variants[0].lang
-        let srcHash = row.variants[0].normHash
-        lazy var srcNorm = row.variants[0].norm
+    /// Adds unit `k` of a prepared chunk (its first variant is the source for duplicate
+    /// detection): the id it is stored under, and whether it is a new row.
+    private func add(_ chunk: PreparedChunk, _ k: Int) throws -> (Int64, Bool) {
+        let unit = chunk.units[chunk.units.startIndex + k]
+        let srcLang = unit.variants[0].language
+        let srcHash = chunk.sourceHash(k)
+        lazy var srcNorm = MemoryWriter.norm(unit.variants[0])
 
         /// Where a unit holds the source (same language tag, same normalised text).
         func sourceIndex(_ u: TranslationUnit) -> Int? {
@@ -208,27 +263,26 @@ public final class MemoryWriter {
             }
             return nil
         }
-        guard row.variants.count > 1 else {
+        guard unit.variants.count > 1 else {
             // A unit of the source alone duplicates any unit with that source.
             if let h = try firstHolder() {
                 try mergeMetadata(into: h, from: unit)
                 report.merged += 1
-                return h.id
+                return (h.id, false)
             }
-            let id = try insert(unit, row)
             report.added += 1
-            return id
+            return (try insert(chunk, k), true)
         }
-        let firstTargetLang = row.variants[1].lang
+        let firstTargetLang = unit.variants[1].language
         // Units holding the source and a translation into a target's language are found by that
         // pair's key: few, even for a source stored in many languages.
         // Variants are matched one to one (a source translated into its own language by the same text
         // needs two variants of that text).
         func holdsAll(_ u: TranslationUnit) -> Bool {
             var left = u.variants.map { ($0.language, MemoryWriter.norm($0)) }
-            for v in row.variants {
-                let norm = v.norm
-                guard let k = left.firstIndex(where: { $0.0 == v.lang && $0.1 == norm }) else { return false }
+            for v in unit.variants {
+                let norm = MemoryWriter.norm(v)
+                guard let k = left.firstIndex(where: { $0.0 == v.language && $0.1 == norm }) else { return false }
                 left.remove(at: k)
             }
             return true
@@ -238,30 +292,31 @@ public final class MemoryWriter {
             return u.variants.indices.contains { $0 != s && u.variants[$0].language == lang }
         }
         var alternative = false
-        for t in 1..<row.variants.count {
-            let lang = row.variants[t].lang
+        for t in 1..<unit.variants.count {
+            let lang = unit.variants[t].language
             if alternative && lang != firstTargetLang { continue }
-            for id in try duplicates.units(db, hash: TextKeys.pairHash(srcHash, lang)) {
+            for id in try duplicates.units(db, hash: chunk.pairKey(k, target: t)) {
                 guard let h = try load(id), translates(h.unit, into: lang) else { continue }
                 if lang == firstTargetLang, holdsAll(h.unit) {
                     // The same source and translations: an exact duplicate.
                     try mergeMetadata(into: h, from: unit)
                     report.merged += 1
-                    return id
+                    return (id, false)
                 }
                 // Another translation into a language the source already has one in: an alternative.
                 alternative = true
             }
         }
         if overwrite, let h = try firstHolder() {
-            try replaceTargets(of: h, with: Array(row.variants.dropFirst()), from: unit)
+            let targets = try unit.variants.dropFirst().map { try MemoryWriter.prepare($0, tokenizer: store.tokenizer) }
+            try replaceTargets(of: h, with: targets, from: unit)
             report.replaced += 1
-            return h.id
+            return (h.id, false)
         }
-        let unitID = try insert(unit, row)
+        let unitID = try insert(chunk, k)
         // (A translation into a new language is simply a new unit.)
         if alternative { report.alternatives += 1 } else { report.added += 1 }
-        return unitID
+        return (unitID, true)
     }
 
     /// Keys under which a unit's variants are found: each text's, and each text's paired with
@@ -281,26 +336,25 @@ public final class MemoryWriter {
         }
     }
 
-    /// Stores a new unit from its prepared row.
-    private func insert(_ unit: TranslationUnit, _ row: PreparedUnit) throws -> Int64 {
+    /// Stores unit `k` of a chunk as a new row, with its duplicate keys (its index entries are
+    /// filed by `store`).
+    private func insert(_ chunk: PreparedChunk, _ k: Int) throws -> Int64 {
+        let unit = chunk.units[chunk.units.startIndex + k]
         let ins = RawStatement(try statement(&unitInsert, "INSERT INTO unit(data, search) VALUES (?, ?)"))
-        if unit.createdAt == nil || unit.changedAt == nil {
-            var data = row.data
-            PackedUnit.stamp(&data, now: Date())
-            data.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
-        } else {
-            row.data.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
+        try chunk.withRow(k) { data, search in
+            if unit.createdAt == nil || unit.changedAt == nil {
+                var stamped = Array(data)
+                PackedUnit.stamp(&stamped, now: Date())
+                stamped.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
+            } else {
+                _ = sqlite3_bind_blob(ins.s, 1, UnsafeRawPointer(data.baseAddress) ?? UnsafeRawPointer(bitPattern: 1), Int32(data.count), RawStatement.transientDestructor)
+            }
+            ins.bind(2, text: search)
+            try ins.run(db)
         }
-        ins.bind(2, text: row.search)
-        try ins.run(db)
         let unitID = db.lastInsertedRowID
         guard unitID < Int64(UInt32.max) else { throw MemoryError.invalid("the memory is full (more than 4 billion units)") }
-        for i in row.variants.indices {
-            batch.add(lang: row.variants[i].langKey, keys: row.variants[i].keys, variant: UInt32(unitID), words: row.variants[i].keys.count)
-        }
-        MemoryWriter.forEachDuplicateKey(count: row.variants.count, hash: { row.variants[$0].normHash }, lang: { row.variants[$0].lang }) {
-            duplicates.add(hash: $0, unit: unitID)
-        }
+        for i in chunk.dupRange(k) { duplicates.add(hash: chunk.dupKeys[i], unit: unitID) }
         return unitID
     }
 
@@ -610,12 +664,13 @@ struct RawStatement {
     }
     /// Binds UTF-8 bytes as text.
     func bind(_ i: Int32, text: [UInt8]) {
-        text.withUnsafeBufferPointer { b in
-            if let base = b.baseAddress {
-                _ = base.withMemoryRebound(to: CChar.self, capacity: b.count) { sqlite3_bind_text(s, i, $0, Int32(b.count), RawStatement.transientDestructor) }
-            } else {
-                sqlite3_bind_text(s, i, "", 0, RawStatement.transientDestructor)
-            }
+        text.withUnsafeBufferPointer { bind(i, text: $0) }
+    }
+    func bind(_ i: Int32, text b: UnsafeBufferPointer<UInt8>) {
+        if let base = b.baseAddress {
+            _ = base.withMemoryRebound(to: CChar.self, capacity: b.count) { sqlite3_bind_text(s, i, $0, Int32(b.count), RawStatement.transientDestructor) }
+        } else {
+            sqlite3_bind_text(s, i, "", 0, RawStatement.transientDestructor)
         }
     }
     func bind(_ i: Int32, _ v: Double?) {

@@ -229,6 +229,17 @@ enum TextKeys {
         return Array(try searchGeneral(text).utf8)
     }
 
+    /// Appends a variant's part of the search column (`PackedUnit.appendSearch`) for its NFC text.
+    static func appendSearch(langKey: String, text: String, to out: inout [UInt8]) throws {
+        out.append(0x1E)
+        out.append(contentsOf: langKey.utf8)
+        out.append(0x1F)
+        let start = out.count
+        if UTF8Scan.appendLowercasedPlain(text, foldYo: true, to: &out) { return }
+        out.removeSubrange(start...)
+        out.append(contentsOf: try searchGeneral(text).utf8)
+    }
+
     /// `search` without the byte-level fast path (tests compare the two).
     static func searchGeneral(_ text: String) throws -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.lowercased() }

@@ -78,8 +78,10 @@ struct PostingBatch {
     /// Open addressing over (hash, language, key number + 1; 0 for an empty slot), one slot read
     /// per probe; the capacity is a power of two.
     private struct Slot { var hash: UInt64 = 0; var lang: Int32 = 0; var id: Int32 = 0 }
-    private var table = [Slot](repeating: Slot(), count: 1 << 16)
+    private var table: [Slot]
     private var keyLang: [Int32] = []
+    /// Each key's hash before the language's salt (`hash`).
+    private var keyHash: [Int] = []
     /// The bytes of every key one after another, and where each ends.
     private var keyBytes: [UInt8] = []
     private var keyEnds: [Int] = []
@@ -91,6 +93,13 @@ struct PostingBatch {
     static let flushLimit = 8_000_000
 
     var isEmpty: Bool { entries.isEmpty && removed.isEmpty }
+    /// `grouped()`, kept by `group()`.
+    private var grouping: (start: [Int], ordered: [PostingEntry])?
+
+    /// - Parameter capacity: slots of the key table to start with (a power of two).
+    init(capacity: Int = 1 << 16) {
+        table = [Slot](repeating: Slot(), count: capacity)
+    }
 
     /// The hash `add` files a key under: of its UTF-8 bytes (String's own hashing normalises,
     /// which keys, already NFC and folded, do not need). In memory only, never stored: eight bytes
@@ -155,28 +164,79 @@ struct PostingBatch {
         }
     }
 
+    private mutating func languageIndex(_ lang: String) -> Int {
+        if lang == lastLang.name { return lastLang.index }
+        let li: Int
+        if let i = langIndex[lang] { li = i } else { li = langs.count; langs.append(lang); langIndex[lang] = li }
+        lastLang = (lang, li)
+        return li
+    }
+
+    @inline(__always) private static func salt(_ li: Int) -> UInt64 { UInt64(li) &* 0x9E37_79B9_7F4A_7C15 }
+
+    /// The number of the key with these bytes in language `li`, added when new.
+    private mutating func keyNumber(_ keyHash: Int, lang li: Int, _ kb: UnsafeBufferPointer<UInt8>) -> Int32 {
+        let h = UInt64(bitPattern: Int64(keyHash)) ^ PostingBatch.salt(li)
+        let (found, slot) = find(h, lang: Int32(li), kb)
+        if let found { return found }
+        let id = Int32(keyEnds.count)
+        keyLang.append(Int32(li))
+        self.keyHash.append(keyHash)
+        keyBytes.append(contentsOf: kb)
+        keyEnds.append(keyBytes.count)
+        table[slot] = Slot(hash: h, lang: Int32(li), id: id + 1)
+        if keyEnds.count * 2 > table.count { grow() }
+        return id
+    }
+
     mutating func add(lang: String, keys: IndexKeys, variant: UInt32, words: Int) {
         guard keys.count > 0 else { return }
         let e = PostingEntry(variant: variant, words: UInt32(words))
-        let li: Int
-        if lang == lastLang.name { li = lastLang.index }
-        else if let i = langIndex[lang] { li = i; lastLang = (lang, i) }
-        else { li = langs.count; langs.append(lang); langIndex[lang] = li; lastLang = (lang, li) }
-        let salt = UInt64(li) &* 0x9E37_79B9_7F4A_7C15
+        let li = languageIndex(lang)
         keys.withKeys { keyHash, kb in
-            let h = UInt64(bitPattern: Int64(keyHash)) ^ salt
-            let (found, slot) = find(h, lang: Int32(li), kb)
-            let id: Int32
-            if let found { id = found } else {
-                id = Int32(keyEnds.count)
-                keyLang.append(Int32(li))
-                keyBytes.append(contentsOf: kb)
-                keyEnds.append(keyBytes.count)
-                table[slot] = Slot(hash: h, lang: Int32(li), id: id + 1)
-                if keyEnds.count * 2 > table.count { grow() }
-            }
-            entryKey.append(id)
+            entryKey.append(keyNumber(keyHash, lang: li, kb))
             entries.append(e)
+        }
+    }
+
+    /// Groups the entries by key once (`add(grouped:ids:)` reads the grouping).
+    mutating func group() { grouping = grouped() }
+
+    /// The bytes of key `i`.
+    private func withKeyBytes<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+        keyBytes.withUnsafeBufferPointer { b in body(UnsafeBufferPointer(rebasing: b[(i == 0 ? 0 : keyEnds[i - 1])..<keyEnds[i]])) }
+    }
+
+    /// Adds the entries of `local` (a chunk's batch, grouped, whose variants are unit numbers in
+    /// the chunk) under the ids the units were stored as (0: not stored, skipped): one lookup of
+    /// each distinct key of the chunk.
+    mutating func add(grouped local: PostingBatch, ids: [UInt32]) {
+        guard let (start, ordered) = local.grouping else { preconditionFailure("add(grouped:) needs group()") }
+        let langMap = local.langs.map { languageIndex($0) }
+        ids.withUnsafeBufferPointer { ids in
+            ordered.withUnsafeBufferPointer { ordered in
+                for i in 0..<local.keyEnds.count {
+                    let li = langMap[Int(local.keyLang[i])]
+                    let id = local.withKeyBytes(i) { keyNumber(local.keyHash[i], lang: li, $0) }
+                    for e in ordered[start[i]..<start[i + 1]] {
+                        let unit = ids[Int(e.variant)]
+                        guard unit != 0 else { continue }
+                        entryKey.append(id)
+                        entries.append(PostingEntry(variant: unit, words: e.words))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds the entries `range` of `local` (in the order added) for the unit stored as `id`.
+    mutating func add(entriesOf local: PostingBatch, _ range: Range<Int>, id: UInt32) {
+        for j in range {
+            let k = Int(local.entryKey[j])
+            let li = languageIndex(local.langs[Int(local.keyLang[k])])
+            let key = local.withKeyBytes(k) { keyNumber(local.keyHash[k], lang: li, $0) }
+            entryKey.append(key)
+            entries.append(PostingEntry(variant: id, words: local.entries[j].words))
         }
     }
 

@@ -53,6 +53,8 @@ public struct TokenizedText: Sendable {
 /// tags are single tokens. One instance per thread.
 public final class Tokenizer: @unchecked Sendable { // one thread at a time
     private let words: BreakIterator
+    /// A lower-cased copy of the text being keyed (`indexKeys`), reused.
+    var lower: [UInt8] = []
 
     public init() throws {
         words = try BreakIterator(.word, locale: "root")
