@@ -45,9 +45,11 @@ public final class MemoryWriter {
         slot = s
         return s
     }
-    /// Two sets of tokenizers: the batch being prepared and the one before it may both be running.
-    private var tokenizers: [[Tokenizer]] = [[], []]
-    private var generation = 0
+    /// Tokenizers for the background workers (one per running chunk), and the workers' queues.
+    private let tokenizers = TokenizerPool()
+    private let workerQueues: [DispatchQueue] = (0..<max(1, min(ProcessInfo.processInfo.activeProcessorCount - 1, 8))).map {
+        DispatchQueue(label: "tmkit.prepare.\($0)")
+    }
 
     init(db: Database, store: MemoryStore, overwrite: Bool) {
         self.db = db
@@ -163,22 +165,75 @@ public final class MemoryWriter {
         init(_ chunks: [PreparedChunk]) { self.chunks = chunks }
     }
 
+    /// Starts preparing units on the background workers (callable from any thread; the
+    /// chunks of one batch go to different workers, batches to the same worker run in order).
+    func startPreparing(_ units: [TranslationUnit]) -> PendingBatch {
+        let workers = max(1, min(workerQueues.count, units.count / 128 + 1))
+        let size = (units.count + workers - 1) / workers
+        let next = PendingBatch(stride(from: 0, to: units.count, by: size).map { PreparedChunk(units[$0..<min($0 + size, units.count)]) })
+        let pool = tokenizers
+        for (w, chunk) in next.chunks.enumerated() {
+            workerQueues[w].async(group: next.group) {
+                do {
+                    let tokenizer = try pool.take()
+                    defer { pool.give(tokenizer) }
+                    try chunk.prepare(tokenizer: tokenizer)
+                } catch { next.failure.set(error) }
+            }
+        }
+        return next
+    }
+
     /// Adds many units. Their texts are prepared in the background while the previous batch
     /// is stored; everything is stored by the end of the transaction (or by the next single `add`).
     public func add(_ units: [TranslationUnit]) throws {
         guard !units.isEmpty else { return }
-        let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount - 1, 8, units.count / 128 + 1))
-        let size = (units.count + workers - 1) / workers
-        let next = PendingBatch(stride(from: 0, to: units.count, by: size).map { PreparedChunk(units[$0..<min($0 + size, units.count)]) })
-        generation ^= 1
-        while tokenizers[generation].count < workers { tokenizers[generation].append(try Tokenizer()) }
-        for (chunk, tokenizer) in zip(next.chunks, tokenizers[generation]) {
-            DispatchQueue.global().async(group: next.group) {
-                do { try chunk.prepare(tokenizer: tokenizer) } catch { next.failure.set(error) }
-            }
-        }
+        let next = startPreparing(units)
         try flushPending()
         pending = next
+    }
+
+    /// Adds the units that `produce` emits, in order, with reading, preparing and storing
+    /// overlapped: `produce` (a file's reader) runs on a thread of its own and hands batches of
+    /// `batchSize` units to the background workers as it fills them, up to `depth` batches
+    /// ahead of this thread, which stores them. An error from `produce` or from storing ends
+    /// both (the caller's transaction then rolls back).
+    public func addStreaming(batchSize: Int = 4096, depth: Int = 8,
+                             _ produce: @escaping (_ emit: (TranslationUnit) throws -> Void) throws -> Void) throws {
+        try flushPending()
+        let queue = BatchQueue(depth: depth)
+        let producer = UncheckedBox(produce)
+        let writer = UncheckedBox(self)
+        let done = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            var batch: [TranslationUnit] = []
+            batch.reserveCapacity(batchSize)
+            do {
+                try producer.value { u in
+                    batch.append(u)
+                    if batch.count >= batchSize {
+                        try queue.push(writer.value.startPreparing(batch))
+                        batch.removeAll(keepingCapacity: true)
+                    }
+                }
+                if !batch.isEmpty { try queue.push(writer.value.startPreparing(batch)) }
+                queue.finish(nil)
+            } catch {
+                queue.finish(error)
+            }
+            done.signal()
+        }
+        defer {
+            // Stops the reader (when storing failed) and waits for it and for every batch it started.
+            queue.cancel()
+            done.wait()
+            for p in queue.drain() { p.group.wait() }
+        }
+        while let p = queue.pop() {
+            pending = p
+            try flushPending()
+        }
+        if let e = queue.error { throw e }
     }
 
     /// Stores the batch being prepared, if any.
@@ -435,6 +490,82 @@ public final class MemoryWriter {
         try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
         report.removed += 1
         return true
+    }
+}
+
+/// Tokenizers lent to background workers (a tokenizer is used by one thread at a time).
+final class TokenizerPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [Tokenizer] = []
+    func take() throws -> Tokenizer {
+        lock.lock()
+        let t = free.popLast()
+        lock.unlock()
+        return try t ?? Tokenizer()
+    }
+    func give(_ t: Tokenizer) { lock.lock(); free.append(t); lock.unlock() }
+}
+
+/// A value handed to another thread that only that thread uses while it runs.
+final class UncheckedBox<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+
+/// Batches started by a reading thread, stored in order by the writing thread; bounded, so the
+/// reader stays at most `depth` batches ahead.
+final class BatchQueue: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var items: [MemoryWriter.PendingBatch] = []
+    private var finished = false
+    private var cancelled = false
+    private(set) var error: Error?
+    let depth: Int
+    init(depth: Int) { self.depth = max(1, depth) }
+
+    struct Cancelled: Error {}
+
+    func push(_ p: MemoryWriter.PendingBatch) throws {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.count >= depth && !cancelled { condition.wait() }
+        guard !cancelled else { p.group.wait(); throw Cancelled() }
+        items.append(p)
+        condition.broadcast()
+    }
+
+    /// The next batch, or nil when the reader has finished and every batch was taken.
+    func pop() -> MemoryWriter.PendingBatch? {
+        condition.lock()
+        defer { condition.unlock() }
+        while items.isEmpty && !finished { condition.wait() }
+        guard !items.isEmpty, error == nil else { return nil }
+        condition.broadcast()
+        return items.removeFirst()
+    }
+
+    func finish(_ error: Error?) {
+        condition.lock()
+        if self.error == nil, let error, !(error is Cancelled) { self.error = error }
+        finished = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    func cancel() {
+        condition.lock()
+        cancelled = true
+        condition.broadcast()
+        condition.unlock()
+    }
+
+    /// The batches left (after the reader ended).
+    func drain() -> [MemoryWriter.PendingBatch] {
+        condition.lock()
+        defer { condition.unlock() }
+        let left = items
+        items = []
+        return left
     }
 }
 

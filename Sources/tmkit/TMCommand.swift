@@ -173,36 +173,49 @@ extension TMKit.TM {
             mutating func finish() throws { try writer.add(batch) }
         }
 
-        /// Streams a TMX file into the writer in batches.
+        /// Streams a TMX file into the writer: parsed on a thread of its own while earlier units
+        /// are prepared and stored (`MemoryWriter.addStreaming`).
         func importTMX(_ file: String, into w: MemoryWriter, progress: Progress? = nil) throws -> Int {
             let parser: XMLPullParser
             do { parser = try XMLPullParser(path: file) } catch let e as XMLPullParser.ParseError {
                 throw UserError("\(file): \(e.message) (nothing was imported)")
             }
-            var batches = Batches(w, progress: progress)
             let reader = TMXReader(file: file, skipBad: skipBad)
+            var count = 0
+            var skipped: [TMXReader.UnitProblem] = []
             do {
-                let result = try reader.read(parser, unit: { try batches.add($0) },
-                                             warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
-                try batches.finish()
-                for p in result.skipped { Console.warn("\(file):\(p.line): skipped: \(p.message)") }
+                try w.addStreaming { emit in
+                    let result = try reader.read(parser, unit: { u in
+                        try emit(u)
+                        count += 1
+                        if count % 4096 == 0 { progress?.unitsInFile(count) }
+                    }, warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
+                    skipped = result.skipped
+                }
+                for p in skipped { Console.warn("\(file):\(p.line): skipped: \(p.message)") }
             } catch let e as FormatError {
                 throw UserError(e.description + " (nothing was imported)")
             }
-            return batches.count
+            return count
         }
 
-        /// Streams a tab-separated file into the writer in batches (a large TSV is never held whole).
+        /// Streams a tab-separated file into the writer (a large TSV is never held whole), parsed
+        /// on a thread of its own like a TMX file.
         func importTSV(_ file: String, into w: MemoryWriter, progress: Progress? = nil) throws -> Int {
             let input = try Input.Chunks(file)
-            var batches = Batches(w, progress: progress)
+            var count = 0
             do {
-                try TSVReader.read(chunks: input.next, file: input.name) { try batches.add($0) }
-                try batches.finish()
+                try w.addStreaming { emit in
+                    try TSVReader.read(chunks: input.next, file: input.name) { u in
+                        try emit(u)
+                        count += 1
+                        if count % 4096 == 0 { progress?.unitsInFile(count) }
+                    }
+                }
             } catch let e as FormatError {
                 throw UserError(e.description + " (nothing was imported)")
             }
-            return batches.count
+            return count
         }
 
         func run() throws {

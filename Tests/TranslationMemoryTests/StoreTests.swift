@@ -53,6 +53,28 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(try reopened.lookup("Before", sourceLanguage: "en", targetLanguage: "ru").first?.score, 100)
     }
 
+    func testAStreamedImportThatFailsLeavesNoUnitBehind() throws {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        try store.add([pair("Before", "До")])
+        struct Boom: Error {}
+        // The reader fails after several batches were prepared and stored.
+        XCTAssertThrowsError(try store.write(bulk: true) { w in
+            try w.addStreaming(batchSize: 100, depth: 3) { emit in
+                for i in 0..<1000 { try emit(pair("Sentence number \(i) of the import", "Предложение \(i)")) }
+                throw Boom()
+            }
+        }) { XCTAssertTrue($0 is Boom, "\($0)") }
+        XCTAssertEqual(try store.stats().units, 1)
+        // A unit that cannot be stored ends the reader as well.
+        XCTAssertThrowsError(try store.write(bulk: true) { w in
+            try w.addStreaming(batchSize: 100, depth: 3) { emit in
+                for i in 0..<100_000 { try emit(i == 250 ? TranslationUnit(variants: []) : pair("Sentence \(i)", "Предложение \(i)")) }
+            }
+        }) { XCTAssertTrue("\($0)".contains("at least one variant"), "\($0)") }
+        XCTAssertEqual(try store.stats().units, 1)
+        XCTAssertTrue(try store.lookup("Sentence number 3 of the import", sourceLanguage: "en", targetLanguage: "ru").isEmpty)
+    }
+
     func testRemoveTakesTheUnitOutOfTheIndex() throws {
         let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
         try store.add([pair("Log in or register", "Войдите или зарегистрируйтесь"), pair("Log in", "Войти")])
@@ -141,12 +163,20 @@ final class StoreTests: XCTestCase {
             for start in stride(from: 0, to: units.count, by: 1000) { try w.add(Array(units[start..<min(start + 1000, units.count)])) }
         }
         XCTAssertEqual(r1, r2)
+        // Read on a thread of its own (`addStreaming`, as the CLI imports files): the same again.
+        let streamed = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        try streamed.add(seed)
+        let r3 = try streamed.write(bulk: true) { w in
+            try w.addStreaming(batchSize: 700, depth: 2) { emit in for u in units { try emit(u) } }
+        }
+        XCTAssertEqual(r1, r3)
         XCTAssertGreaterThan(r1.merged, 2000)
         XCTAssertGreaterThan(r1.alternatives, 100)
         func contents(_ s: MemoryStore) throws -> [String] {
             try s.units().map { $0.variants.map(\.text).joined(separator: " | ") }.sorted()
         }
         XCTAssertEqual(try contents(one), try contents(bulk))
+        XCTAssertEqual(try contents(one), try contents(streamed))
         for q in ["Sentence 12 of the bulk test", "Sentence 1234 of the bulk", "Sentence 99 of the test"] {
             let a = try one.lookup(q, sourceLanguage: "en", targetLanguage: "ru", options: LookupOptions(threshold: 50, limit: 50))
             let b = try bulk.lookup(q, sourceLanguage: "en", targetLanguage: "ru", options: LookupOptions(threshold: 50, limit: 50))
@@ -164,9 +194,14 @@ final class StoreTests: XCTestCase {
         let o2 = try bulk.write(overwrite: true, bulk: true) { w in
             for start in stride(from: 0, to: 2000, by: 500) { try w.add(Array(changed[start..<start + 500])) }
         }
+        let o3 = try streamed.write(overwrite: true, bulk: true) { w in
+            try w.addStreaming(batchSize: 300, depth: 2) { emit in for u in changed { try emit(u) } }
+        }
         XCTAssertEqual(o1, o2)
+        XCTAssertEqual(o1, o3)
         XCTAssertGreaterThan(o1.replaced, 0)
         XCTAssertEqual(try contents(one), try contents(bulk))
+        XCTAssertEqual(try contents(one), try contents(streamed))
     }
 
     func testAFailedBulkImportLeavesNoUnitBehind() throws {
