@@ -89,7 +89,7 @@ extension String {
 /// Quick scans of UTF-8 text that let common text skip a round trip through ICU.
 public enum UTF8Scan {
     /// The last two bytes of E2 xx xx: U+2010–U+2027, U+2030–U+205E, € and № (no case, no decomposition).
-    @inline(__always) static func isCommonPunctuation(_ b1: UInt8, _ b2: UInt8) -> Bool {
+    @inline(__always) public static func isCommonPunctuation(_ b1: UInt8, _ b2: UInt8) -> Bool {
         (b1 == 0x80 && b2 >= 0x90 && b2 <= 0xA7) || (b1 == 0x80 && b2 >= 0xB0) || (b1 == 0x81 && b2 <= 0x9E)
             || (b1 == 0x82 && b2 == 0xAC) || (b1 == 0x84 && b2 == 0x96)
     }

@@ -150,5 +150,5 @@ extension Tokenizer {
         }
     }
 
-    private static let numberKey: [UInt8] = Array("#".utf8)
+    static let numberKey: [UInt8] = Array("#".utf8)
 }

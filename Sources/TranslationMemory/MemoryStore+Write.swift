@@ -135,14 +135,12 @@ public final class MemoryWriter {
                 hashes.removeAll(keepingCapacity: true)
                 langs.removeAll(keepingCapacity: true)
                 for v in unit.variants {
-                    let text = try v.text.normalized(.nfc)
-                    hashes.append(TextKeys.normHash(lang: v.language, norm: try TextKeys.normOfNFC(text)))
-                    langs.append(v.language)
-                    try tokenizer.indexKeys(text, into: &keys)
                     if v.language != lastLang.tag { lastLang = (v.language, LanguageTag.primary(v.language)) }
+                    let (text, hash) = try tokenizer.prepare(v.text, language: v.language, langKey: lastLang.key, keys: &keys, search: &search)
+                    hashes.append(hash)
+                    langs.append(v.language)
                     PackedUnit.writeVariant(language: v.language, text: text, markup: v.markup, props: encodeProps(v.properties),
                                             notes: encodeNotes(v.notes), keys: keys, into: &w)
-                    try TextKeys.appendSearch(langKey: lastLang.key, text: text, to: &search)
                     postings.add(lang: lastLang.key, keys: keys, variant: UInt32(k), words: keys.count)
                 }
                 let dataEnd = w.bytes.count

@@ -55,7 +55,14 @@ enum PlainWords {
             }
             i += 1
         }
-        i = 0
+        forEachWordUnchecked(b, body)
+        return true
+    }
+
+    /// `forEachWord` for text known to hold no character that needs ICU.
+    static func forEachWordUnchecked(_ b: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) {
+        let n = b.count
+        var i = 0
         while i < n {
             let (cls, len) = classify(b, i)
             guard cls == .letter || cls == .numeric else { i += len; continue }
@@ -78,6 +85,5 @@ enum PlainWords {
             }
             body(start..<i, last == .numeric)
         }
-        return true
     }
 }

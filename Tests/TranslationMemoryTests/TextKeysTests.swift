@@ -132,3 +132,43 @@ final class PlainWordsTests: XCTestCase {
         XCTAssertEqual(PlainWordsTests.plainWords("U.S. 1,800 т. е. x2 2x"), ["0..<3 w", "5..<10 #", "11..<13 w", "15..<17 w", "19..<21 #", "22..<24 w"])
     }
 }
+
+/// `Tokenizer.prepare` (one pass for plain text) gives what the general path gives: the NFC text,
+/// the normal form's hash, the index keys and the search text.
+final class PlainTextTests: XCTestCase {
+    func testOnePassAgreesWithTheGeneralPath() throws {
+        let tokenizer = try Tokenizer()
+        var pieces = ["a", "Z", "я", "Ё", "ё", "ї", "Ў", "ab", "Дом", "1", "42", ".", ",", ";", "'", "’", " ", "  ", "\n", "\t",
+                      "—", "«", "»", "\u{A0}", "µ", "é", "e\u{301}", "<b>", "%d", "{name}", "10:30", "snake_case", "soft\u{AD}",
+                      "a·b", "日本", "Київ", "ЁЛКА", "don't", "1,800", "U.S.", "т. е.", "\r\n", "‿", "ª"]
+        pieces += (0x20...0x7E).map { String(UnicodeScalar(UInt8($0))) }
+        pieces += (UInt32(0xA0)...0xBF).compactMap { Unicode.Scalar($0).map { String($0) } }
+        pieces += (UInt32(0x400)...0x45F).compactMap { Unicode.Scalar($0).map { String($0) } }
+        var seed: UInt64 = 0xF00D
+        func next(_ n: Int) -> Int {
+            seed = seed &* 6364136223846793005 &+ 1442695040888963407
+            return Int((seed >> 33) % UInt64(n))
+        }
+        var texts = ["", " ", "  lead", "trail ", "two  spaces", "Самолёты ВКС России совершили 1,800 вылетов"]
+        for _ in 0..<30_000 {
+            var s = ""
+            for _ in 0..<(1 + next(10)) { s += pieces[next(pieces.count)] }
+            texts.append(s)
+        }
+        var keys = IndexKeys()
+        var plain = 0
+        for t in texts {
+            var search: [UInt8] = [7]
+            let (nfc, hash) = try tokenizer.prepare(t, language: "en", langKey: "en", keys: &keys, search: &search)
+            let expectedNFC = try t.normalized(.nfc)
+            XCTAssertEqual(nfc, expectedNFC, t.debugDescription)
+            XCTAssertEqual(hash, TextKeys.normHash(lang: "en", norm: try TextKeys.normOfNFC(expectedNFC)), t.debugDescription)
+            XCTAssertEqual(keys.strings, try tokenizer.tokenize(expectedNFC).indexKeys, t.debugDescription)
+            var expectedSearch: [UInt8] = [7, 0x1E] + Array("en".utf8) + [0x1F]
+            expectedSearch += Array(try TextKeys.searchGeneral(expectedNFC).utf8)
+            XCTAssertEqual(search, expectedSearch, t.debugDescription)
+            if UTF8Scan.lowercasedPlain(t) != nil { plain += 1 }
+        }
+        XCTAssertGreaterThan(plain, texts.count / 4, "many texts took the one pass")
+    }
+}

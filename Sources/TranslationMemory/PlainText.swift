@@ -1,0 +1,172 @@
+import ICUText
+
+/// One pass over a variant's UTF-8 that prepares plain text (ASCII, Russian-range Cyrillic,
+/// U+00A0–U+00BF but µ, common punctuation: `UTF8Scan.lowercasedPlain`'s set) for storing: it
+/// lower-cases it and notes what the later steps must know, so that an import does not scan
+/// each text six times (NFC check, normalisation, lower-casing for keys and for search, markup,
+/// characters the word splitter leaves to ICU). Every step it skips gives what the general path
+/// gives; `PlainTextTests` compares them.
+enum PlainText {
+    struct Flags: OptionSet {
+        let rawValue: UInt8
+        /// "<", "%" or "{": markup or placeholders, which the tokenizer makes tags of.
+        static let markup = Flags(rawValue: 1)
+        /// A character `PlainWords` leaves to ICU (":", "_", soft hyphen, "·", "‧", "‿", "⁀", "⁔").
+        static let subtleWords = Flags(rawValue: 2)
+        /// White space that `TextKeys.normOfNFC` changes (a run, an end, a control, a no-break space),
+        /// or empty text.
+        static let unnormalized = Flags(rawValue: 4)
+        /// ё (search text reads it as е).
+        static let yo = Flags(rawValue: 8)
+        /// ѐ ѓ ї ќ ѝ ў: search text drops their marks (the general path).
+        static let marked = Flags(rawValue: 16)
+    }
+
+    /// Appends the lower-cased bytes of `b` to `out` and returns what it saw; nil (with `out`
+    /// holding an unspecified tail) when the text is not plain.
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Flags? {
+        let base = out.count
+        let n = b.count
+        out.append(contentsOf: repeatElement(0, count: n))
+        return out.withUnsafeMutableBufferPointer { whole -> Flags? in
+            let o = UnsafeMutableBufferPointer(rebasing: whole[base...])
+            var flags: Flags = n == 0 ? .unnormalized : []
+            var previousSpace = true
+            var i = 0
+            while i < n {
+                let c = b[i]
+                if c < 0x80 {
+                    if c == 0x20 {
+                        if previousSpace { flags.insert(.unnormalized) }
+                        previousSpace = true
+                        o[i] = c
+                        i += 1
+                        continue
+                    }
+                    previousSpace = false
+                    switch c {
+                    case 0x41...0x5A: o[i] = c | 0x20
+                    case 0x3C, 0x25, 0x7B: o[i] = c; flags.insert(.markup)
+                    case 0x3A, 0x5F: o[i] = c; flags.insert(.subtleWords)
+                    case 0..<0x20: o[i] = c; flags.insert(.unnormalized)
+                    default: o[i] = c
+                    }
+                    i += 1
+                    continue
+                }
+                previousSpace = false
+                if c == 0xC2, i + 1 < n, b[i + 1] >= 0xA0, b[i + 1] != 0xB5 {
+                    let c1 = b[i + 1]
+                    if c1 == 0xA0 { flags.insert(.unnormalized) }
+                    if c1 == 0xAD || c1 == 0xB7 { flags.insert(.subtleWords) }
+                    o[i] = c
+                    o[i + 1] = c1
+                    i += 2
+                    continue
+                }
+                if (c == 0xD0 || c == 0xD1), i + 1 < n {
+                    let c1 = b[i + 1]
+                    var l0 = c, l1 = c1
+                    if c == 0xD0 {
+                        switch c1 {
+                        case 0x80...0x8F: l0 = 0xD1; l1 = c1 + 0x10      // Ѐ–Џ → ѐ–џ
+                        case 0x90...0x9F: l1 = c1 + 0x20                  // А–П → а–п
+                        case 0xA0...0xAF: l0 = 0xD1; l1 = c1 - 0x20      // Р–Я → р–я
+                        case 0xB0...0xBF: break
+                        default: return nil
+                        }
+                    } else if c1 < 0x80 || c1 > 0x9F {
+                        return nil                                         // U+0460 and above
+                    }
+                    if l0 == 0xD1 {
+                        switch l1 {
+                        case 0x91: flags.insert(.yo)
+                        case 0x90, 0x93, 0x97, 0x9C, 0x9D, 0x9E: flags.insert(.marked)
+                        default: break
+                        }
+                    }
+                    o[i] = l0
+                    o[i + 1] = l1
+                    i += 2
+                    continue
+                }
+                if c == 0xE2, i + 2 < n, UTF8Scan.isCommonPunctuation(b[i + 1], b[i + 2]) {
+                    let c1 = b[i + 1], c2 = b[i + 2]
+                    if (c1 == 0x80 && (c2 == 0xA7 || c2 == 0xBF)) || (c1 == 0x81 && (c2 == 0x80 || c2 == 0x94)) {
+                        flags.insert(.subtleWords)
+                    }
+                    o[i] = c; o[i + 1] = c1; o[i + 2] = c2
+                    i += 3
+                    continue
+                }
+                return nil
+            }
+            if previousSpace { flags.insert(.unnormalized) }
+            return flags
+        }
+    }
+}
+
+extension Tokenizer {
+    /// What storing a variant needs of its text: the NFC text, the hash of its normal form
+    /// (`TextKeys.normHash`), its index keys (into `keys`) and its search text (appended to
+    /// `search` after the language's mark, `TextKeys.appendSearch`). Plain text takes one pass
+    /// (`PlainText.scan`); other text the general path.
+    func prepare(_ text: String, language: String, langKey: String, keys: inout IndexKeys,
+                 search: inout [UInt8]) throws -> (nfc: String, normHash: Int64) {
+        lower.removeAll(keepingCapacity: true)
+        var copy = text
+        let flags = copy.withUTF8 { PlainText.scan($0, into: &lower) }
+        guard let flags, !flags.contains(.markup) else {
+            let nfc = try text.normalized(.nfc)
+            try indexKeys(nfc, into: &keys)
+            try TextKeys.appendSearch(langKey: langKey, text: nfc, to: &search)
+            return (nfc, TextKeys.normHash(lang: language, norm: try TextKeys.normOfNFC(nfc)))
+        }
+        // Plain text is in NFC: none of its characters decomposes or composes.
+        let hash = flags.contains(.unnormalized)
+            ? TextKeys.normHash(lang: language, norm: try TextKeys.normOfNFC(text))
+            : TextKeys.normHash(lang: language, norm: text)
+        keys.removeAll()
+        try lower.withUnsafeBufferPointer { low in
+            try Tokenizer.numberKey.withUnsafeBufferPointer { number in
+                if !flags.contains(.subtleWords) {
+                    PlainWords.forEachWordUnchecked(low) { r, isNumber in
+                        keys.append(isNumber ? number : UnsafeBufferPointer(rebasing: low[r]))
+                    }
+                    return
+                }
+                try copy.withUTF8 { buf in
+                    var last = 0
+                    try forEachWordBoundary(in: buf) { b, status in
+                        defer { last = b }
+                        switch status {
+                        case 100..<200: keys.append(number)
+                        case 200..<500: keys.append(UnsafeBufferPointer(rebasing: low[last..<b]))
+                        default: break
+                        }
+                    }
+                }
+            }
+        }
+        if flags.contains(.marked) {
+            try TextKeys.appendSearch(langKey: langKey, text: text, to: &search)
+        } else {
+            search.append(0x1E)
+            search.append(contentsOf: langKey.utf8)
+            search.append(0x1F)
+            let start = search.count
+            search.append(contentsOf: lower)
+            if flags.contains(.yo) {
+                search.withUnsafeMutableBufferPointer { s in
+                    var i = start
+                    while i + 1 < s.count {
+                        if s[i] == 0xD1 && s[i + 1] == 0x91 { s[i] = 0xD0; s[i + 1] = 0xB5; i += 2 } // ё → е
+                        else { i += s[i] < 0x80 ? 1 : (s[i] < 0xE0 ? 2 : 3) }
+                    }
+                }
+            }
+        }
+        return (text, hash)
+    }
+}
