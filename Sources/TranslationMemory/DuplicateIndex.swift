@@ -9,8 +9,8 @@ import GRDBSQLite
 /// Writers file each variant under its text's hash and under that hash paired with the language
 /// of each other variant of the unit (`MemoryWriter.duplicateKeys`).
 ///
-/// Keys added during a write are kept flat (one array, and an open-addressing table of it by
-/// hash) until `flush` merges them into the sorted buckets: an import adds millions of keys, and
+/// Keys added during a write are kept flat (in one open-addressing table by hash) until `flush`
+/// merges them into the sorted buckets: an import adds millions of keys, and
 /// a container per key would cost more than the rest of its bookkeeping.
 struct DuplicateIndex {
     struct Entry: Hashable, Comparable {
@@ -24,10 +24,10 @@ struct DuplicateIndex {
 
     /// Buckets as stored (nil until read), kept for the rest of the write.
     private var stored = [[Entry]?](repeating: nil, count: DuplicateIndex.bucketCount)
-    /// Keys added since the last flush, in the order added (a unit of -1: taken out again).
-    private var added: [Entry] = []
-    /// Open addressing over `added` by hash: index + 1, 0 for an empty slot; a power of two.
-    private var slots = [Int32](repeating: 0, count: 1 << 12)
+    /// Keys added since the last flush, by open addressing on the hash (a unit of 0: an empty
+    /// slot; of -1: taken out again); a power of two, at most half full.
+    private var slots = [Entry](repeating: Entry(hash: 0, unit: 0), count: 1 << 12)
+    private var addedCount = 0
     /// Stored keys taken out since the last flush.
     private var removed: Set<Entry> = []
 
@@ -74,12 +74,13 @@ struct DuplicateIndex {
             }
         }
         let stored = out.count
-        let mask = slots.count - 1
-        var i = DuplicateIndex.slot(hash, mask)
-        while slots[i] != 0 {
-            let e = added[Int(slots[i]) - 1]
-            if e.hash == hash, e.unit >= 0 { out.append(e.unit) }
-            i = (i + 1) & mask
+        slots.withUnsafeBufferPointer { t in
+            let mask = t.count - 1
+            var i = DuplicateIndex.slot(hash, mask)
+            while t[i].unit != 0 {
+                if t[i].hash == hash, t[i].unit > 0 { out.append(t[i].unit) }
+                i = (i + 1) & mask
+            }
         }
         if out.count > stored { out = Array(Set(out)).sorted() }
         return out
@@ -88,28 +89,31 @@ struct DuplicateIndex {
     mutating func add(hash: Int64, unit: Int64) {
         let e = Entry(hash: hash, unit: unit)
         if !removed.isEmpty { removed.remove(e) }
-        added.append(e)
-        if added.count * 2 > slots.count { rehash(slots.count * 2) } else { place(added.count - 1) }
+        if (addedCount + 1) * 2 > slots.count { rehash(slots.count * 2) }
+        DuplicateIndex.place(e, in: &slots)
+        addedCount += 1
     }
 
-    private mutating func place(_ index: Int) {
-        let mask = slots.count - 1
-        var i = DuplicateIndex.slot(added[index].hash, mask)
-        while slots[i] != 0 { i = (i + 1) & mask }
-        slots[i] = Int32(index + 1)
+    private static func place(_ e: Entry, in slots: inout [Entry]) {
+        slots.withUnsafeMutableBufferPointer { t in
+            let mask = t.count - 1
+            var i = DuplicateIndex.slot(e.hash, mask)
+            while t[i].unit != 0 { i = (i + 1) & mask }
+            t[i] = e
+        }
     }
 
     private mutating func rehash(_ capacity: Int) {
-        slots = [Int32](repeating: 0, count: capacity)
-        for k in added.indices { place(k) }
+        var bigger = [Entry](repeating: Entry(hash: 0, unit: 0), count: capacity)
+        for e in slots where e.unit > 0 { DuplicateIndex.place(e, in: &bigger) }
+        slots = bigger
     }
 
     mutating func remove(hash: Int64, unit: Int64) {
         let mask = slots.count - 1
         var i = DuplicateIndex.slot(hash, mask)
-        while slots[i] != 0 {
-            let k = Int(slots[i]) - 1
-            if added[k].hash == hash, added[k].unit == unit { added[k].unit = -1 }
+        while slots[i].unit != 0 {
+            if slots[i].hash == hash, slots[i].unit == unit { slots[i].unit = -1 }
             i = (i + 1) & mask
         }
         removed.insert(Entry(hash: hash, unit: unit))
@@ -117,9 +121,23 @@ struct DuplicateIndex {
 
     /// Writes the changed buckets; what was read stays cached for the rest of the write.
     mutating func flush(_ db: Database) throws {
-        guard !added.isEmpty || !removed.isEmpty else { return }
-        var fresh = added.filter { $0.unit >= 0 }
-        fresh.sort()
+        guard addedCount > 0 || !removed.isEmpty else { return }
+        var fresh = slots.filter { $0.unit > 0 }
+        // Sorted by bucket (a counting sort on the top bits), then within each bucket.
+        var counts = [Int](repeating: 0, count: DuplicateIndex.bucketCount + 1)
+        for e in fresh { counts[Int(DuplicateIndex.bucket(e.hash)) + 1] += 1 }
+        for b in 0..<DuplicateIndex.bucketCount { counts[b + 1] += counts[b] }
+        var byBucket = fresh
+        var next = counts
+        for e in fresh {
+            let b = Int(DuplicateIndex.bucket(e.hash))
+            byBucket[next[b]] = e
+            next[b] += 1
+        }
+        fresh = byBucket
+        for b in 0..<DuplicateIndex.bucketCount where counts[b + 1] - counts[b] > 1 {
+            fresh[counts[b]..<counts[b + 1]].sort()
+        }
         var touched = Set(removed.map { DuplicateIndex.bucket($0.hash) })
         for e in fresh { touched.insert(DuplicateIndex.bucket(e.hash)) }
         // The new keys of each bucket: a range of `fresh` (sorted by hash, so grouped by bucket).
@@ -159,8 +177,8 @@ struct DuplicateIndex {
             try w.run(db)
             stored[Int(b)] = entries
         }
-        added = []
-        slots = [Int32](repeating: 0, count: 1 << 12)
+        slots = [Entry](repeating: Entry(hash: 0, unit: 0), count: 1 << 12)
+        addedCount = 0
         removed = []
     }
 }
