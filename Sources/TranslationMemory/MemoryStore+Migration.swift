@@ -40,7 +40,7 @@ extension MemoryStore {
             search = []
             texts = []
             if batch.entryCount > PostingBatch.flushLimit {
-                try batch.apply(db)
+                try batch.apply(db, encoded: false)
                 batch = PostingBatch()
             }
         }
@@ -72,12 +72,36 @@ extension MemoryStore {
             texts.append((row[22], lang))
         }
         try emit()
-        try batch.apply(db)
+        try batch.apply(db, encoded: false)
         try duplicates.flush(db)
         try db.execute(sql: """
             DROP TABLE variant;
             DROP TABLE unit;
             ALTER TABLE unit_packed RENAME TO unit;
             """)
+    }
+
+    /// Schema v6: posting list parts stored delta- and varint-encoded (`PostingList.encode`)
+    /// instead of eight bytes an entry. Every part is rewritten into a new table.
+    static func migrateToEncodedPostings(_ db: Database) throws {
+        try db.execute(sql: """
+            CREATE TABLE posting_v6 (
+                lang_key TEXT NOT NULL,
+                key TEXT NOT NULL,
+                part INTEGER NOT NULL,
+                n INTEGER NOT NULL,
+                last INTEGER,
+                entries BLOB NOT NULL,      -- PostingList.encode
+                PRIMARY KEY (lang_key, key, part)
+            ) WITHOUT ROWID
+            """)
+        let insert = try db.makeStatement(sql: "INSERT INTO posting_v6(lang_key, key, part, n, last, entries) VALUES (?, ?, ?, ?, ?, ?)")
+        let rows = try Row.fetchCursor(db, sql: "SELECT lang_key, key, part, n, last, entries FROM posting")
+        while let row = try rows.next() {
+            let raw: Data = row[5] ?? Data()
+            let blob = PostingList.encode(PostingList(bytes: [UInt8](raw)))
+            try insert.execute(arguments: [row[0] as String, row[1] as String, row[2] as Int64, row[3] as Int64, row[4] as Int64?, Data(blob)])
+        }
+        try db.execute(sql: "DROP TABLE posting; ALTER TABLE posting_v6 RENAME TO posting")
     }
 }

@@ -64,9 +64,10 @@ public final class MemoryStore {
     }
 
     private func prepareSchema(isNew: Bool) throws {
-        // A memory converted to one row per unit (v5) leaves its old tables' pages free: the file
-        // would keep twice its size. It is compacted once, right after the conversion.
-        let packedBefore = isNew ? true : ((try? db.read { try MemoryStore.migrator.appliedIdentifiers($0).contains("v5") }) ?? true)
+        // A memory converted to one row per unit (v5) or to encoded posting lists (v6) leaves its
+        // old tables' pages free: the file would keep up to twice its size. It is compacted once,
+        // right after the conversion.
+        let packedBefore = isNew ? true : ((try? db.read { try MemoryStore.migrator.appliedIdentifiers($0).contains("v6") }) ?? true)
         try StoreFile.adopt(db, path: path, applicationID: MemoryStore.applicationID, migrator: MemoryStore.migrator,
                             kind: "memory", isNew: isNew)
         if !packedBefore {
@@ -155,6 +156,9 @@ public final class MemoryStore {
             // One row per unit with its variants packed (`PackedUnit`), the duplicate keys in
             // buckets (`DuplicateIndex`), and posting entries that name units instead of variants.
             try MemoryStore.migrateToPackedUnits(db)
+        }
+        m.registerMigration("v6") { db in
+            try MemoryStore.migrateToEncodedPostings(db)
         }
         return m
     }

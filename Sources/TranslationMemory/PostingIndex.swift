@@ -65,6 +65,69 @@ struct PostingList {
     }
 }
 
+extension PostingList {
+    /// The stored form of one part of a list (schema v6): per entry, as LEB128 varints, the
+    /// distance of its unit from the previous entry's (the first entry: its unit) and its word
+    /// count. Lists are sorted by unit, so most entries take two or three bytes instead of eight.
+    static func encode(_ list: PostingList) -> [UInt8] {
+        var out: [UInt8] = []
+        out.reserveCapacity(list.count * 3)
+        func varint(_ v: UInt32) {
+            var v = v
+            while v >= 0x80 { out.append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
+            out.append(UInt8(v))
+        }
+        var previous: UInt32 = 0
+        list.bytes.withUnsafeBytes { raw in
+            for i in 0..<list.count {
+                let unit = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self))
+                varint(unit &- previous)
+                varint(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self)))
+                previous = unit
+            }
+        }
+        return out
+    }
+
+    /// Appends the entries of a stored part (`encode`) to `bytes` in the in-memory form
+    /// (little-endian unit, words pairs).
+    static func decode(_ raw: UnsafeRawBufferPointer, appendingTo bytes: inout [UInt8]) throws {
+        // Every entry takes at least two bytes: at most raw.count / 2 entries of eight bytes.
+        let base = bytes.count
+        bytes.append(contentsOf: repeatElement(0, count: raw.count * 4))
+        let written = try bytes.withUnsafeMutableBytes { out -> Int in
+            var i = 0, o = base
+            let n = raw.count
+            @inline(__always) func varint() throws -> UInt32 {
+                let c = raw[i]
+                i += 1
+                if c < 0x80 { return UInt32(c) }
+                var v = UInt32(c & 0x7F)
+                var shift: UInt32 = 7
+                while true {
+                    guard i < n, shift < 35 else { throw MemoryError.invalid("a posting list of the memory's index is damaged") }
+                    let c = raw[i]
+                    i += 1
+                    v |= UInt32(c & 0x7F) << shift
+                    if c < 0x80 { return v }
+                    shift += 7
+                }
+            }
+            var unit: UInt32 = 0
+            while i < n {
+                unit = unit &+ (try varint())
+                guard i < n else { throw MemoryError.invalid("a posting list of the memory's index is damaged") }
+                let words = try varint()
+                out.storeBytes(of: unit.littleEndian, toByteOffset: o, as: UInt32.self)
+                out.storeBytes(of: words.littleEndian, toByteOffset: o + 4, as: UInt32.self)
+                o += 8
+            }
+            return o
+        }
+        bytes.removeSubrange(written...)
+    }
+}
+
 /// Changes to posting lists gathered during one write transaction, applied at its end (or
 /// when it grows past `flushLimit` entries, so that a long import keeps its memory bounded).
 ///
@@ -273,7 +336,7 @@ struct PostingBatch {
     static let maxParts: Int64 = 16
 
     /// Reads a key's whole list: its parts concatenated (each part's variants follow the previous part's).
-    static func read(_ stmt: Statement, lang: String, key: String, db: Database) throws -> PostingList {
+    static func read(_ stmt: Statement, lang: String, key: String, db: Database, encoded: Bool = true) throws -> PostingList {
         let r = RawStatement(stmt)
         r.bind(1, lang)
         r.bind(2, key)
@@ -284,7 +347,8 @@ struct PostingBatch {
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
             if let p = sqlite3_column_blob(r.s, 0) {
-                bytes.append(contentsOf: UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0))))
+                let raw = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0)))
+                if encoded { try PostingList.decode(raw, appendingTo: &bytes) } else { bytes.append(contentsOf: raw) }
             }
         }
         return PostingList(bytes: bytes)
@@ -295,7 +359,9 @@ struct PostingBatch {
     /// Writes every changed list. Entries that all come after a list's last one (an import) are
     /// stored as a new part, without reading or rewriting the list; other changes (removals,
     /// variants out of order, too many parts) rewrite the list as one part.
-    func apply(_ db: Database) throws {
+    /// - Parameter encoded: store parts in their v6 form (`PostingList.encode`); the migration to
+    ///   v5 writes the form of its time, which the migration to v6 then encodes.
+    func apply(_ db: Database, encoded: Bool = true) throws {
         let readAll = try db.cachedStatement(sql: PostingBatch.readSQL)
         let readLast = try db.cachedStatement(sql: """
             SELECT part, last FROM posting WHERE lang_key = ? AND key = ? ORDER BY part DESC LIMIT 1
@@ -309,7 +375,8 @@ struct PostingBatch {
             w.bind(3, part)
             w.bind(4, Int64(list.count))
             w.bind(5, Int64(list.entry(list.count - 1).variant))
-            list.bytes.withUnsafeBytes { b in _ = sqlite3_bind_blob(w.s, 6, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), RawStatement.transientDestructor) }
+            let blob = encoded ? PostingList.encode(list) : list.bytes
+            blob.withUnsafeBytes { b in _ = sqlite3_bind_blob(w.s, 6, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), RawStatement.transientDestructor) }
             try w.run(db)
         }
         func update(_ lang: String, _ key: String, adding adds: [PostingEntry]) throws {
@@ -336,7 +403,7 @@ struct PostingBatch {
                     return try store(lang, key, part: last.part + 1, PostingList(entries: adds))
                 }
             }
-            let existing = try PostingBatch.read(readAll, lang: lang, key: key, db: db)
+            let existing = try PostingBatch.read(readAll, lang: lang, key: key, db: db, encoded: encoded)
             let list = existing.merged(adding: adds, removing: removing)
             let d = RawStatement(delete)
             d.bind(1, lang)

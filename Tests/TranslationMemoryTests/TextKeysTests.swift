@@ -172,3 +172,27 @@ final class PlainTextTests: XCTestCase {
         XCTAssertGreaterThan(plain, texts.count / 4, "many texts took the one pass")
     }
 }
+
+final class PostingEncodingTests: XCTestCase {
+    func testPartsRoundTripThroughTheirStoredForm() throws {
+        var seed: UInt64 = 42
+        func next(_ n: UInt64) -> UInt64 { seed = seed &* 6364136223846793005 &+ 1442695040888963407; return (seed >> 33) % n }
+        for size in [0, 1, 2, 100, 5000] {
+            var unit: UInt32 = 0
+            let entries = (0..<size).map { _ -> PostingEntry in
+                unit += UInt32(1 + next(size > 100 ? 3 : 1 << 31 / UInt64(max(size, 1))))
+                return PostingEntry(variant: unit, words: UInt32(next(400)))
+            }
+            let list = PostingList(entries: entries)
+            let stored = PostingList.encode(list)
+            var back: [UInt8] = []
+            try stored.withUnsafeBytes { try PostingList.decode($0, appendingTo: &back) }
+            XCTAssertEqual(back, list.bytes, "\(size) entries")
+            if size > 100 { XCTAssertLessThan(stored.count, list.bytes.count / 2, "close units take few bytes") }
+        }
+        // A truncated part is an error, not a wrong list.
+        let stored = PostingList.encode(PostingList(entries: [PostingEntry(variant: 300, words: 200)]))
+        var back: [UInt8] = []
+        XCTAssertThrowsError(try stored.dropLast().withUnsafeBytes { try PostingList.decode($0, appendingTo: &back) })
+    }
+}
