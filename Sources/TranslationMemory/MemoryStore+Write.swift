@@ -136,11 +136,11 @@ public final class MemoryWriter {
                 langs.removeAll(keepingCapacity: true)
                 for v in unit.variants {
                     if v.language != lastLang.tag { lastLang = (v.language, LanguageTag.primary(v.language)) }
-                    let (text, hash) = try tokenizer.prepare(v.text, language: v.language, langKey: lastLang.key, keys: &keys, search: &search)
+                    let (text, hash, derived) = try tokenizer.prepare(v.text, language: v.language, langKey: lastLang.key, keys: &keys, search: &search)
                     hashes.append(hash)
                     langs.append(v.language)
                     PackedUnit.writeVariant(language: v.language, text: text, markup: v.markup, props: encodeProps(v.properties),
-                                            notes: encodeNotes(v.notes), keys: keys, into: &w)
+                                            notes: encodeNotes(v.notes), keys: keys, derived: derived, into: &w)
                     postings.add(lang: lastLang.key, keys: keys, variant: UInt32(k), words: keys.count)
                 }
                 let dataEnd = w.bytes.count

@@ -160,6 +160,10 @@ public final class MemoryStore {
         m.registerMigration("v6") { db in
             try MemoryStore.migrateToEncodedPostings(db)
         }
+        m.registerMigration("v7") { _ in
+            // Packed units may leave out word keys their text gives (`PackedUnit.writeVariant`):
+            // rows of earlier versions read as they are, but earlier versions cannot read these.
+        }
         return m
     }
 }

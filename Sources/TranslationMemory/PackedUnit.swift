@@ -7,8 +7,9 @@ import Foundation
 /// Layout: created, changed and last-used dates as little-endian doubles (NaN for none); the
 /// usage count; created by, changed by, origin file, origin key, previous and next segment,
 /// props and notes (JSON) as optional strings; the number of variants; per variant: language,
-/// text, markup, props, notes (optional strings), its word keys joined by U+001F and their number.
-/// Numbers are LEB128 varints; a string is its UTF-8 length and bytes, an optional one its length
+/// text, markup, props, notes (optional strings), its word keys joined by U+001F and their number
+/// (since v7, plain text's keys are left out: an empty string with a non-zero number stands for
+/// the keys `PlainText.joinedKeys` finds in the text). Numbers are LEB128 varints; a string is its UTF-8 length and bytes, an optional one its length
 /// plus one (0 for none).
 enum PackedUnit {
     /// A variant as stored: what a unit's variant is, plus its word keys.
@@ -146,17 +147,33 @@ enum PackedUnit {
         w.varint(UInt64(wordCount))
     }
 
-    /// `writeVariant` with the keys as prepared (joined as they are written).
+    /// `writeVariant` with the keys as prepared (joined as they are written). Keys that
+    /// `PlainText.joinedKeys` derives from the text (`derived`) are not written: an empty key
+    /// string with a non-zero count stands for them (schema v7).
     static func writeVariant(language: String, text: String, markup: String?, props: String?, notes: String?,
-                             keys: IndexKeys, into w: inout Writer) {
+                             keys: IndexKeys, derived: Bool, into w: inout Writer) {
         w.string(language)
         w.string(text)
         w.optional(markup)
         w.optional(props)
         w.optional(notes)
-        w.varint(UInt64(keys.joinedCount))
-        keys.appendJoined(to: &w.bytes)
+        if derived {
+            w.varint(0)
+        } else {
+            w.varint(UInt64(keys.joinedCount))
+            keys.appendJoined(to: &w.bytes)
+        }
         w.varint(UInt64(keys.count))
+    }
+
+    /// The joined keys of a stored variant: as stored, or derived from its text.
+    static func storedKeys<R>(_ keys: UnsafeRawBufferPointer, count: Int, text: UnsafeRawBufferPointer,
+                              _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
+        guard keys.isEmpty, count > 0 else { return try body(keys) }
+        guard let derived = PlainText.joinedKeys(text.bindMemory(to: UInt8.self)) else {
+            throw MemoryError.invalid("a stored unit is damaged")
+        }
+        return try derived.withUnsafeBytes { try body($0) }
     }
 
     /// Encodes a unit whose variants' keys are known.
@@ -198,12 +215,16 @@ enum PackedUnit {
         var stored: [StoredVariant] = []
         stored.reserveCapacity(n)
         for _ in 0..<n {
-            var v = Variant(canonicalLanguage: try r.string(), text: try r.string())
+            let lang = try r.string()
+            let text = try r.bytes(Int(try r.varint()))
+            var v = Variant(canonicalLanguage: lang, text: String(decoding: text, as: UTF8.self))
             v.markup = try r.optional()
             v.properties = decodeProps(try r.optional())
             v.notes = decodeNotes(try r.optional())
-            let keys = try r.string()
-            stored.append(StoredVariant(variant: v, keys: keys, wordCount: Int(try r.varint())))
+            let rawKeys = try r.bytes(Int(try r.varint()))
+            let count = Int(try r.varint())
+            let keys = try storedKeys(rawKeys, count: count, text: text) { String(decoding: $0, as: UTF8.self) }
+            stored.append(StoredVariant(variant: v, keys: keys, wordCount: count))
         }
         u.variants = stored.map(\.variant)
         return (u, stored)
@@ -224,10 +245,11 @@ enum PackedUnit {
         let n = Int(try r.varint())
         for _ in 0..<n {
             let lang = try r.bytes(Int(try r.varint()))
-            try r.skipString()
+            let text = try r.bytes(Int(try r.varint()))
             for _ in 0..<3 { try r.skipOptional() }
             let keys = try r.bytes(Int(try r.varint()))
-            try body(lang, keys, Int(try r.varint()))
+            let count = Int(try r.varint())
+            try storedKeys(keys, count: count, text: text) { try body(lang, $0, count) }
         }
     }
 

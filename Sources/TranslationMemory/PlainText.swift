@@ -22,6 +22,23 @@ enum PlainText {
         static let marked = Flags(rawValue: 16)
     }
 
+    /// The word keys of plain text whose keys `PlainWords` finds alone, joined by U+001F (what a
+    /// packed unit stores for other texts, and derives for these: `PackedUnit.writeVariant`);
+    /// nil for other text.
+    static func joinedKeys(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        var lower: [UInt8] = []
+        guard let flags = scan(text, into: &lower), flags.isDisjoint(with: [.markup, .subtleWords]) else { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(lower.count)
+        lower.withUnsafeBufferPointer { low in
+            PlainWords.forEachWordUnchecked(low) { r, isNumber in
+                if !out.isEmpty { out.append(0x1F) }
+                if isNumber { out.append(0x23) } else { out.append(contentsOf: UnsafeBufferPointer(rebasing: low[r])) }
+            }
+        }
+        return out
+    }
+
     /// Appends the lower-cased bytes of `b` to `out` and returns what it saw; nil (with `out`
     /// holding an unspecified tail) when the text is not plain.
     static func scan(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Flags? {
@@ -111,9 +128,10 @@ extension Tokenizer {
     /// What storing a variant needs of its text: the NFC text, the hash of its normal form
     /// (`TextKeys.normHash`), its index keys (into `keys`) and its search text (appended to
     /// `search` after the language's mark, `TextKeys.appendSearch`). Plain text takes one pass
-    /// (`PlainText.scan`); other text the general path.
+    /// (`PlainText.scan`); other text the general path. `derived`: the keys are what
+    /// `PlainText.joinedKeys` finds in the text (a packed unit need not store them).
     func prepare(_ text: String, language: String, langKey: String, keys: inout IndexKeys,
-                 search: inout [UInt8]) throws -> (nfc: String, normHash: Int64) {
+                 search: inout [UInt8]) throws -> (nfc: String, normHash: Int64, derived: Bool) {
         lower.removeAll(keepingCapacity: true)
         var copy = text
         let flags = copy.withUTF8 { PlainText.scan($0, into: &lower) }
@@ -121,7 +139,7 @@ extension Tokenizer {
             let nfc = try text.normalized(.nfc)
             try indexKeys(nfc, into: &keys)
             try TextKeys.appendSearch(langKey: langKey, text: nfc, to: &search)
-            return (nfc, TextKeys.normHash(lang: language, norm: try TextKeys.normOfNFC(nfc)))
+            return (nfc, TextKeys.normHash(lang: language, norm: try TextKeys.normOfNFC(nfc)), false)
         }
         // Plain text is in NFC: none of its characters decomposes or composes.
         let hash = flags.contains(.unnormalized)
@@ -167,6 +185,6 @@ extension Tokenizer {
                 }
             }
         }
-        return (text, hash)
+        return (text, hash, !flags.contains(.subtleWords))
     }
 }

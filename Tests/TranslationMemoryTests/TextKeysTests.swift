@@ -1,6 +1,7 @@
 import XCTest
 @testable import TranslationMemory
 import ICUText
+import GRDB
 
 /// The byte-level fast paths of the keys stored for every variant must give what the general
 /// (Unicode and ICU) paths give, or lookups and concordance would miss stored units.
@@ -159,7 +160,11 @@ final class PlainTextTests: XCTestCase {
         var plain = 0
         for t in texts {
             var search: [UInt8] = [7]
-            let (nfc, hash) = try tokenizer.prepare(t, language: "en", langKey: "en", keys: &keys, search: &search)
+            let (nfc, hash, derived) = try tokenizer.prepare(t, language: "en", langKey: "en", keys: &keys, search: &search)
+            if derived {
+                var copy = nfc
+                XCTAssertEqual(copy.withUTF8 { PlainText.joinedKeys($0) }, keys.joined, t.debugDescription)
+            }
             let expectedNFC = try t.normalized(.nfc)
             XCTAssertEqual(nfc, expectedNFC, t.debugDescription)
             XCTAssertEqual(hash, TextKeys.normHash(lang: "en", norm: try TextKeys.normOfNFC(expectedNFC)), t.debugDescription)
@@ -194,5 +199,41 @@ final class PostingEncodingTests: XCTestCase {
         let stored = PostingList.encode(PostingList(entries: [PostingEntry(variant: 300, words: 200)]))
         var back: [UInt8] = []
         XCTAssertThrowsError(try stored.dropLast().withUnsafeBytes { try PostingList.decode($0, appendingTo: &back) })
+    }
+}
+
+/// Plain text's keys are not stored but derived from the text when read: what is read must be
+/// what was prepared.
+final class DerivedKeysTests: XCTestCase {
+    func testStoredUnitsGiveTheirKeysBack() throws {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        let texts = ["Самолёты ВКС России совершили 1,800 вылетов", "U.S. Air Force, Mr. O'Neil: 10:30", "snake_case x2 2x",
+                     "Delete %d files", "<b>bold</b> text", "日本語のテキスト", "café", "the the the", "—", "", "  two  spaces "]
+        let tokenizer = try Tokenizer()
+        try store.add(texts.filter { !$0.isEmpty }.map { TranslationUnit(variants: [Variant(language: "en", text: $0), Variant(language: "ru", text: "перевод: " + $0)]) })
+        var derived = 0
+        try store.db.read { db in
+            for (id, data) in try Row.fetchAll(db, sql: "SELECT id, data FROM unit").map({ ($0[0] as Int64, $0[1] as Data) }) {
+                let (unit, variants) = try PackedUnit.decode([UInt8](data), id: id)
+                for v in variants {
+                    XCTAssertEqual(v.keys, try tokenizer.tokenize(v.variant.text).wordKeys.joined(separator: "\u{1F}"), v.variant.text)
+                    XCTAssertEqual(v.wordCount, try tokenizer.tokenize(v.variant.text).wordKeys.count, v.variant.text)
+                }
+                try [UInt8](data).withUnsafeBytes { raw in
+                    var i = 0
+                    try PackedUnit.forEachVariantKeys(raw) { _, keys, count in
+                        XCTAssertEqual(String(decoding: keys, as: UTF8.self), variants[i].keys)
+                        XCTAssertEqual(count, variants[i].wordCount)
+                        i += 1
+                    }
+                }
+                _ = unit
+            }
+            derived = try Int.fetchOne(db, sql: "SELECT count(*) FROM unit")!
+        }
+        XCTAssertEqual(derived, texts.count - 1)
+        // The plain rows are smaller than with their keys written out.
+        let plain = try store.db.read { try Int.fetchOne($0, sql: "SELECT length(data) FROM unit ORDER BY id LIMIT 1")! }
+        XCTAssertLessThan(plain, 24 + 8 + 2 * (2 * texts[0].utf8.count), "the first unit's keys are not stored")
     }
 }
