@@ -100,6 +100,17 @@ public final class MemoryWriter {
 
         init(_ units: ArraySlice<TranslationUnit>) { self.units = units }
 
+        private let claimLock = NSLock()
+        private var claimed = false
+        /// True for the one caller (a worker or the storing thread) that is to prepare the chunk.
+        func claim() -> Bool {
+            claimLock.lock()
+            defer { claimLock.unlock() }
+            if claimed { return false }
+            claimed = true
+            return true
+        }
+
         var count: Int { rowEnds.count }
         func dupRange(_ k: Int) -> Range<Int> { (k == 0 ? 0 : dupEnds[k - 1])..<dupEnds[k] }
         func entryRange(_ k: Int) -> Range<Int> { (k == 0 ? 0 : entryEnds[k - 1])..<entryEnds[k] }
@@ -163,15 +174,18 @@ public final class MemoryWriter {
         init(_ chunks: [PreparedChunk]) { self.chunks = chunks }
     }
 
-    /// Starts preparing units on the background workers (callable from any thread; the
-    /// chunks of one batch go to different workers, batches to the same worker run in order).
+    /// Starts preparing units on the background workers (callable from any thread). A batch is
+    /// cut into one chunk more than there are workers: the storing thread prepares the chunks no
+    /// worker has begun when it needs them (`flushPending`), so neither side idles long when
+    /// preparing is the slower part (many languages, texts that need ICU).
     func startPreparing(_ units: [TranslationUnit]) -> PendingBatch {
-        let workers = max(1, min(workerQueues.count, units.count / 128 + 1))
-        let size = (units.count + workers - 1) / workers
+        let parts = max(1, min(workerQueues.count + 1, units.count / 128 + 1))
+        let size = (units.count + parts - 1) / parts
         let next = PendingBatch(stride(from: 0, to: units.count, by: size).map { PreparedChunk(units[$0..<min($0 + size, units.count)]) })
         let pool = tokenizers
-        for (w, chunk) in next.chunks.enumerated() {
-            workerQueues[w].async(group: next.group) {
+        for (i, chunk) in next.chunks.enumerated() {
+            workerQueues[i % workerQueues.count].async(group: next.group) {
+                guard chunk.claim() else { return }
                 do {
                     let tokenizer = try pool.take()
                     defer { pool.give(tokenizer) }
@@ -239,6 +253,10 @@ public final class MemoryWriter {
         guard let p = pending else { return }
         pending = nil
         let t0 = DispatchTime.now().uptimeNanoseconds
+        // Chunks no worker has begun are prepared here, from the last (workers take the first).
+        for chunk in p.chunks.reversed() where chunk.claim() {
+            do { try chunk.prepare(tokenizer: store.tokenizer) } catch { p.failure.set(error) }
+        }
         p.group.wait()
         let t1 = DispatchTime.now().uptimeNanoseconds
         defer {

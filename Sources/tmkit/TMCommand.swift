@@ -173,44 +173,36 @@ extension TMKit.TM {
             mutating func finish() throws { try writer.add(batch) }
         }
 
-        /// Streams a TMX file into the writer: parsed on a thread of its own while earlier units
-        /// are prepared and stored (`MemoryWriter.addStreaming`).
-        func importTMX(_ file: String, into w: MemoryWriter, progress: Progress? = nil) throws -> Int {
+        /// Reads a TMX file, handing each unit to `emit` (the file is streamed, never held whole).
+        func readTMX(_ file: String, progress: Progress?, _ emit: (TranslationUnit) throws -> Void) throws -> Int {
             let parser: XMLPullParser
             do { parser = try XMLPullParser(path: file) } catch let e as XMLPullParser.ParseError {
                 throw UserError("\(file): \(e.message) (nothing was imported)")
             }
             let reader = TMXReader(file: file, skipBad: skipBad)
             var count = 0
-            var skipped: [TMXReader.UnitProblem] = []
             do {
-                try w.addStreaming { emit in
-                    let result = try reader.read(parser, unit: { u in
-                        try emit(u)
-                        count += 1
-                        if count % 4096 == 0 { progress?.unitsInFile(count) }
-                    }, warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
-                    skipped = result.skipped
-                }
-                for p in skipped { Console.warn("\(file):\(p.line): skipped: \(p.message)") }
+                let result = try reader.read(parser, unit: { u in
+                    try emit(u)
+                    count += 1
+                    if count % 4096 == 0 { progress?.unitsInFile(count) }
+                }, warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
+                for p in result.skipped { Console.warn("\(file):\(p.line): skipped: \(p.message)") }
             } catch let e as FormatError {
                 throw UserError(e.description + " (nothing was imported)")
             }
             return count
         }
 
-        /// Streams a tab-separated file into the writer (a large TSV is never held whole), parsed
-        /// on a thread of its own like a TMX file.
-        func importTSV(_ file: String, into w: MemoryWriter, progress: Progress? = nil) throws -> Int {
+        /// Reads a tab-separated file, handing each unit to `emit` (a large TSV is never held whole).
+        func readTSV(_ file: String, progress: Progress?, _ emit: (TranslationUnit) throws -> Void) throws -> Int {
             let input = try Input.Chunks(file)
             var count = 0
             do {
-                try w.addStreaming { emit in
-                    try TSVReader.read(chunks: input.next, file: input.name) { u in
-                        try emit(u)
-                        count += 1
-                        if count % 4096 == 0 { progress?.unitsInFile(count) }
-                    }
+                try TSVReader.read(chunks: input.next, file: input.name) { u in
+                    try emit(u)
+                    count += 1
+                    if count % 4096 == 0 { progress?.unitsInFile(count) }
                 }
             } catch let e as FormatError {
                 throw UserError(e.description + " (nothing was imported)")
@@ -245,21 +237,20 @@ extension TMKit.TM {
                 let progress = Progress(total: files.count, label: "files")
                 let start = Date()
                 let report = try store.write(overwrite: overwrite, bulk: true) { w in
-                    for (i, file) in files.enumerated() {
-                        if try resolvedFormat(file) == .tmx {
-                            read += try importTMX(file, into: w, progress: progress)
-                        } else if try resolvedFormat(file) == .tsv {
-                            read += try importTSV(file, into: w, progress: progress)
-                        } else {
-                            let units = try units(of: file)
-                            read += units.count
-                            var i = 0
-                            while i < units.count { // batches, so that preparing one overlaps storing the previous
-                                try w.add(Array(units[i..<min(i + 4096, units.count)]))
-                                i += 4096
+                    // The files are read on a thread of their own, one after another, while the
+                    // units read so far are prepared and stored (`MemoryWriter.addStreaming`).
+                    try w.addStreaming { emit in
+                        for (i, file) in files.enumerated() {
+                            switch try resolvedFormat(file) {
+                            case .tmx: read += try readTMX(file, progress: progress, emit)
+                            case .tsv: read += try readTSV(file, progress: progress, emit)
+                            default:
+                                let units = try units(of: file)
+                                read += units.count
+                                for u in units { try emit(u) }
                             }
+                            progress.tick(i + 1, units: read)
                         }
-                        progress.tick(i + 1, units: read)
                     }
                 }
                 progress.done()
