@@ -20,6 +20,24 @@ enum PlainText {
         static let yo = Flags(rawValue: 8)
         /// ѐ ѓ ї ќ ѝ ў: search text drops their marks (the general path).
         static let marked = Flags(rawValue: 16)
+        /// A letter of U+00C0–U+017F (Latin-1 and Latin Extended-A): search text maps it (`Latin`).
+        static let latin = Flags(rawValue: 32)
+    }
+
+    /// Letters of U+00C0–U+017F (French, German, Spanish, Polish, Czech … text), with their case
+    /// folding and search form taken from the general path once: `fold` where it is two bytes
+    /// (or "ss" for ß), so that lower-casing keeps every offset; nil for the few it is not (İ, ſ, ŉ).
+    enum Latin {
+        struct Entry { var fold: (UInt8, UInt8); var search: [UInt8] }
+        static let table: [Entry?] = (0xC0...0x17F).map { cp -> Entry? in
+            guard let u = Unicode.Scalar(cp) else { return nil }
+            let s = String(u)
+            let fold = Array(Tokenizer.fold(s).utf8)
+            guard fold.count == 2, let search = try? TextKeys.searchGeneral(s) else { return nil }
+            return Entry(fold: (fold[0], fold[1]), search: Array(search.utf8))
+        }
+        /// The code point of the two-byte sequence at `b[i]` (lead byte C3–C5).
+        @inline(__always) static func codePoint(_ c0: UInt8, _ c1: UInt8) -> Int { Int(c0 & 0x1F) << 6 | Int(c1 & 0x3F) }
     }
 
     /// The word keys of plain text whose keys `PlainWords` finds alone, joined by U+001F (what a
@@ -37,6 +55,27 @@ enum PlainText {
             }
         }
         return out
+    }
+
+    /// The search form of lower-cased plain text with Latin letters: ё read as е, Latin letters
+    /// without their marks (`Latin.table`).
+    static func appendSearch(lower: [UInt8], to out: inout [UInt8]) {
+        lower.withUnsafeBufferPointer { l in
+            var i = 0
+            while i < l.count {
+                let c = l[i]
+                if c < 0x80 { out.append(c); i += 1; continue }
+                if c >= 0xC3 && c <= 0xC5, let e = Latin.table[Latin.codePoint(c, l[i + 1]) - 0xC0] {
+                    out.append(contentsOf: e.search)
+                    i += 2
+                    continue
+                }
+                if c == 0xD1 && l[i + 1] == 0x91 { out.append(0xD0); out.append(0xB5); i += 2; continue } // ё → е
+                let n = c < 0xE0 ? 2 : 3
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: l[i..<i + n]))
+                i += n
+            }
+        }
     }
 
     /// Appends the lower-cased bytes of `b` to `out` and returns what it saw; nil (with `out`
@@ -107,6 +146,14 @@ enum PlainText {
                     i += 2
                     continue
                 }
+                if c >= 0xC3 && c <= 0xC5, i + 1 < n, b[i + 1] & 0xC0 == 0x80 {
+                    guard let e = Latin.table[Latin.codePoint(c, b[i + 1]) - 0xC0] else { return nil }
+                    o[i] = e.fold.0
+                    o[i + 1] = e.fold.1
+                    flags.insert(.latin)
+                    i += 2
+                    continue
+                }
                 if c == 0xE2, i + 2 < n, UTF8Scan.isCommonPunctuation(b[i + 1], b[i + 2]) {
                     let c1 = b[i + 1], c2 = b[i + 2]
                     if (c1 == 0x80 && (c2 == 0xA7 || c2 == 0xBF)) || (c1 == 0x81 && (c2 == 0x80 || c2 == 0x94)) {
@@ -173,14 +220,18 @@ extension Tokenizer {
             search.append(0x1E)
             search.append(contentsOf: langKey.utf8)
             search.append(0x1F)
-            let start = search.count
-            search.append(contentsOf: lower)
-            if flags.contains(.yo) {
-                search.withUnsafeMutableBufferPointer { s in
-                    var i = start
-                    while i + 1 < s.count {
-                        if s[i] == 0xD1 && s[i + 1] == 0x91 { s[i] = 0xD0; s[i + 1] = 0xB5; i += 2 } // ё → е
-                        else { i += s[i] < 0x80 ? 1 : (s[i] < 0xE0 ? 2 : 3) }
+            if flags.contains(.latin) {
+                PlainText.appendSearch(lower: lower, to: &search)
+            } else {
+                let start = search.count
+                search.append(contentsOf: lower)
+                if flags.contains(.yo) {
+                    search.withUnsafeMutableBufferPointer { s in
+                        var i = start
+                        while i + 1 < s.count {
+                            if s[i] == 0xD1 && s[i + 1] == 0x91 { s[i] = 0xD0; s[i + 1] = 0xB5; i += 2 } // ё → е
+                            else { i += s[i] < 0x80 ? 1 : (s[i] < 0xE0 ? 2 : 3) }
+                        }
                     }
                 }
             }

@@ -1,5 +1,5 @@
-/// Word boundaries of plain text (ASCII, Russian-range Cyrillic, U+00A0–U+00BF and common
-/// punctuation: what `UTF8Scan.lowercasedPlain` accepts) found byte by byte, the way ICU's word
+/// Word boundaries of plain text (ASCII, Latin-1 and Latin Extended-A, Russian-range Cyrillic,
+/// U+00A0–U+00BF and common punctuation: what `PlainText.scan` accepts) found byte by byte, the way ICU's word
 /// break iterator (UAX #29, root locale) finds them, without its rule machine: an import splits
 /// millions of such segments. Text with a character whose rules are subtler (a soft hyphen, a
 /// connector such as "_", a letter-joining mark such as "·") is reported as not handled, and
@@ -23,6 +23,9 @@ enum PlainWords {
             }
         }
         if c == 0xD0 || c == 0xD1 { return (.letter, 2) }          // U+0400–U+047F
+        if c >= 0xC3 && c <= 0xC5 {                                 // U+00C0–U+017F: letters but × ÷
+            return (c == 0xC3 && (b[i + 1] == 0x97 || b[i + 1] == 0xB7) ? .other : .letter, 2)
+        }
         if c == 0xC2 {
             switch b[i + 1] {
             case 0xAA, 0xBA: return (.letter, 2)                   // ª º
