@@ -484,7 +484,7 @@ public final class MemoryWriter {
     private func rewrite(_ id: Int64, _ u: TranslationUnit, _ variants: [PackedUnit.StoredVariant]) throws {
         var header = u
         header.variants = variants.map(\.variant)
-        let data = PackedUnit.encode(header, keys: variants.map { (Array($0.keys.utf8), $0.wordCount) })
+        let data = PackedUnit.encode(header, keys: variants.map { (Array($0.storedKeys.utf8), $0.wordCount) })
         var search: [UInt8] = []
         for v in variants {
             PackedUnit.appendSearch(langKey: LanguageTag.primary(v.variant.language), folded: try TextKeys.searchBytes(v.variant.text), to: &search)

@@ -15,9 +15,25 @@ enum PackedUnit {
     /// A variant as stored: what a unit's variant is, plus its word keys.
     struct StoredVariant {
         var variant: Variant
-        /// The word keys joined by U+001F (what exhaustive scans compare).
-        var keys: String
+        /// The word keys joined by U+001F as stored: empty, with a non-zero `wordCount`, for
+        /// keys derived from the text (`writeVariant`); a rewrite keeps them so.
+        var storedKeys: String
         var wordCount: Int
+
+        init(variant: Variant, keys: String, wordCount: Int) {
+            self.variant = variant
+            storedKeys = keys
+            self.wordCount = wordCount
+        }
+
+        /// The word keys joined by U+001F, derived from the text when they are not stored
+        /// (only writes that take a unit's keys out of the index need them: lookups, which
+        /// decode every candidate, do not pay for it).
+        var keys: String {
+            guard storedKeys.isEmpty, wordCount > 0 else { return storedKeys }
+            var text = variant.text
+            return text.withUTF8 { PlainText.joinedKeys($0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
+        }
     }
 
     struct Writer {
@@ -221,10 +237,8 @@ enum PackedUnit {
             v.markup = try r.optional()
             v.properties = decodeProps(try r.optional())
             v.notes = decodeNotes(try r.optional())
-            let rawKeys = try r.bytes(Int(try r.varint()))
-            let count = Int(try r.varint())
-            let keys = try storedKeys(rawKeys, count: count, text: text) { String(decoding: $0, as: UTF8.self) }
-            stored.append(StoredVariant(variant: v, keys: keys, wordCount: count))
+            let keys = try r.string()
+            stored.append(StoredVariant(variant: v, keys: keys, wordCount: Int(try r.varint())))
         }
         u.variants = stored.map(\.variant)
         return (u, stored)
