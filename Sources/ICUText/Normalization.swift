@@ -94,6 +94,22 @@ public enum UTF8Scan {
             || (b1 == 0x82 && b2 == 0xAC) || (b1 == 0x84 && b2 == 0x96)
     }
 
+    /// The lower case of the Cyrillic letter U+0400–U+045F whose UTF-8 is `c0 c1` (lead byte D0
+    /// or D1); nil for any other character.
+    @inline(__always) public static func lowerCyrillic(_ c0: UInt8, _ c1: UInt8) -> (UInt8, UInt8)? {
+        if c0 == 0xD0 {
+            switch c1 {
+            case 0x80...0x8F: return (0xD1, c1 + 0x10)    // Ѐ–Џ → ѐ–џ
+            case 0x90...0x9F: return (0xD0, c1 + 0x20)    // А–П → а–п
+            case 0xA0...0xAF: return (0xD1, c1 - 0x20)    // Р–Я → р–я
+            case 0xB0...0xBF: return (c0, c1)
+            default: return nil
+            }
+        }
+        guard c0 == 0xD1, c1 >= 0x80, c1 <= 0x9F else { return nil } // U+0460 and above
+        return (c0, c1)
+    }
+
     /// The UTF-8 of `s` lower-cased, byte for byte the same length, when every character is
     /// ASCII, U+00A0–U+00BF but µ (« », signs), Russian-range Cyrillic (U+0400–U+045F) or the
     /// punctuation `isPlainLatinCyrillic` allows; nil otherwise (use `lowercased()` or ICU's folding). Equal to `s.lowercased()`
@@ -131,19 +147,7 @@ public enum UTF8Scan {
                         continue
                     }
                     if (c == 0xD0 || c == 0xD1), i + 1 < n {
-                        let c1 = b[i + 1]
-                        var l0 = c, l1 = c1
-                        if c == 0xD0 {
-                            switch c1 {
-                            case 0x80...0x8F: l0 = 0xD1; l1 = c1 + 0x10      // Ѐ–Џ → ѐ–џ
-                            case 0x90...0x9F: l1 = c1 + 0x20                  // А–П → а–п
-                            case 0xA0...0xAF: l0 = 0xD1; l1 = c1 - 0x20      // Р–Я → р–я
-                            case 0xB0...0xBF: break
-                            default: return false
-                            }
-                        } else if c1 < 0x80 || c1 > 0x9F {
-                            return false                                       // U+0460 and above
-                        }
+                        guard var (l0, l1) = lowerCyrillic(c, b[i + 1]) else { return false }
                         // Search keys drop diacritics: ѐ ѓ ї ќ ѝ ў (and capitals) go to the general path.
                         if foldYo && l0 == 0xD1 && (l1 == 0x90 || l1 == 0x93 || l1 == 0x97 || l1 == 0x9C || l1 == 0x9D || l1 == 0x9E) {
                             return false

@@ -119,6 +119,21 @@ extension Tokenizer {
         return keys
     }
 
+    /// Appends the keys of the words ICU finds in `text`: slices of its lower-cased copy `lower`
+    /// (same offsets), `number` for numbers.
+    func appendICUKeys(text: UnsafeBufferPointer<UInt8>, lower: UnsafeBufferPointer<UInt8>,
+                       number: UnsafeBufferPointer<UInt8>, to keys: inout IndexKeys) throws {
+        var last = 0
+        try forEachWordBoundary(in: text) { b, status in
+            defer { last = b }
+            switch status {
+            case 100..<200: keys.append(number)
+            case 200..<500: keys.append(UnsafeBufferPointer(rebasing: lower[last..<b]))
+            default: break
+            }
+        }
+    }
+
     /// `indexKeys(text)` into `keys` (emptied first; its storage is reused).
     func indexKeys(_ text: String, into keys: inout IndexKeys) throws {
         keys.removeAll()
@@ -136,15 +151,7 @@ extension Tokenizer {
                     if PlainWords.forEachWord(low, { r, isNumber in
                         keys.append(isNumber ? number : UnsafeBufferPointer(rebasing: low[r]))
                     }) { return }
-                    var last = 0
-                    try forEachWordBoundary(in: buf) { b, status in
-                        defer { last = b }
-                        switch status {
-                        case 100..<200: keys.append(number)
-                        case 200..<500: keys.append(UnsafeBufferPointer(rebasing: low[last..<b]))
-                        default: break
-                        }
-                    }
+                    try appendICUKeys(text: buf, lower: low, number: number, to: &keys)
                 }
             }
         }

@@ -121,19 +121,7 @@ enum PlainText {
                     continue
                 }
                 if (c == 0xD0 || c == 0xD1), i + 1 < n {
-                    let c1 = b[i + 1]
-                    var l0 = c, l1 = c1
-                    if c == 0xD0 {
-                        switch c1 {
-                        case 0x80...0x8F: l0 = 0xD1; l1 = c1 + 0x10      // Ѐ–Џ → ѐ–џ
-                        case 0x90...0x9F: l1 = c1 + 0x20                  // А–П → а–п
-                        case 0xA0...0xAF: l0 = 0xD1; l1 = c1 - 0x20      // Р–Я → р–я
-                        case 0xB0...0xBF: break
-                        default: return nil
-                        }
-                    } else if c1 < 0x80 || c1 > 0x9F {
-                        return nil                                         // U+0460 and above
-                    }
+                    guard let (l0, l1) = UTF8Scan.lowerCyrillic(c, b[i + 1]) else { return nil }
                     if l0 == 0xD1 {
                         switch l1 {
                         case 0x91: flags.insert(.yo)
@@ -201,17 +189,7 @@ extension Tokenizer {
                     }
                     return
                 }
-                try copy.withUTF8 { buf in
-                    var last = 0
-                    try forEachWordBoundary(in: buf) { b, status in
-                        defer { last = b }
-                        switch status {
-                        case 100..<200: keys.append(number)
-                        case 200..<500: keys.append(UnsafeBufferPointer(rebasing: low[last..<b]))
-                        default: break
-                        }
-                    }
-                }
+                try copy.withUTF8 { try appendICUKeys(text: $0, lower: low, number: number, to: &keys) }
             }
         }
         if flags.contains(.marked) {
