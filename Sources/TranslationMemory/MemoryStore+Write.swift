@@ -57,27 +57,22 @@ public final class MemoryWriter {
         self.overwrite = overwrite
     }
 
+    /// A target that replaces a stored unit's (`--overwrite`): its NFC text and index keys.
     struct PreparedVariant {
         var lang: String
         var langKey: String
         /// NFC.
         var text: String
         var keys: IndexKeys
-        var normHash: Int64
         var markup: String?
         var props: String?
         var notes: String?
-
-        /// `TextKeys.normOfNFC` of the text (compared only when a duplicate key matches).
-        var norm: String { (try? TextKeys.normOfNFC(text)) ?? text }
     }
 
     static func prepare(_ v: Variant, tokenizer: Tokenizer) throws -> PreparedVariant {
         let text = try v.text.normalized(.nfc)
-        let norm = try TextKeys.normOfNFC(text)
         return PreparedVariant(lang: v.language, langKey: LanguageTag.primary(v.language), text: text,
                                keys: try tokenizer.indexKeys(text),
-                               normHash: TextKeys.normHash(lang: v.language, norm: norm),
                                markup: v.markup, props: encodeProps(v.properties), notes: encodeNotes(v.notes))
     }
 
