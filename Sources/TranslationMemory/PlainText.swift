@@ -198,20 +198,10 @@ extension Tokenizer {
             search.append(0x1E)
             search.append(contentsOf: langKey.utf8)
             search.append(0x1F)
-            if flags.contains(.latin) {
-                PlainText.appendSearch(lower: lower, to: &search)
+            if flags.isDisjoint(with: [.latin, .yo]) {
+                search.append(contentsOf: lower) // the lower-cased text is its search form
             } else {
-                let start = search.count
-                search.append(contentsOf: lower)
-                if flags.contains(.yo) {
-                    search.withUnsafeMutableBufferPointer { s in
-                        var i = start
-                        while i + 1 < s.count {
-                            if s[i] == 0xD1 && s[i + 1] == 0x91 { s[i] = 0xD0; s[i + 1] = 0xB5; i += 2 } // ё → е
-                            else { i += s[i] < 0x80 ? 1 : (s[i] < 0xE0 ? 2 : 3) }
-                        }
-                    }
-                }
+                PlainText.appendSearch(lower: lower, to: &search)
             }
         }
         return (text, hash, !flags.contains(.subtleWords))
