@@ -382,12 +382,9 @@ struct ByteScanner {
     }
 
     /// The bytes as a string when they are valid UTF-8 without NUL (XML allows neither), else nil.
-    /// Swift strings hold valid UTF-8 only (decoding repairs): getting the same bytes back proves
-    /// the input valid.
     static func validString(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
-        guard raw.isEmpty || memchr(raw.baseAddress!, 0, raw.count) == nil else { return nil }
-        var s = String(decoding: raw, as: UTF8.self)
-        let same = s.withUTF8 { u in u.count == raw.count && (u.count == 0 || memcmp(u.baseAddress!, raw.baseAddress!, u.count) == 0) }
-        return same ? s : nil
+        guard !raw.isEmpty else { return "" }
+        guard memchr(raw.baseAddress!, 0, raw.count) == nil else { return nil }
+        return String(validating: raw, as: UTF8.self)
     }
 }

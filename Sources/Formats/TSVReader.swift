@@ -1,3 +1,4 @@
+import Foundation
 import ICUText
 import TranslationMemory
 
@@ -37,19 +38,24 @@ public enum TSVReader {
                     first = false
                     if all.starts(with: [0xEF, 0xBB, 0xBF]) { pos = 3 }
                 }
-                let region = UnsafeBufferPointer(rebasing: all[pos..<upto])
-                if let i = UTF8Validation.firstInvalidOffset(region) {
-                    let line = lineNo + 1 + region[..<i].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
-                    throw FormatError(file: file, line: line, "invalid UTF-8 at byte offset \(offset + pos + i)")
-                }
                 while pos < upto {
+                    let base = all.baseAddress!
                     // One line: [pos, end), without its "\n" and a "\r" before it.
-                    var end = pos
-                    while end < upto && all[end] != 0x0A { end += 1 }
+                    var end = upto
+                    if let nl = memchr(base + pos, 0x0A, upto - pos) { end = base.distance(to: nl.assumingMemoryBound(to: UInt8.self)) }
                     let next = end + 1
                     if end > pos && all[end - 1] == 0x0D { end -= 1 }
                     lineNo += 1
-                    if let unit = try parser.line(UnsafeBufferPointer(rebasing: all[pos..<end]), number: lineNo) { try body(unit) }
+                    let line = UnsafeBufferPointer(rebasing: all[pos..<end])
+                    let unit: TranslationUnit?
+                    do {
+                        unit = try parser.line(line, number: lineNo)
+                    } catch is BadField {
+                        // (Fields are validated as they become strings: the offset is found only for the error.)
+                        let i = UTF8Validation.firstInvalidOffset(line) ?? 0
+                        throw FormatError(file: file, line: lineNo, "invalid UTF-8 at byte offset \(offset + pos + i)")
+                    }
+                    if let unit { try body(unit) }
                     pos = next
                 }
             }
@@ -70,12 +76,18 @@ public enum TSVReader {
         /// The unit of a line (nil for the header, a blank or comment line, or fewer than two texts).
         mutating func line(_ buf: UnsafeBufferPointer<UInt8>, number lineNo: Int) throws -> TranslationUnit? {
             if buf.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-            if buf[0] == 0x23 /* # */ && columns.isEmpty { return nil }
+            if buf[0] == 0x23 /* # */ && columns.isEmpty {
+                if UTF8Validation.firstInvalidOffset(buf) != nil { throw BadField() }
+                return nil
+            }
             fields.removeAll(keepingCapacity: true)
             var f = 0
-            for i in 0...buf.count where i == buf.count || buf[i] == 0x09 {
-                fields.append(TSVReader.field(UnsafeBufferPointer(rebasing: buf[f..<i])))
-                f = i + 1
+            while true {
+                let tab = memchr(buf.baseAddress! + f, 0x09, buf.count - f).map { buf.baseAddress!.distance(to: $0.assumingMemoryBound(to: UInt8.self)) }
+                let end = tab ?? buf.count
+                fields.append(try TSVReader.field(UnsafeBufferPointer(rebasing: buf[f..<end])))
+                guard let tab else { break }
+                f = tab + 1
             }
             if columns.isEmpty {
                 columns = try fields.map { try Column(header: $0, file: file, line: lineNo) }
@@ -103,9 +115,16 @@ public enum TSVReader {
         }
     }
 
+    /// A field that is not valid UTF-8.
+    struct BadField: Error {}
+
     /// A field's text with `\t`, `\n` and `\\` unescaped.
-    static func field(_ b: UnsafeBufferPointer<UInt8>) -> String {
-        guard b.contains(0x5C) else { return String(decoding: b, as: UTF8.self) }
+    static func field(_ b: UnsafeBufferPointer<UInt8>) throws -> String {
+        guard b.count > 0 else { return "" }
+        guard memchr(b.baseAddress!, 0x5C, b.count) != nil else {
+            guard let s = String(validating: b, as: UTF8.self) else { throw BadField() }
+            return s
+        }
         var out: [UInt8] = []
         out.reserveCapacity(b.count)
         var i = 0
@@ -122,7 +141,8 @@ public enum TSVReader {
             out.append(c)
             i += 1
         }
-        return String(decoding: out, as: UTF8.self)
+        guard let s = String(validating: out, as: UTF8.self) else { throw BadField() }
+        return s
     }
 
     enum Column {

@@ -148,31 +148,6 @@ extension TMKit.TM {
             }
         }
 
-        /// Units handed to the writer 4,096 at a time (its bulk path), with progress on a terminal.
-        struct Batches {
-            let writer: MemoryWriter
-            let progress: Progress?
-            private var batch: [TranslationUnit] = []
-            private(set) var count = 0
-
-            init(_ writer: MemoryWriter, progress: Progress?) {
-                self.writer = writer
-                self.progress = progress
-            }
-
-            mutating func add(_ u: TranslationUnit) throws {
-                batch.append(u)
-                count += 1
-                if batch.count >= 4096 {
-                    try writer.add(batch)
-                    batch.removeAll(keepingCapacity: true)
-                    progress?.unitsInFile(count)
-                }
-            }
-
-            mutating func finish() throws { try writer.add(batch) }
-        }
-
         /// Reads a TMX file, handing each unit to `emit` (the file is streamed, never held whole).
         func readTMX(_ file: String, progress: Progress?, _ emit: (TranslationUnit) throws -> Void) throws -> Int {
             let parser: XMLPullParser
@@ -224,6 +199,8 @@ extension TMKit.TM {
                                                                                          warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
                                 for p in r.skipped { Console.warn("\(file):\(p.line): would skip: \(p.message)") }
                             } catch let e as FormatError { throw UserError(e.description) }
+                        } else if try resolvedFormat(file) == .tsv {
+                            read += try readTSV(file, progress: nil) { _ in }
                         } else {
                             read += try units(of: file).count
                         }
