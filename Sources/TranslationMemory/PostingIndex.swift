@@ -70,23 +70,39 @@ extension PostingList {
     /// distance of its unit from the previous entry's (the first entry: its unit) and its word
     /// count. Lists are sorted by unit, so most entries take two or three bytes instead of eight.
     static func encode(_ list: PostingList) -> [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(list.count * 3)
-        func varint(_ v: UInt32) {
-            var v = v
-            while v >= 0x80 { out.append(UInt8(truncatingIfNeeded: v) | 0x80); v >>= 7 }
-            out.append(UInt8(v))
-        }
-        var previous: UInt32 = 0
         list.bytes.withUnsafeBytes { raw in
-            for i in 0..<list.count {
-                let unit = UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self))
-                varint(unit &- previous)
-                varint(UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self)))
-                previous = unit
+            encode(count: list.count) { i in
+                (UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: UInt32.self)),
+                 UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8 + 4, as: UInt32.self)))
             }
         }
-        return out
+    }
+
+    /// `encode` of entries sorted by unit.
+    static func encode(_ entries: UnsafeBufferPointer<PostingEntry>) -> [UInt8] {
+        encode(count: entries.count) { (entries[$0].variant, entries[$0].words) }
+    }
+
+    @inline(__always)
+    private static func encode(count: Int, _ entry: (Int) -> (unit: UInt32, words: UInt32)) -> [UInt8] {
+        // A varint takes at most five bytes: written straight into the result, which is cut to size.
+        [UInt8](unsafeUninitializedCapacity: count * 10) { out, written in
+            var o = 0
+            @inline(__always) func varint(_ v: UInt32) {
+                var v = v
+                while v >= 0x80 { out[o] = UInt8(truncatingIfNeeded: v) | 0x80; o += 1; v >>= 7 }
+                out[o] = UInt8(v)
+                o += 1
+            }
+            var previous: UInt32 = 0
+            for i in 0..<count {
+                let (unit, words) = entry(i)
+                varint(unit &- previous)
+                varint(words)
+                previous = unit
+            }
+            written = o
+        }
     }
 
     /// Appends the entries of a stored part (`encode`) to `bytes` in the in-memory form
@@ -368,20 +384,32 @@ struct PostingBatch {
             """)
         let insert = try db.cachedStatement(sql: "INSERT INTO posting(lang_key, key, part, n, last, entries) VALUES (?, ?, ?, ?, ?, ?)")
         let delete = try db.cachedStatement(sql: "DELETE FROM posting WHERE lang_key = ? AND key = ?")
-        func store(_ lang: String, _ key: String, part: Int64, _ list: PostingList) throws {
+        func store(_ lang: String, _ key: String, part: Int64, count: Int, last: UInt32, blob: [UInt8]) throws {
             let w = RawStatement(insert)
             w.bind(1, lang)
             w.bind(2, key)
             w.bind(3, part)
-            w.bind(4, Int64(list.count))
-            w.bind(5, Int64(list.entry(list.count - 1).variant))
-            let blob = encoded ? PostingList.encode(list) : list.bytes
+            w.bind(4, Int64(count))
+            w.bind(5, Int64(last))
             blob.withUnsafeBytes { b in _ = sqlite3_bind_blob(w.s, 6, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), RawStatement.transientDestructor) }
             try w.run(db)
         }
-        func update(_ lang: String, _ key: String, adding adds: [PostingEntry]) throws {
-            var adds = adds
-            if !zip(adds, adds.dropFirst()).allSatisfy({ $0.0.variant < $0.1.variant }) { adds.sort() }
+        func store(_ lang: String, _ key: String, part: Int64, _ list: PostingList) throws {
+            try store(lang, key, part: part, count: list.count, last: list.entry(list.count - 1).variant,
+                      blob: encoded ? PostingList.encode(list) : list.bytes)
+        }
+        /// A new part of `adds` (sorted), encoded straight from the batch's entries.
+        func store(_ lang: String, _ key: String, part: Int64, _ adds: UnsafeBufferPointer<PostingEntry>) throws {
+            guard encoded else { return try store(lang, key, part: part, PostingList(entries: Array(adds))) }
+            try store(lang, key, part: part, count: adds.count, last: adds[adds.count - 1].variant, blob: PostingList.encode(adds))
+        }
+        func update(_ lang: String, _ key: String, adding added: UnsafeBufferPointer<PostingEntry>) throws {
+            var inOrder = true
+            if added.count > 1 { for i in 1..<added.count where added[i - 1].variant >= added[i].variant { inOrder = false; break } }
+            if inOrder { return try update(lang, key, sortedAdds: added) }
+            try added.sorted().withUnsafeBufferPointer { try update(lang, key, sortedAdds: $0) }
+        }
+        func update(_ lang: String, _ key: String, sortedAdds adds: UnsafeBufferPointer<PostingEntry>) throws {
             let removing = removed[lang]?[key] ?? []
             if removing.isEmpty, let first = adds.first {
                 // The last part and the variant of its last entry.
@@ -398,13 +426,13 @@ struct PostingBatch {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage)
                 }
                 sqlite3_reset(r.s)
-                guard let last else { return try store(lang, key, part: 0, PostingList(entries: adds)) }
+                guard let last else { return try store(lang, key, part: 0, adds) }
                 if let v = last.variant, v < Int64(first.variant), last.part + 1 < PostingBatch.maxParts {
-                    return try store(lang, key, part: last.part + 1, PostingList(entries: adds))
+                    return try store(lang, key, part: last.part + 1, adds)
                 }
             }
             let existing = try PostingBatch.read(readAll, lang: lang, key: key, db: db, encoded: encoded)
-            let list = existing.merged(adding: adds, removing: removing)
+            let list = existing.merged(adding: Array(adds), removing: removing)
             let d = RawStatement(delete)
             d.bind(1, lang)
             d.bind(2, key)
@@ -423,14 +451,16 @@ struct PostingBatch {
                 return c != 0 ? c < 0 : na < nb
             }
         }
-        for i in keyOrder {
-            let key = key(i)
-            let lang = langs[Int(keyLang[i])]
-            try update(lang, key, adding: Array(ordered[start[i]..<start[i + 1]]))
-            if removed[lang]?[key] != nil { done[lang, default: []].insert(key) }
+        try ordered.withUnsafeBufferPointer { ordered in
+            for i in keyOrder {
+                let key = key(i)
+                let lang = langs[Int(keyLang[i])]
+                try update(lang, key, adding: UnsafeBufferPointer(rebasing: ordered[start[i]..<start[i + 1]]))
+                if removed[lang]?[key] != nil { done[lang, default: []].insert(key) }
+            }
         }
         for (lang, keys) in removed {
-            for key in keys.keys where done[lang]?.contains(key) != true { try update(lang, key, adding: []) }
+            for key in keys.keys where done[lang]?.contains(key) != true { try update(lang, key, sortedAdds: UnsafeBufferPointer(start: nil, count: 0)) }
         }
     }
 }
