@@ -89,14 +89,14 @@ extension String {
 /// Quick scans of UTF-8 text that let common text skip a round trip through ICU.
 public enum UTF8Scan {
     /// The last two bytes of E2 xx xx: U+2010–U+2027, U+2030–U+205E, € and № (no case, no decomposition).
-    @inline(__always) public static func isCommonPunctuation(_ b1: UInt8, _ b2: UInt8) -> Bool {
+    @inlinable @inline(__always) public static func isCommonPunctuation(_ b1: UInt8, _ b2: UInt8) -> Bool {
         (b1 == 0x80 && b2 >= 0x90 && b2 <= 0xA7) || (b1 == 0x80 && b2 >= 0xB0) || (b1 == 0x81 && b2 <= 0x9E)
             || (b1 == 0x82 && b2 == 0xAC) || (b1 == 0x84 && b2 == 0x96)
     }
 
     /// The lower case of the Cyrillic letter U+0400–U+045F whose UTF-8 is `c0 c1` (lead byte D0
     /// or D1); nil for any other character.
-    @inline(__always) public static func lowerCyrillic(_ c0: UInt8, _ c1: UInt8) -> (UInt8, UInt8)? {
+    @inlinable @inline(__always) public static func lowerCyrillic(_ c0: UInt8, _ c1: UInt8) -> (UInt8, UInt8)? {
         if c0 == 0xD0 {
             switch c1 {
             case 0x80...0x8F: return (0xD1, c1 + 0x10)    // Ѐ–Џ → ѐ–џ

@@ -18,6 +18,8 @@ struct IndexKeys: Equatable {
     /// so that a multiset overlap is a set overlap (`TokenizedText.indexKeys`).
     private(set) var bytes: [UInt8] = []
     private(set) var keys: [Key] = []
+    /// One bit per earlier key of the variant, by the top bits of its word hash (`append`).
+    private var seen: UInt64 = 0
 
     /// Number of word keys.
     var count: Int { keys.count }
@@ -28,7 +30,10 @@ struct IndexKeys: Equatable {
     mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         keys.removeAll(keepingCapacity: true)
+        seen = 0
     }
+
+    static func == (a: IndexKeys, b: IndexKeys) -> Bool { a.bytes == b.bytes && a.keys == b.keys }
 
     init(wordKeys: [String]) {
         for var k in wordKeys { k.withUTF8 { append($0) } }
@@ -86,16 +91,19 @@ struct IndexKeys: Equatable {
     mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
         let h = PostingBatch.hash(key)
         let wordHash = UInt32(truncatingIfNeeded: h)
-        // Repeats are few in a segment: count earlier equal keys (same hash, then same bytes).
+        // Repeats are few in a segment: count earlier equal keys (same hash, then same bytes),
+        // unless no earlier key's hash left this one's bit in `seen`.
         var n = 1
-        bytes.withUnsafeBufferPointer { b in
+        let bit: UInt64 = 1 << UInt64(wordHash >> 26)
+        defer { seen |= bit }
+        if seen & bit != 0 { bytes.withUnsafeBufferPointer { b in
             var start = 0
             for k in keys {
                 if k.wordHash == wordHash, Int(k.wordLength) == key.count,
                    key.count == 0 || memcmp(b.baseAddress! + start, key.baseAddress!, key.count) == 0 { n += 1 }
                 start = Int(k.end)
             }
-        }
+        } }
         let start = bytes.count
         bytes.append(contentsOf: key)
         var hash = h

@@ -78,6 +78,18 @@ enum PlainText {
         }
     }
 
+    /// Per ASCII character: 0x20 when lower-casing sets that bit (A–Z), and the `Flags` it raises
+    /// (markup `<` `%` `{`, subtle word characters `:` `_`, controls: unnormalized white space).
+    static let ascii: [UInt8] = (0..<128).map { c -> UInt8 in
+        switch c {
+        case 0x41...0x5A: return 0x20
+        case 0x3C, 0x25, 0x7B: return Flags.markup.rawValue
+        case 0x3A, 0x5F: return Flags.subtleWords.rawValue
+        case 0..<0x20: return Flags.unnormalized.rawValue
+        default: return 0
+        }
+    }
+
     /// Appends the lower-cased bytes of `b` to `out` and returns what it saw; nil (with `out`
     /// holding an unspecified tail) when the text is not plain.
     static func scan(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Flags? {
@@ -89,24 +101,18 @@ enum PlainText {
             var flags: Flags = n == 0 ? .unnormalized : []
             var previousSpace = true
             var i = 0
+            let ascii = PlainText.ascii
             while i < n {
                 let c = b[i]
                 if c < 0x80 {
-                    if c == 0x20 {
-                        if previousSpace { flags.insert(.unnormalized) }
-                        previousSpace = true
-                        o[i] = c
-                        i += 1
-                        continue
-                    }
-                    previousSpace = false
-                    switch c {
-                    case 0x41...0x5A: o[i] = c | 0x20
-                    case 0x3C, 0x25, 0x7B: o[i] = c; flags.insert(.markup)
-                    case 0x3A, 0x5F: o[i] = c; flags.insert(.subtleWords)
-                    case 0..<0x20: o[i] = c; flags.insert(.unnormalized)
-                    default: o[i] = c
-                    }
+                    // A table gives the lower case and what the character tells (no branch per kind).
+                    let a = ascii[Int(c)]
+                    o[i] = c | (a & 0x20)
+                    let space = c == 0x20
+                    var f = a & 0x1F
+                    if space && previousSpace { f |= Flags.unnormalized.rawValue }
+                    flags.formUnion(Flags(rawValue: f))
+                    previousSpace = space
                     i += 1
                     continue
                 }
