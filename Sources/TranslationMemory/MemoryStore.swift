@@ -189,6 +189,24 @@ enum TextKeys {
         return Int64(bitPattern: h)
     }
 
+    /// Whether the UTF-8 at `i` (a lead byte C2–E3) is white space (Unicode's White_Space,
+    /// what `Unicode.Scalar.Properties.isWhitespace` reads): U+0085, U+00A0, U+1680, U+2000–U+200A,
+    /// U+2028, U+2029, U+202F, U+205F, U+3000.
+    @inline(__always)
+    static func isWhiteSpace(_ u: UnsafeBufferPointer<UInt8>, _ i: Int) -> Bool {
+        let n = u.count
+        switch u[i] {
+        case 0xC2: return i + 1 < n && (u[i + 1] == 0x85 || u[i + 1] == 0xA0)
+        case 0xE1: return i + 2 < n && u[i + 1] == 0x9A && u[i + 2] == 0x80
+        case 0xE2:
+            guard i + 2 < n else { return false }
+            let c1 = u[i + 1], c2 = u[i + 2]
+            return (c1 == 0x80 && (c2 <= 0x8A || c2 == 0xA8 || c2 == 0xA9 || c2 == 0xAF)) || (c1 == 0x81 && c2 == 0x9F)
+        case 0xE3: return i + 2 < n && u[i + 1] == 0x80 && u[i + 2] == 0x80
+        default: return false
+        }
+    }
+
     /// NFC with runs of white space collapsed to one space and the ends trimmed.
     static func norm(_ text: String) throws -> String {
         try normOfNFC(try text.normalized(.nfc))
@@ -199,15 +217,22 @@ enum TextKeys {
         // Nothing to collapse: no run of spaces, no space at the ends, no other white space.
         var previousSpace = true
         var simple = true
-        for b in nfc.utf8 {
-            if b == 0x20 {
-                if previousSpace { simple = false; break }
-                previousSpace = true
-            } else if b < 0x20 || b == 0xC2 || b == 0xE1 || b == 0xE2 || b == 0xE3 || b == 0xEF {
-                simple = false // controls, or a lead byte of possible Unicode white space: take the slow path
-                break
-            } else {
-                previousSpace = false
+        var copy = nfc
+        copy.withUTF8 { u in
+            let n = u.count
+            var i = 0
+            while i < n {
+                let b = u[i]
+                if b == 0x20 {
+                    if previousSpace { simple = false; return }
+                    previousSpace = true
+                } else if b < 0x20 || (b >= 0xC2 && b <= 0xE3 && TextKeys.isWhiteSpace(u, i)) {
+                    simple = false // a control, or Unicode white space other than a space: the slow path
+                    return
+                } else {
+                    previousSpace = false
+                }
+                i += 1
             }
         }
         if simple && !previousSpace { return nfc }

@@ -17,6 +17,35 @@ final class TextKeysTests: XCTestCase {
         XCTAssertEqual(try TextKeys.search("«Ёлка» в Київі"), "«елка» в киіві")
     }
 
+    /// The duplicate key's normal form collapses every kind of Unicode white space, and leaves texts
+    /// without any (CJK, punctuation such as “ ” …, U+FEFF) as they are, whichever path it takes.
+    func testNormCollapsesExactlyTheUnicodeWhiteSpace() throws {
+        func reference(_ s: String) -> String {
+            var out = String.UnicodeScalarView()
+            var pending = false
+            for u in s.unicodeScalars {
+                if u.properties.isWhitespace { pending = !out.isEmpty; continue }
+                if pending { out.append(" "); pending = false }
+                out.append(u)
+            }
+            return String(out)
+        }
+        let spaces: [Unicode.Scalar] = (0...0x3000).compactMap { Unicode.Scalar($0) }.filter { $0.properties.isWhitespace }
+        XCTAssertEqual(spaces.count, 25)
+        // Neighbours of the white space in UTF-8 (same lead bytes) that are not white space.
+        let others: [Unicode.Scalar] = ["a", "Я", "\u{84}", "\u{86}", "\u{9F}", "\u{A1}", "\u{167F}", "\u{1681}", "\u{200B}", "\u{200C}",
+                                        "\u{2027}", "\u{202A}", "\u{2030}", "\u{205E}", "\u{2060}", "“", "…", "\u{3001}", "日", "本", "\u{FEFF}", "\u{1}"]
+        var rng = SystemRandomNumberGenerator()
+        for round in 0..<20_000 {
+            var s = String.UnicodeScalarView()
+            for _ in 0..<Int.random(in: 0...8, using: &rng) {
+                s.append(Bool.random(using: &rng) ? spaces.randomElement(using: &rng)! : others.randomElement(using: &rng)!)
+            }
+            let text = String(s)
+            XCTAssertEqual(try TextKeys.normOfNFC(text), reference(text), "round \(round): \(text.unicodeScalars.map { String($0.value, radix: 16) })")
+        }
+    }
+
     func testWordKeysOfPlainTextAgreeWithFolding() throws {
         let tokenizer = try Tokenizer()
         let texts = ["Самолёты ВКС России совершили 1,800 вылетов — «Ёлка», U.S. Air Force; Mr. O'Neil's «ДАННЫЕ».",
