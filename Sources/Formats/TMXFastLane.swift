@@ -1,4 +1,5 @@
 import Foundation
+import ICUText
 import TranslationMemory
 
 /// The fast lane of `TMXReader`: a `<tu>` of the regular shape nearly every TMX body is made of
@@ -385,6 +386,6 @@ struct ByteScanner {
     static func validString(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
         guard !raw.isEmpty else { return "" }
         guard memchr(raw.baseAddress!, 0, raw.count) == nil else { return nil }
-        return String(validating: raw, as: UTF8.self)
+        return UTF8Validation.string(raw)
     }
 }

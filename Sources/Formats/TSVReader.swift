@@ -122,7 +122,7 @@ public enum TSVReader {
     static func field(_ b: UnsafeBufferPointer<UInt8>) throws -> String {
         guard b.count > 0 else { return "" }
         guard memchr(b.baseAddress!, 0x5C, b.count) != nil else {
-            guard let s = String(validating: b, as: UTF8.self) else { throw BadField() }
+            guard let s = UTF8Validation.string(b) else { throw BadField() }
             return s
         }
         var out: [UInt8] = []
@@ -141,7 +141,7 @@ public enum TSVReader {
             out.append(c)
             i += 1
         }
-        guard let s = String(validating: out, as: UTF8.self) else { throw BadField() }
+        guard let s = out.withUnsafeBufferPointer({ UTF8Validation.string($0) }) else { throw BadField() }
         return s
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 /// Decoding bytes that are supposed to be UTF-8, with the place of the first bad byte.
 public enum UTF8Validation {
     /// Bytes that are not valid UTF-8.
@@ -35,6 +36,18 @@ public enum UTF8Validation {
             i += len
         }
         return nil
+    }
+
+    /// The bytes as a string when they are valid UTF-8, else nil. (Swift strings hold valid UTF-8
+    /// only and decoding repairs: getting the same bytes back proves the input valid. This is the
+    /// fast way: `String(validating:as:)` is generic, and its metadata lookups cost more per
+    /// short string than decoding and comparing.)
+    @inlinable
+    public static func string(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
+        guard let base = raw.baseAddress, raw.count > 0 else { return "" }
+        var s = String(decoding: raw, as: UTF8.self)
+        let same = s.withUTF8 { u in u.count == raw.count && memcmp(u.baseAddress!, base, u.count) == 0 }
+        return same ? s : nil
     }
 
     /// Decodes `bytes` as UTF-8, throwing `InvalidUTF8` at the first bad sequence.
