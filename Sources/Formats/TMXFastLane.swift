@@ -27,8 +27,8 @@ extension TMXReader {
     /// `<tu`, and the bytes read; nil when it is not of the regular shape or does not end in `b`.
     static func fastUnit(_ b: UnsafeBufferPointer<UInt8>, line: Int, sourceLanguage: String?, cache: inout FastLaneCache)
         -> (value: (TranslationUnit, String?, Int), consumed: Int)? {
-        // NUL, or a byte that is not UTF-8, sends the unit to the general path (which names the
-        // error). Outside texts and attribute values only ASCII is accepted; those are checked
+        // A byte that is not UTF-8 sends the unit to the general path (which names the error;
+        // the parser offers no NUL). Outside texts and attribute values only ASCII is accepted; those are checked
         // as they become strings.
         var scan = ByteScanner(b: b, line: line)
         scan.skipSpace()
@@ -60,7 +60,7 @@ extension TMXReader {
             if scan.take("<prop") {
                 var type: String?, type2: String?
                 guard scan.attributes({ if $0 == "type" { type = $1 } else if $0 == "type2" { type2 = $1 } }),
-                      let value = scan.text(closing: "</prop>") else { return nil }
+                      let value = scan.text(closing: "</prop>", cache: &cache.lastProp) else { return nil }
                 mapProp(&u, type: type ?? type2 ?? "", value: value)
             } else if scan.take("<note") {
                 guard scan.attributes(), let value = scan.text(closing: "</note>") else { return nil }
@@ -116,6 +116,8 @@ extension TMXReader {
 struct FastLaneCache {
     private var languages: [([UInt8], String?)] = []
     private var lastDate: ([UInt8], Date?) = ([], nil)
+    /// The last unit-level prop's text (`ByteScanner.text(closing:cache:)`).
+    var lastProp: (bytes: [UInt8], value: String)?
 
     @inline(__always) static func same(_ a: [UInt8], _ b: UnsafeBufferPointer<UInt8>) -> Bool {
         a.count == b.count && a.withUnsafeBufferPointer { memcmp($0.baseAddress!, b.baseAddress!, b.count) == 0 }
@@ -267,6 +269,23 @@ struct ByteScanner {
         return t
     }
 
+    /// `text(closing:)` that gives back `cache`'s string when the text's bytes are the same, and
+    /// keeps a short text without line breaks or entities there: a prop that every unit repeats
+    /// (the file it came from) becomes one string shared by all.
+    mutating func text(closing: StaticString, cache: inout (bytes: [UInt8], value: String)?) -> String? {
+        guard let base = b.baseAddress, i < b.count, let hit = memchr(base + i, 0x3C, b.count - i) else { return nil }
+        let raw = UnsafeBufferPointer(rebasing: b[i..<base.distance(to: hit.assumingMemoryBound(to: UInt8.self))])
+        if let c = cache, FastLaneCache.same(c.bytes, raw) {
+            i += raw.count
+            return take(closing) ? c.value : nil
+        }
+        guard let t = run(), take(closing) else { return nil }
+        if raw.count <= 256, memchr(raw.baseAddress!, 0x0A, raw.count) == nil, memchr(raw.baseAddress!, 0x26, raw.count) == nil {
+            cache = (Array(raw), t)
+        }
+        return t
+    }
+
     /// The text up to the next '<' (which stays unread), entities expanded; nil when there is no
     /// '<' in what the scanner holds or the text is not valid.
     mutating func run() -> String? {
@@ -382,10 +401,9 @@ struct ByteScanner {
         return out.withUnsafeBufferPointer { ByteScanner.validString($0) }
     }
 
-    /// The bytes as a string when they are valid UTF-8 without NUL (XML allows neither), else nil.
+    /// The bytes as a string when they are valid UTF-8, else nil. (They hold no NUL: the parser's
+    /// fast lane never offers one.)
     static func validString(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
-        guard !raw.isEmpty else { return "" }
-        guard memchr(raw.baseAddress!, 0, raw.count) == nil else { return nil }
-        return UTF8Validation.string(raw)
+        UTF8Validation.string(raw)
     }
 }

@@ -32,6 +32,9 @@ public final class XMLPullParser {
     public private(set) var eventLine = 1
     /// Bytes dropped from the front of the buffer so far (to give absolute offsets).
     private var dropped = 0
+    /// How far (from the start of the input) the fast lane's input was searched for NUL, and the first found.
+    private var nulScanned = 0
+    private var firstNUL: Int?
     /// Byte offset (in the UTF-8 input, after a UTF-8 byte-order mark) where the last event
     /// started, and where it ended (exclusive). For UTF-16 input they count the converted UTF-8.
     public private(set) var eventStart = 0
@@ -162,12 +165,27 @@ public final class XMLPullParser {
     /// nothing is consumed and the events come as usual. Only between events inside the root element.
     ///
     /// `body` must accept only well-formed, valid UTF-8 input without NUL that nests within itself.
+    ///
+    /// `body` never sees a NUL: the input it is given ends before the first one (XML allows none; the
+    /// events then report it).
     public func fastLane<T>(lookahead: Int,
                             _ body: (UnsafeBufferPointer<UInt8>, _ line: Int) -> (value: T, consumed: Int)?) throws -> T? {
         guard pendingEnd == nil, !stack.isEmpty else { return nil }
         if buf.count - pos < lookahead { try fill(minimum: lookahead) }
         let start = pos
-        guard let r = buf.withUnsafeBufferPointer({ body(UnsafeBufferPointer(rebasing: $0[start...]), line) }) else { return nil }
+        // Each byte is searched for NUL once, as it is first offered.
+        if firstNUL == nil, nulScanned < dropped + buf.count {
+            let from = max(nulScanned - dropped, pos)
+            buf.withUnsafeBufferPointer { b in
+                if from < b.count, let hit = memchr(b.baseAddress! + from, 0, b.count - from) {
+                    firstNUL = dropped + b.baseAddress!.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+                }
+            }
+            nulScanned = dropped + buf.count
+        }
+        var end = buf.count
+        if let z = firstNUL { end = min(end, max(start, z - dropped)) }
+        guard let r = buf.withUnsafeBufferPointer({ body(UnsafeBufferPointer(rebasing: $0[start..<end]), line) }) else { return nil }
         eventLine = line
         eventStart = dropped + pos
         advance(r.consumed)

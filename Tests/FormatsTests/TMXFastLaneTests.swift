@@ -92,6 +92,28 @@ final class TMXFastLaneTests: XCTestCase {
                        + "<hi type=\"x\">press <it pos=\"begin\">&lt;i&gt;</it>Enter</hi><sub>ignored</sub> &amp; go")
     }
 
+    /// A prop that every unit repeats is read once and shared; one that changes, or is written with an
+    /// entity or over lines, is read anew. A NUL later in the file
+    /// stops the reading where the general path stops it.
+    func testRepeatedPropsAndALaterNUL() {
+        func unit(_ file: String, _ n: Int) -> String {
+            "<tu><prop type=\"x-tmkit-file\">\(file)</prop><tuv xml:lang=\"en\"><seg>Line \(n)</seg></tuv><tuv xml:lang=\"ru\"><seg>Строка \(n)</seg></tuv></tu>"
+        }
+        let files = ["a.tsv", "a.tsv", "a.tsv", "b.tsv", "a.tsv", "a &amp; b.tsv", "a &amp; b.tsv", "two\nlines", "two\nlines", "b.tsv"]
+        let body = files.enumerated().map { unit($0.element, $0.offset) }.joined(separator: "\n")
+        XCTAssertEqual(assertSame(tmx(body), "repeated props"), 10)
+        let (o, _) = read(tmx(body), fastLane: true, skipBad: false)
+        XCTAssertEqual(o.units.map { $0.originFile ?? "-" },
+                       ["a.tsv", "a.tsv", "a.tsv", "b.tsv", "a.tsv", "a & b.tsv", "a & b.tsv", "two\nlines", "two\nlines", "b.tsv"])
+        var withNUL = tmx(body + "\n" + unit("c\u{0}.tsv", 10))
+        let (general, _) = read(withNUL, fastLane: false, skipBad: false)
+        let (fast, _) = read(withNUL, fastLane: true, skipBad: false)
+        XCTAssertEqual(general, fast)
+        XCTAssertEqual(fast.units.count, 10, "the units before the NUL are read")
+        XCTAssertTrue(fast.error?.contains("a NUL byte") == true, fast.error ?? "no error")
+        withNUL.removeAll()
+    }
+
     func testIrregularUnitsFallBackToTheGeneralPath() {
         let cases: [(String, String)] = [
             ("inline element with a line break in an attribute", "<tu><tuv xml:lang=\"en\"><seg>A<ph x=\"1\ny\"/></seg></tuv><tuv xml:lang=\"ru\"><seg>Б</seg></tuv></tu>"),
