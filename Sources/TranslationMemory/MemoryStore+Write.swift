@@ -861,8 +861,6 @@ final class BackgroundSync: @unchecked Sendable {
         }
     }
 
-    deinit {
-        queue.sync {}
-        close(fd)
-    }
+    // (A running sync holds this object: the descriptor is closed after it, on whichever thread lets go last.)
+    deinit { close(fd) }
 }
