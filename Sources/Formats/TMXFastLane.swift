@@ -371,7 +371,7 @@ struct ByteScanner {
 
     static func decode(_ b: UnsafeBufferPointer<UInt8>, _ r: Range<Int>, entities: Bool) -> String? {
         let raw = UnsafeBufferPointer(rebasing: b[r])
-        guard entities else { return ByteScanner.validString(raw) }
+        guard entities else { return UTF8Validation.string(raw) } // (no NUL: the parser's fast lane offers none)
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
         var k = 0
@@ -398,12 +398,7 @@ struct ByteScanner {
             }
             k = semi + 1
         }
-        return out.withUnsafeBufferPointer { ByteScanner.validString($0) }
+        return out.withUnsafeBufferPointer { UTF8Validation.string($0) }
     }
 
-    /// The bytes as a string when they are valid UTF-8, else nil. (They hold no NUL: the parser's
-    /// fast lane never offers one.)
-    static func validString(_ raw: UnsafeBufferPointer<UInt8>) -> String? {
-        UTF8Validation.string(raw)
-    }
 }

@@ -9,14 +9,14 @@ enum PlainWords {
     enum Class: UInt8 { case other, letter, numeric, midNumLet, midNum, unsupported }
 
     /// The classes of the ASCII characters.
-    static let asciiClass: [UInt8] = (0..<128).map { c -> UInt8 in
+    static let asciiClass: [Class] = (0..<128).map { c -> Class in
         switch c {
-        case 0x61...0x7A, 0x41...0x5A, 0x40: return Class.letter.rawValue  // (ICU counts "@" as a letter)
-        case 0x30...0x39: return Class.numeric.rawValue
-        case 0x2E, 0x27: return Class.midNumLet.rawValue                 // . '
-        case 0x2C, 0x3B: return Class.midNum.rawValue                    // , ;
-        case 0x3A, 0x5F: return Class.unsupported.rawValue               // : (MidLetter, tailored) _ (ExtendNumLet)
-        default: return Class.other.rawValue
+        case 0x61...0x7A, 0x41...0x5A, 0x40: return .letter  // (ICU counts "@" as a letter)
+        case 0x30...0x39: return .numeric
+        case 0x2E, 0x27: return .midNumLet                 // . '
+        case 0x2C, 0x3B: return .midNum                    // , ;
+        case 0x3A, 0x5F: return .unsupported               // : (MidLetter, tailored) _ (ExtendNumLet)
+        default: return .other
         }
     }
 
@@ -24,7 +24,7 @@ enum PlainWords {
     @inline(__always)
     static func classify(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Class, Int) {
         let c = b[i]
-        if c < 0x80 { return (Class(rawValue: asciiClass[Int(c)])!, 1) }
+        if c < 0x80 { return (asciiClass[Int(c)], 1) }
         if c == 0xD0 || c == 0xD1 { return (.letter, 2) }          // U+0400–U+047F
         if c >= 0xC3 && c <= 0xC5 {                                 // U+00C0–U+017F: letters but × ÷
             return (c == 0xC3 && (b[i + 1] == 0x97 || b[i + 1] == 0xB7) ? .other : .letter, 2)
