@@ -103,28 +103,47 @@ extension MemoryStore {
         let prefix = n - cmin + 1
         // Entries name units, with the word count of one of their variants: a unit with two
         // variants in the language may be counted under each count (more candidates, never fewer).
-        var hits: [UInt64: (words: UInt32, count: Int)] = [:]
+        // Counted by (unit << 32 | word count), sized up front: growing the table cost more than counting.
+        var hits: [UInt64: Int] = [:]
+        hits.reserveCapacity(lists.prefix(prefix).reduce(0) { $0 + $1.count })
         for list in lists.prefix(prefix) {
             for i in 0..<list.count {
                 let e = list.entry(i)
-                hits[UInt64(e.variant) << 32 | UInt64(e.words), default: (e.words, 0)].count += 1
+                hits[UInt64(e.variant) << 32 | UInt64(e.words), default: 0] += 1
             }
         }
-        // Drop what cannot reach the threshold on length alone, then count the other lists.
-        hits = hits.filter { FuzzyScorer.lengthBound(queryWords: n, candidateWords: Int($0.value.words)) >= t }
+        // Drop what cannot reach the threshold on length alone, then count the other lists, in
+        // two flat arrays (compacted as candidates drop out) instead of the table.
+        func required(_ key: UInt64) -> Int {
+            FuzzyScorer.requiredOverlap(queryWords: n, candidateWords: Int(UInt32(truncatingIfNeeded: key)), threshold: t)
+        }
+        var found: [UInt64] = []
+        var counts: [Int] = []
+        found.reserveCapacity(hits.count)
+        counts.reserveCapacity(hits.count)
+        for (key, count) in hits where FuzzyScorer.lengthBound(queryWords: n, candidateWords: Int(UInt32(truncatingIfNeeded: key))) >= t {
+            found.append(key)
+            counts.append(count)
+        }
+        hits = [:]
         let rest = lists.dropFirst(prefix)
         var remaining = rest.count
         for list in rest {
             remaining -= 1
-            for (id, h) in hits {
-                if list.contains(UInt32(id >> 32)) { hits[id]!.count += 1 }
-                else if h.count + remaining < FuzzyScorer.requiredOverlap(queryWords: n, candidateWords: Int(h.words), threshold: t) {
-                    hits[id] = nil
-                }
+            var kept = 0
+            for r in found.indices {
+                var c = counts[r]
+                if list.contains(UInt32(found[r] >> 32)) { c += 1 } else if c + remaining < required(found[r]) { continue }
+                found[kept] = found[r]
+                counts[kept] = c
+                kept += 1
             }
+            found.removeSubrange(kept...)
+            counts.removeSubrange(kept...)
         }
-        return Array(Set(hits.filter { $0.value.count >= FuzzyScorer.requiredOverlap(queryWords: n, candidateWords: Int($0.value.words), threshold: t) }
-            .keys.map { Int64($0 >> 32) })).sorted()
+        var units = Set<Int64>()
+        for r in found.indices where counts[r] >= required(found[r]) { units.insert(Int64(found[r] >> 32)) }
+        return units.sorted()
     }
 
     /// Candidates from a scan of every unit: bounded edit distance on the keys of its variants in the language.
