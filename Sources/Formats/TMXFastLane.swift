@@ -27,9 +27,9 @@ extension TMXReader {
     /// `<tu`, and the bytes read; nil when it is not of the regular shape or does not end in `b`.
     static func fastUnit(_ b: UnsafeBufferPointer<UInt8>, line: Int, sourceLanguage: String?, cache: inout FastLaneCache)
         -> (value: (TranslationUnit, String?, Int), consumed: Int)? {
-        // A byte that is not UTF-8 sends the unit to the general path (which names the error;
-        // the parser offers no NUL). Outside texts and attribute values only ASCII is accepted; those are checked
-        // as they become strings.
+        // A byte that is not UTF-8 sends the unit to the general path, which names the error (the
+        // parser offers no NUL). Outside texts and attribute values only ASCII is accepted; those
+        // are checked as they become strings.
         var scan = ByteScanner(b: b, line: line)
         scan.skipSpace()
         let tuLine = scan.line

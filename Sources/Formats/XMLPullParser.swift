@@ -164,10 +164,9 @@ public final class XMLPullParser {
     /// it returns nil (anything it does not handle, or an element longer than what it was given),
     /// nothing is consumed and the events come as usual. Only between events inside the root element.
     ///
-    /// `body` must accept only well-formed, valid UTF-8 input without NUL that nests within itself.
-    ///
-    /// `body` never sees a NUL: the input it is given ends before the first one (XML allows none; the
-    /// events then report it).
+    /// `body` must accept only well-formed, valid UTF-8 input that nests within itself. It never
+    /// sees a NUL: the input it is given ends before the first one (XML allows none; the events
+    /// then report it).
     public func fastLane<T>(lookahead: Int,
                             _ body: (UnsafeBufferPointer<UInt8>, _ line: Int) -> (value: T, consumed: Int)?) throws -> T? {
         guard pendingEnd == nil, !stack.isEmpty else { return nil }
