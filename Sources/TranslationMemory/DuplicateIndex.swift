@@ -51,8 +51,27 @@ struct DuplicateIndex {
         if let s = stored[Int(b)] { return s }
         let s = try DuplicateIndex.read(db, bucket: b)
         stored[Int(b)] = s
+        isLoaded[Int(b)] = true
+        filterStored(s)
         return s
     }
+
+    /// Adds stored entries to `filter`, which doubles (refilled from `stored`) as it fills.
+    private mutating func filterStored<C: Collection>(_ entries: C) where C.Element == Entry {
+        for e in entries { filter.insert(e.hash) }
+        guard filter.isFull else { return }
+        var blocks = filter.blocks * 2
+        while filter.count * 20 > blocks * 512 { blocks *= 2 }
+        var bigger = HashFilter(blocks: blocks)
+        for case let s? in stored { for e in s { bigger.insert(e.hash) } }
+        filter = bigger
+    }
+
+    /// Which buckets `stored` holds (read without touching their arrays).
+    private var isLoaded = [Bool](repeating: false, count: DuplicateIndex.bucketCount)
+    /// The hashes of the stored buckets read so far: most keys an import asks for are new, and
+    /// the filter answers for them with one cache line, where a bucket's search costs several.
+    private var filter = HashFilter()
 
     @inline(__always) private static func slot(_ hash: Int64, _ mask: Int) -> Int {
         Int(truncatingIfNeeded: (UInt64(bitPattern: hash) &* 0x9E37_79B9_7F4A_7C15) >> 32) & mask
@@ -62,8 +81,9 @@ struct DuplicateIndex {
     mutating func units(_ db: Database, hash: Int64) throws -> [Int64] {
         let b = DuplicateIndex.bucket(hash)
         var out: [Int64] = []
-        try loaded(db, b).withUnsafeBufferPointer { s in
-            var lo = 0, hi = s.count
+        if !isLoaded[Int(b)] { _ = try loaded(db, b) }
+        if filter.mayHold(hash) { try loaded(db, b).withUnsafeBufferPointer { s in
+            var (lo, hi) = DuplicateIndex.narrow(s, hash)
             while lo < hi {
                 let mid = (lo + hi) / 2
                 if s[mid].hash < hash { lo = mid + 1 } else { hi = mid }
@@ -72,7 +92,7 @@ struct DuplicateIndex {
                 if removed.isEmpty || !removed.contains(s[lo]) { out.append(s[lo].unit) }
                 lo += 1
             }
-        }
+        } }
         let stored = out.count
         slots.withUnsafeBufferPointer { t in
             let mask = t.count - 1
@@ -85,6 +105,44 @@ struct DuplicateIndex {
         if out.count > stored { out = Array(Set(out)).sorted() }
         return out
     }
+
+    /// A range of the sorted entries `s` that holds the first entry with a hash at or above `hash`.
+    /// Hashes are spread evenly, so the entry is near where its value falls between the first and
+    /// last: a guess and a few steps out from it touch two or three cache lines, where a binary
+    /// search of a bucket that a large import filled misses the cache at each of its ten steps.
+    @inline(__always)
+    static func narrow(_ s: UnsafeBufferPointer<Entry>, _ hash: Int64) -> (Int, Int) {
+        let n = s.count
+        guard n > 16 else { return (0, n) }
+        let first = s[0].hash, last = s[n - 1].hash
+        if hash <= first { return (0, 0) }
+        if hash > last { return (n, n) }
+        let g = min(n - 1, max(0, Int((Double(hash) - Double(first)) / (Double(last) - Double(first)) * Double(n - 1))))
+        if s[g].hash < hash {
+            // The first entry at or above `hash` is in (a, b].
+            var a = g, b = g + 1, step = 1
+            while b < n, s[b].hash < hash { a = b; step &*= 2; b = min(a + step, n) }
+            return (a + 1, b)
+        }
+        // It is in (a, b]: entry b is at or above `hash`, entry a (if any) below.
+        var a = g - 1, b = g, step = 1
+        while a >= 0, s[a].hash >= hash { b = a; step &*= 2; a = max(b - step, -1) }
+        return (a + 1, b)
+    }
+
+    /// Reads the first slot of each hash, so that the slots `units` and `add` are about to probe
+    /// are in the cache: the loads of a run of keys overlap (each alone is a cache miss, the
+    /// table being hundreds of megabytes in a large import).
+    mutating func touch(_ hashes: UnsafeBufferPointer<Int64>) {
+        var sum: Int64 = 0
+        slots.withUnsafeBufferPointer { t in
+            let mask = t.count - 1
+            for h in hashes { sum &+= t[DuplicateIndex.slot(h, mask)].unit }
+        }
+        touched &+= sum
+    }
+    /// What `touch` read (kept, so that its loads are not optimised away).
+    private var touched: Int64 = 0
 
     mutating func add(hash: Int64, unit: Int64) {
         let e = Entry(hash: hash, unit: unit)
@@ -176,9 +234,53 @@ struct DuplicateIndex {
             bytes.withUnsafeBytes { raw in _ = sqlite3_bind_blob(w.s, 2, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), RawStatement.transientDestructor) }
             try w.run(db)
             stored[Int(b)] = entries
+            filterStored(new)
         }
         slots = [Entry](repeating: Entry(hash: 0, unit: 0), count: 1 << 12)
         addedCount = 0
         removed = []
+    }
+}
+
+/// A blocked Bloom filter of 64-bit hashes: each hash sets four bits of one 512-bit block, so a
+/// query reads one cache line. Never a false negative.
+struct HashFilter {
+    private var words: [UInt64]
+    /// Hashes inserted.
+    private(set) var count = 0
+    /// Blocks of 512 bits (a power of two).
+    let blocks: Int
+
+    init(blocks: Int = 64) {
+        self.blocks = blocks
+        words = [UInt64](repeating: 0, count: 8 * blocks)
+    }
+
+    /// Whether the filter holds so many hashes that false positives pass 1% (about ten bits a hash).
+    var isFull: Bool { count * 10 > blocks * 512 }
+
+    @inline(__always) private func positions(_ h: Int64) -> (base: Int, bits: (Int, Int, Int, Int)) {
+        let x = UInt64(bitPattern: h) &* 0x9E37_79B9_7F4A_7C15
+        return (8 * (Int(truncatingIfNeeded: x >> 36) & (blocks - 1)),
+                (Int(x & 511), Int((x >> 9) & 511), Int((x >> 18) & 511), Int((x >> 27) & 511)))
+    }
+
+    mutating func insert(_ h: Int64) {
+        let (base, b) = positions(h)
+        count += 1
+        words.withUnsafeMutableBufferPointer { w in
+            w[base + b.0 >> 6] |= 1 << UInt64(b.0 & 63)
+            w[base + b.1 >> 6] |= 1 << UInt64(b.1 & 63)
+            w[base + b.2 >> 6] |= 1 << UInt64(b.2 & 63)
+            w[base + b.3 >> 6] |= 1 << UInt64(b.3 & 63)
+        }
+    }
+
+    func mayHold(_ h: Int64) -> Bool {
+        let (base, b) = positions(h)
+        return words.withUnsafeBufferPointer { w in
+            w[base + b.0 >> 6] & (1 << UInt64(b.0 & 63)) != 0 && w[base + b.1 >> 6] & (1 << UInt64(b.1 & 63)) != 0
+                && w[base + b.2 >> 6] & (1 << UInt64(b.2 & 63)) != 0 && w[base + b.3 >> 6] & (1 << UInt64(b.3 & 63)) != 0
+        }
     }
 }

@@ -185,7 +185,11 @@ enum TextKeys {
         var h: UInt64 = 0xcbf2_9ce4_8422_2325
         for b in lang.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
         h = (h ^ 0) &* 0x100_0000_01b3
-        for b in norm.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        var norm = norm
+        // Over the contiguous bytes (an import hashes every text: the UTF-8 view's iterator cost more).
+        norm.withUTF8 { b in
+            for c in b { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+        }
         return Int64(bitPattern: h)
     }
 

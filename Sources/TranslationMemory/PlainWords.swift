@@ -23,8 +23,14 @@ enum PlainWords {
     /// The class of the character at `i` and its length in bytes.
     @inline(__always)
     static func classify(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Class, Int) {
+        asciiClass.withUnsafeBufferPointer { classify(b, i, ascii: $0) }
+    }
+
+    /// `classify` with `asciiClass` at hand (a loop reads the global once, not once a character).
+    @inline(__always)
+    static func classify(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, ascii: UnsafeBufferPointer<Class>) -> (Class, Int) {
         let c = b[i]
-        if c < 0x80 { return (asciiClass[Int(c)], 1) }
+        if c < 0x80 { return (ascii[Int(c)], 1) }
         if c == 0xD0 || c == 0xD1 { return (.letter, 2) }          // U+0400–U+047F
         if c >= 0xC3 && c <= 0xC5 {                                 // U+00C0–U+017F: letters but × ÷
             return (c == 0xC3 && (b[i + 1] == 0x97 || b[i + 1] == 0xB7) ? .other : .letter, 2)
@@ -67,16 +73,21 @@ enum PlainWords {
 
     /// `forEachWord` for text known to hold no character that needs ICU.
     static func forEachWordUnchecked(_ b: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) {
+        asciiClass.withUnsafeBufferPointer { forEachWordUnchecked(b, ascii: $0, body) }
+    }
+
+    @inline(__always)
+    private static func forEachWordUnchecked(_ b: UnsafeBufferPointer<UInt8>, ascii: UnsafeBufferPointer<Class>, _ body: (Range<Int>, Bool) -> Void) {
         let n = b.count
         var i = 0
         while i < n {
-            let (cls, len) = classify(b, i)
+            let (cls, len) = classify(b, i, ascii: ascii)
             guard cls == .letter || cls == .numeric else { i += len; continue }
             let start = i
             var last = cls
             i += len
             while i < n {
-                let (c, l) = classify(b, i)
+                let (c, l) = classify(b, i, ascii: ascii)
                 if c == .letter || c == .numeric {
                     last = c
                     i += l
@@ -84,7 +95,7 @@ enum PlainWords {
                 }
                 // A mid character joins letters to letters (WB6/7) and digits to digits (WB11/12).
                 guard (c == .midNumLet || c == .midNum), i + l < n else { break }
-                let (after, al) = classify(b, i + l)
+                let (after, al) = classify(b, i + l, ascii: ascii)
                 if last == .letter, c == .midNumLet, after == .letter { i += l + al; continue }
                 if last == .numeric, after == .numeric { i += l + al; continue }
                 break

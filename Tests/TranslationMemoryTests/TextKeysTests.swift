@@ -272,4 +272,33 @@ final class DerivedKeysTests: XCTestCase {
         let plain = try store.db.read { try Int.fetchOne($0, sql: "SELECT length(data) FROM unit ORDER BY id LIMIT 1")! }
         XCTAssertLessThan(plain, 24 + 8 + 2 * (2 * texts[0].utf8.count), "the first unit's keys are not stored")
     }
+
+    /// The guess that starts a search of a duplicate bucket gives the range a binary search of the
+    /// whole bucket would find the first entry at or above a hash in: at either end, between entries,
+    /// on runs of one hash, in crowded and sparse buckets.
+    func testDuplicateBucketSearchFindsWhatABinarySearchFinds() {
+        var rng = SystemRandomNumberGenerator()
+        func lowerBound(_ s: UnsafeBufferPointer<DuplicateIndex.Entry>, _ h: Int64, _ range: (Int, Int)) -> Int {
+            var (lo, hi) = range
+            while lo < hi { let mid = (lo + hi) / 2; if s[mid].hash < h { lo = mid + 1 } else { hi = mid } }
+            return lo
+        }
+        for trial in 0..<120 {
+            let n = [0, 1, 17, 40, 300, 3_000][trial % 6]
+            let spread: Int64 = trial % 3 == 0 ? 50 : Int64.max / 4
+            var entries = (0..<n).map { _ in DuplicateIndex.Entry(hash: Int64.random(in: -spread...spread, using: &rng), unit: Int64.random(in: 1...9, using: &rng)) }
+            if trial % 5 == 0, n > 4 { for i in 0..<n / 3 { entries[i].hash = entries[n - 1].hash } } // long runs of one hash
+            entries.sort()
+            let probes = entries.map(\.hash) + entries.map { $0.hash &+ 1 } + entries.map { $0.hash &- 1 }
+                + [Int64.min, Int64.max, -spread - 1, spread + 1, 0]
+            entries.withUnsafeBufferPointer { s in
+                for h in probes {
+                    let expected = lowerBound(s, h, (0, n))
+                    let (lo, hi) = DuplicateIndex.narrow(s, h)
+                    guard lo <= expected && expected <= hi else { return XCTFail("n \(n): \(h) → \(lo)..<\(hi), expected \(expected)") }
+                    XCTAssertEqual(lowerBound(s, h, (lo, hi)), expected)
+                }
+            }
+        }
+    }
 }
