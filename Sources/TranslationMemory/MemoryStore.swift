@@ -52,7 +52,9 @@ public final class MemoryStore {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             // Posting lists are read whole: map the file instead of copying pages through read().
             if mapped { try db.execute(sql: "PRAGMA mmap_size = 17179869184") }
-            try db.execute(sql: "PRAGMA cache_size = -65536")
+            // 16 MiB of pages: lookups read through the map; a large import with 16 KiB pages and a
+            // 64 MiB cache peaked 200 MB higher (and ran no faster) than with this one.
+            try db.execute(sql: "PRAGMA cache_size = -16384")
         }
         do {
             db = try DatabaseQueue(path: path, configuration: config)
