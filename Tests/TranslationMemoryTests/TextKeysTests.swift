@@ -301,4 +301,23 @@ final class DerivedKeysTests: XCTestCase {
             }
         }
     }
+
+    /// The filter in front of the duplicate buckets never says no to a hash it holds (a duplicate
+    /// would be stored twice), and says yes to few others at the fill it allows before it doubles.
+    func testDuplicateFilterHasNoFalseNegatives() {
+        var rng = SystemRandomNumberGenerator()
+        var filter = HashFilter(blocks: 64)
+        var held: [Int64] = []
+        while !filter.isFull {
+            let h = Int64.random(in: .min ... .max, using: &rng)
+            filter.insert(h)
+            held.append(h)
+        }
+        XCTAssertEqual(held.count, 64 * 512 / 10 + 1)
+        XCTAssert(held.allSatisfy { filter.mayHold($0) })
+        let others = (0..<20_000).map { _ in Int64.random(in: .min ... .max, using: &rng) }
+        let falsePositives = others.filter { filter.mayHold($0) }.count
+        XCTAssertLessThan(falsePositives, 20_000 / 50, "more than 2% false positives at full fill")
+        XCTAssertFalse(HashFilter().mayHold(42))
+    }
 }
