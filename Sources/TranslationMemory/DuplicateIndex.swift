@@ -81,18 +81,21 @@ struct DuplicateIndex {
     mutating func units(_ db: Database, hash: Int64) throws -> [Int64] {
         let b = DuplicateIndex.bucket(hash)
         var out: [Int64] = []
+        // A bucket is read (and its hashes put in the filter) the first time it is asked about.
         if !isLoaded[Int(b)] { _ = try loaded(db, b) }
-        if filter.mayHold(hash) { try loaded(db, b).withUnsafeBufferPointer { s in
-            var (lo, hi) = DuplicateIndex.narrow(s, hash)
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if s[mid].hash < hash { lo = mid + 1 } else { hi = mid }
+        if filter.mayHold(hash), let bucket = stored[Int(b)] {
+            bucket.withUnsafeBufferPointer { s in
+                var (lo, hi) = DuplicateIndex.narrow(s, hash)
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    if s[mid].hash < hash { lo = mid + 1 } else { hi = mid }
+                }
+                while lo < s.count, s[lo].hash == hash {
+                    if removed.isEmpty || !removed.contains(s[lo]) { out.append(s[lo].unit) }
+                    lo += 1
+                }
             }
-            while lo < s.count, s[lo].hash == hash {
-                if removed.isEmpty || !removed.contains(s[lo]) { out.append(s[lo].unit) }
-                lo += 1
-            }
-        } }
+        }
         let stored = out.count
         slots.withUnsafeBufferPointer { t in
             let mask = t.count - 1
@@ -139,10 +142,10 @@ struct DuplicateIndex {
             let mask = t.count - 1
             for h in hashes { sum &+= t[DuplicateIndex.slot(h, mask)].unit }
         }
-        touched &+= sum
+        touchSink &+= sum
     }
     /// What `touch` read (kept, so that its loads are not optimised away).
-    private var touched: Int64 = 0
+    private var touchSink: Int64 = 0
 
     mutating func add(hash: Int64, unit: Int64) {
         let e = Entry(hash: hash, unit: unit)
