@@ -28,11 +28,13 @@ let package = Package(
         // Swift text services over the shim: the one place that touches ICU.
         .target(name: "ICUText", dependencies: ["CICUShim"]),
         .target(name: "Segmentation", dependencies: ["ICUText"]),
+        // Inline C for the hot loops (a prefetch hint).
+        .target(name: "CSupport"),
         // What the SQLite-backed stores (memories, glossaries) share.
         .target(name: "StoreSupport", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "TranslationMemory",
-            dependencies: ["ICUText", "StoreSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["ICUText", "StoreSupport", "CSupport", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")],
             // The import's hot loops touch class state per unit and per key; bounds stay checked.
             swiftSettings: [.define("SQLITE_ENABLE_FTS5"), .unsafeFlags(["-enforce-exclusivity=unchecked"])]

@@ -88,6 +88,12 @@ struct IndexKeys: Equatable {
         }
     }
 
+    /// Calls `body` with the hash of each index key.
+    @inline(__always)
+    func forEachHash(_ body: (Int) -> Void) {
+        keys.withUnsafeBufferPointer { for k in $0 { body(k.hash) } }
+    }
+
     mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
         let h = PostingBatch.hash(key)
         let wordHash = UInt32(truncatingIfNeeded: h)

@@ -316,6 +316,28 @@ final class PostingPartsTests: XCTestCase {
         XCTAssertFalse(a.isEmpty, query, file: file, line: line)
     }
 
+    func testWriteThatStoresNothingNewLeavesListsAlone() throws {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        let first = (0..<150).map { pair("Gamma sentence number \($0) here", "Гамма предложение \($0)") }
+        let second = (150..<300).map { pair("Gamma sentence number \($0) here", "Гамма предложение \($0)") }
+        try store.add(first)
+        try store.add(second)
+        XCTAssertEqual(try parts(store, "gamma"), [0, 1])
+        // Every unit is there already: they are merged, and no list is read or rewritten (an
+        // earlier version folded the parts of every key the units hold).
+        let report = try store.add(first + second)
+        XCTAssertEqual(report.merged, 300)
+        XCTAssertEqual(report.added, 0)
+        XCTAssertEqual(try parts(store, "gamma"), [0, 1])
+        XCTAssertEqual(try parts(store, "sentence"), [0, 1])
+        // A write that adds one new unit among merged ones appends a part to its keys only.
+        let report2 = try store.add(Array(first.prefix(10)) + [pair("Gamma sentence with delta", "Гамма с дельтой")])
+        XCTAssertEqual(report2.added, 1)
+        XCTAssertEqual(try parts(store, "gamma"), [0, 1, 2])
+        XCTAssertEqual(try parts(store, "number"), [0, 1])
+        try assertIndexedEqualsExhaustive(store, "Gamma sentence number 42 there")
+    }
+
     func testAppendedPartsFoldAndRemovalsRewrite() throws {
         let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
         // One write per round: each appends to the list of "alpha" (and of "round").
