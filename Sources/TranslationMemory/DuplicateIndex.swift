@@ -28,6 +28,10 @@ struct DuplicateIndex {
     /// slot; of -1: taken out again); a power of two, at most half full.
     private var slots = [Entry](repeating: Entry(hash: 0, unit: 0), count: 1 << 12)
     private var addedCount = 0
+    /// Keys added since the last flush.
+    var pending: Int { addedCount }
+    /// Keys a write gathers before it writes them (32 bytes each in the table).
+    static let flushLimit = 8_000_000
     /// Stored keys taken out since the last flush.
     private var removed: Set<Entry> = []
 
@@ -180,64 +184,75 @@ struct DuplicateIndex {
         removed.insert(Entry(hash: hash, unit: unit))
     }
 
-    /// Writes the changed buckets; what was read stays cached for the rest of the write.
-    mutating func flush(_ db: Database) throws {
+    /// Writes the changed buckets. What was read stays cached for the rest of the write, unless
+    /// `final` (the write ends: the buckets are not kept, nor their hashes put in the filter).
+    mutating func flush(_ db: Database, final: Bool = false) throws {
         guard addedCount > 0 || !removed.isEmpty else { return }
-        var fresh = slots.filter { $0.unit > 0 }
-        // Sorted by bucket (a counting sort on the top bits), then within each bucket.
-        var counts = [Int](repeating: 0, count: DuplicateIndex.bucketCount + 1)
-        for e in fresh { counts[Int(DuplicateIndex.bucket(e.hash)) + 1] += 1 }
-        for b in 0..<DuplicateIndex.bucketCount { counts[b + 1] += counts[b] }
-        var byBucket = fresh
-        var next = counts
-        for e in fresh {
-            let b = Int(DuplicateIndex.bucket(e.hash))
-            byBucket[next[b]] = e
-            next[b] += 1
+        let bucketCount = DuplicateIndex.bucketCount
+        // The new keys sorted by bucket (a counting sort on the top bits), then within each bucket.
+        var start = [Int](repeating: 0, count: bucketCount + 1)
+        slots.withUnsafeBufferPointer { t in
+            for e in t where e.unit > 0 { start[Int(DuplicateIndex.bucket(e.hash)) + 1] += 1 }
         }
-        fresh = byBucket
-        for b in 0..<DuplicateIndex.bucketCount where counts[b + 1] - counts[b] > 1 {
-            fresh[counts[b]..<counts[b + 1]].sort()
-        }
-        var touched = Set(removed.map { DuplicateIndex.bucket($0.hash) })
-        for e in fresh { touched.insert(DuplicateIndex.bucket(e.hash)) }
-        // The new keys of each bucket: a range of `fresh` (sorted by hash, so grouped by bucket).
-        var ranges: [Int64: Range<Int>] = [:]
-        var start = 0
-        while start < fresh.count {
-            let b = DuplicateIndex.bucket(fresh[start].hash)
-            var end = start + 1
-            while end < fresh.count, DuplicateIndex.bucket(fresh[end].hash) == b { end += 1 }
-            ranges[b] = start..<end
-            start = end
-        }
-        let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO dup(bucket, entries) VALUES (?, ?)")
-        for b in touched.sorted() {
-            var old = try loaded(db, b)
-            if !removed.isEmpty { old.removeAll { removed.contains($0) } }
-            let new = fresh[ranges[b] ?? 0..<0]
-            // Merge two sorted runs; a key added again is kept once.
-            var entries: [Entry] = []
-            entries.reserveCapacity(old.count + new.count)
-            var i = old.startIndex, j = new.startIndex
-            while i < old.endIndex || j < new.endIndex {
-                let e: Entry
-                if j == new.endIndex || (i < old.endIndex && old[i] < new[j]) { e = old[i]; i += 1 } else { e = new[j]; j += 1 }
-                if entries.last != e { entries.append(e) }
-            }
-            var bytes = [UInt8](repeating: 0, count: entries.count * 16)
-            bytes.withUnsafeMutableBytes { raw in
-                for (i, e) in entries.enumerated() {
-                    raw.storeBytes(of: e.hash.littleEndian, toByteOffset: 16 * i, as: Int64.self)
-                    raw.storeBytes(of: e.unit.littleEndian, toByteOffset: 16 * i + 8, as: Int64.self)
+        for b in 0..<bucketCount { start[b + 1] += start[b] }
+        let total = start[bucketCount]
+        var fresh = [Entry](repeating: Entry(hash: 0, unit: 0), count: total)
+        fresh.withUnsafeMutableBufferPointer { out in
+            var next = start
+            slots.withUnsafeBufferPointer { t in
+                for e in t where e.unit > 0 {
+                    let b = Int(DuplicateIndex.bucket(e.hash))
+                    out[next[b]] = e
+                    next[b] += 1
                 }
             }
-            let w = RawStatement(write)
-            w.bind(1, b)
-            bytes.withUnsafeBytes { raw in _ = sqlite3_bind_blob(w.s, 2, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), RawStatement.transientDestructor) }
-            try w.run(db)
-            stored[Int(b)] = entries
-            filterStored(new)
+            for b in 0..<bucketCount where start[b + 1] - start[b] > 1 {
+                var run = UnsafeMutableBufferPointer(rebasing: out[start[b]..<start[b + 1]])
+                run.sort()
+            }
+        }
+        slots = []
+        var touched = [Bool](repeating: false, count: bucketCount)
+        for e in removed { touched[Int(DuplicateIndex.bucket(e.hash))] = true }
+        for b in 0..<bucketCount where start[b + 1] > start[b] { touched[b] = true }
+        let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO dup(bucket, entries) VALUES (?, ?)")
+        var bytes: [UInt8] = []
+        for b in 0..<bucketCount where touched[b] {
+            var old = final ? try stored[b] ?? DuplicateIndex.read(db, bucket: Int64(b)) : try loaded(db, Int64(b))
+            if !removed.isEmpty { old.removeAll { removed.contains($0) } }
+            // The two sorted runs merged straight into the blob; a key added again is kept once.
+            var entries: [Entry] = []
+            try fresh.withUnsafeBufferPointer { f in
+                let new = UnsafeBufferPointer(rebasing: f[start[b]..<start[b + 1]])
+                bytes.removeAll(keepingCapacity: true)
+                bytes.reserveCapacity((old.count + new.count) * 16)
+                if !final { entries.reserveCapacity(old.count + new.count) }
+                var last: Entry?
+                var i = 0, j = 0
+                while i < old.count || j < new.count {
+                    let e: Entry
+                    if j == new.count || (i < old.count && old[i] < new[j]) { e = old[i]; i += 1 } else { e = new[j]; j += 1 }
+                    if last == e { continue }
+                    last = e
+                    withUnsafeBytes(of: e.hash.littleEndian) { bytes.append(contentsOf: $0) }
+                    withUnsafeBytes(of: e.unit.littleEndian) { bytes.append(contentsOf: $0) }
+                    if !final { entries.append(e) }
+                }
+                let w = RawStatement(write)
+                w.bind(1, Int64(b))
+                bytes.withUnsafeBytes { raw in _ = sqlite3_bind_blob(w.s, 2, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), nil) }
+                defer { sqlite3_clear_bindings(w.s) }
+                try w.run(db)
+                if !final {
+                    stored[b] = entries
+                    filterStored(new)
+                }
+            }
+        }
+        if final {
+            stored = [[Entry]?](repeating: nil, count: bucketCount)
+            isLoaded = [Bool](repeating: false, count: bucketCount)
+            filter = HashFilter()
         }
         slots = [Entry](repeating: Entry(hash: 0, unit: 0), count: 1 << 12)
         addedCount = 0

@@ -34,7 +34,8 @@ public final class MemoryWriter {
     /// Where a bulk write spent its time (printed when TMKIT_PROFILE is set): waiting for the
     /// workers (of which preparing chunks no worker had begun), storing (of which the rows and their
     /// duplicate keys, and filing the chunks' index entries), and writing the index.
-    var profile = (waiting: UInt64(0), storing: UInt64(0), postings: UInt64(0), mainPrep: UInt64(0), rows: UInt64(0), group: UInt64(0))
+    var profile = (waiting: UInt64(0), storing: UInt64(0), postings: UInt64(0), mainPrep: UInt64(0), rows: UInt64(0), group: UInt64(0),
+                   dups: UInt64(0))
 
     /// A batch being prepared in the background.
     private var pending: PendingBatch?
@@ -142,10 +143,7 @@ public final class MemoryWriter {
             for (k, unit) in units.enumerated() {
                 guard !unit.variants.isEmpty else { throw MemoryError.invalid("a unit needs at least one variant") }
                 // (Missing dates are written when the row is stored: `stamp`.)
-                var header = unit
-                header.changedAt = unit.changedAt ?? unit.createdAt
-                header.changedBy = unit.changedBy ?? unit.createdBy
-                PackedUnit.writeHeader(header, into: &w)
+                PackedUnit.writeHeader(unit, changeFromCreation: true, into: &w)
                 search.removeAll(keepingCapacity: true)
                 hashes.removeAll(keepingCapacity: true)
                 langs.removeAll(keepingCapacity: true)
@@ -274,7 +272,7 @@ public final class MemoryWriter {
         if let e = p.failure.error { throw e }
         for chunk in p.chunks { try store(chunk) }
         if batch.entryCount > PostingBatch.flushLimit {
-            try flushIndexes()
+            try flushIndexes(final: false)
             // A long import has written hundreds of megabytes by now: the disk takes them while
             // the import goes on, instead of all at once when the commit syncs the file.
             diskWriter?.start()
@@ -309,12 +307,16 @@ public final class MemoryWriter {
         return stored
     }
 
-    /// Writes the gathered posting lists and duplicate keys.
-    func flushIndexes() throws {
+    /// Writes the gathered posting lists, and the duplicate keys when `final` or when they are many.
+    /// (A duplicate bucket is rewritten whole: flushed with every posting flush, a long import
+    /// wrote the buckets two and a half times over.)
+    func flushIndexes(final: Bool = true) throws {
         let t = DispatchTime.now().uptimeNanoseconds
         try batch.apply(db)
         batch = PostingBatch()
-        try duplicates.flush(db)
+        let td = DispatchTime.now().uptimeNanoseconds
+        if final || duplicates.pending > DuplicateIndex.flushLimit { try duplicates.flush(db, final: final) }
+        profile.dups += DispatchTime.now().uptimeNanoseconds - td
         profile.postings += DispatchTime.now().uptimeNanoseconds - t
     }
 
@@ -658,18 +660,28 @@ extension MemoryStore {
     }
 
     private func writeTransaction(overwrite: Bool, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
-        return try db.write { db in
+        // TMKIT_PROFILE: where the write's time went, on standard error.
+        let profiling = ProcessInfo.processInfo.environment["TMKIT_PROFILE"] != nil
+        var commitStart: UInt64 = 0
+        let report = try db.write { db in
             let writer = MemoryWriter(db: db, store: self, overwrite: overwrite)
             do { try body(writer) } catch { writer.abandonPending(); throw error }
             try writer.flushPending()
+            let tf = DispatchTime.now().uptimeNanoseconds
             try writer.flushIndexes()
-            if ProcessInfo.processInfo.environment["TMKIT_PROFILE"] != nil {
+            if profiling {
                 let p = writer.profile
-                FileHandle.standardError.write(Data(String(format: "write profile: waiting for preparation %.2f s (preparing %.2f s), storing %.2f s (rows %.2f s, grouping %.2f s), posting lists %.2f s\n",
-                                                           Double(p.waiting) / 1e9, Double(p.mainPrep) / 1e9, Double(p.storing) / 1e9, Double(p.rows) / 1e9, Double(p.group) / 1e9, Double(p.postings) / 1e9).utf8))
+                FileHandle.standardError.write(Data(String(format: "write profile: waiting for preparation %.2f s (preparing %.2f s), storing %.2f s (rows %.2f s, grouping %.2f s), index flushes %.2f s (the last %.2f s; duplicate keys %.2f s)",
+                                                           Double(p.waiting) / 1e9, Double(p.mainPrep) / 1e9, Double(p.storing) / 1e9, Double(p.rows) / 1e9, Double(p.group) / 1e9, Double(p.postings) / 1e9,
+                                                           Double(DispatchTime.now().uptimeNanoseconds - tf) / 1e9, Double(p.dups) / 1e9).utf8))
             }
+            commitStart = DispatchTime.now().uptimeNanoseconds
             return writer.report
         }
+        if profiling {
+            FileHandle.standardError.write(Data(String(format: ", commit %.2f s\n", Double(DispatchTime.now().uptimeNanoseconds - commitStart) / 1e9).utf8))
+        }
+        return report
     }
 
     /// Adds units in one transaction.

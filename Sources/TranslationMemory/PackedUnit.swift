@@ -136,13 +136,15 @@ enum PackedUnit {
     }
 
     /// The unit's fields before its variants.
-    static func writeHeader(_ u: TranslationUnit, into w: inout Writer) {
+    /// - Parameter changeFromCreation: a missing change date and user are written as the creation's
+    ///   (a new unit's; the unit is not copied to set them).
+    static func writeHeader(_ u: TranslationUnit, changeFromCreation: Bool = false, into w: inout Writer) {
         w.double(u.createdAt?.timeIntervalSince1970)
-        w.double(u.changedAt?.timeIntervalSince1970)
+        w.double((changeFromCreation ? u.changedAt ?? u.createdAt : u.changedAt)?.timeIntervalSince1970)
         w.double(u.lastUsedAt?.timeIntervalSince1970)
         w.varint(UInt64(max(0, u.usageCount)))
         w.optional(u.createdBy)
-        w.optional(u.changedBy)
+        w.optional(changeFromCreation ? u.changedBy ?? u.createdBy : u.changedBy)
         w.optional(u.originFile)
         w.optional(u.originKey)
         w.optional(u.contextPrevious)
