@@ -41,6 +41,8 @@ public final class MemoryWriter {
     private var pending: PendingBatch?
     /// Statements prepared once per write (not looked up by their SQL for every row).
     private var unitInsert: Statement?
+    private var unitSelect: Statement?
+    private var headerUpdate: Statement?
 
     private func statement(_ slot: inout Statement?, _ sql: String) throws -> Statement {
         if let s = slot { return s }
@@ -333,10 +335,21 @@ public final class MemoryWriter {
     }
 
     /// A stored unit and its id, as a write reads and rewrites it.
-    typealias Stored = (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant])
+    /// `variantBytes`: the stored variants as they are in the row (`PackedUnit.variantsOffset`),
+    /// for a rewrite of the header alone; nil when the variants changed.
+    typealias Stored = (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant], variantBytes: [UInt8]?)
 
     private func load(_ id: Int64) throws -> Stored? {
-        try store.loadStored(db, id: id).map { (id, $0.unit, $0.variants) }
+        let r = RawStatement(try statement(&unitSelect, "SELECT data FROM unit WHERE id = ?"))
+        r.bind(1, id)
+        defer { sqlite3_reset(r.s) }
+        let rc = sqlite3_step(r.s)
+        if rc == SQLITE_DONE { return nil }
+        guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+        let raw = UnsafeRawBufferPointer(start: sqlite3_column_blob(r.s, 0), count: Int(sqlite3_column_bytes(r.s, 0)))
+        let (unit, variants) = try PackedUnit.decode(raw, id: id)
+        let offset = try PackedUnit.variantsOffset(raw)
+        return (id, unit, variants, Array(raw[offset...]))
     }
 
     private static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
@@ -493,7 +506,7 @@ public final class MemoryWriter {
         }
         var u = h.unit
         u.variants = kept.map(\.variant)
-        try mergeMetadata(into: (h.id, u, kept), from: unit)
+        try mergeMetadata(into: (h.id, u, kept, nil), from: unit)
     }
 
     /// Rewrites a stored unit with its metadata merged with `unit`'s.
@@ -508,7 +521,17 @@ public final class MemoryWriter {
         u.contextPrevious = u.contextPrevious ?? unit.contextPrevious
         u.contextNext = u.contextNext ?? unit.contextNext
         u.usageCount = max(u.usageCount, unit.usageCount)
-        try rewrite(h.id, u, h.variants)
+        guard let variantBytes = h.variantBytes else { return try rewrite(h.id, u, h.variants) }
+        // The variants are as stored: the new header and their bytes; the search text stays.
+        // (An import of catalogs that repeat one another merges hundreds of thousands of units.)
+        var w = PackedUnit.Writer()
+        w.bytes.reserveCapacity(64 + variantBytes.count)
+        PackedUnit.writeHeader(u, into: &w)
+        w.bytes.append(contentsOf: variantBytes)
+        let up = RawStatement(try statement(&headerUpdate, "UPDATE unit SET data = ? WHERE id = ?"))
+        w.bytes.withUnsafeBytes { b in _ = sqlite3_bind_blob(up.s, 1, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), RawStatement.transientDestructor) }
+        up.bind(2, h.id)
+        try up.run(db)
     }
 
     private func rewrite(_ id: Int64, _ u: TranslationUnit, _ variants: [PackedUnit.StoredVariant]) throws {

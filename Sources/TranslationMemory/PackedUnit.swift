@@ -246,6 +246,17 @@ enum PackedUnit {
         return (u, stored)
     }
 
+    /// Where a stored unit's variants begin (after its header and their count): a rewrite that
+    /// changes only the header copies the rest as it is.
+    static func variantsOffset(_ b: UnsafeRawBufferPointer) throws -> Int {
+        var r = Reader(b)
+        _ = try r.bytes(24)                 // created, changed, last used
+        _ = try r.varint()                  // usage count
+        for _ in 0..<8 { try r.skipOptional() } // users, origin, context, props, notes
+        _ = try r.varint()                  // the number of variants
+        return r.i
+    }
+
     static func decode(_ bytes: [UInt8], id: Int64) throws -> (unit: TranslationUnit, variants: [StoredVariant]) {
         try bytes.withUnsafeBytes { try decode($0, id: id) }
     }
