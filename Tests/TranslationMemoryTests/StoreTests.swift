@@ -25,6 +25,10 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(r.merged, 1)
         XCTAssertEqual(try store.stats().units, 1)
         XCTAssertEqual(try store.units().first?.notes, ["nav bar"])
+        // The merge rewrote the unit's header only: its variants, search text and index are as they were.
+        XCTAssertEqual(try store.units().first?.variants.map(\.text), ["Subscribe", "Подписаться"])
+        XCTAssertEqual(try store.concordance("ПОДПИСАТЬ", sourceLanguage: "en", targetLanguage: "ru", searchTarget: true).count, 1)
+        XCTAssertEqual(try store.lookup("Subscribe", sourceLanguage: "en", targetLanguage: "ru").first?.score, 100)
         // Another target: an alternative.
         r = try store.add([pair("Subscribe", "Подписка")])
         XCTAssertEqual(r.alternatives, 1)
