@@ -98,23 +98,26 @@ public enum GettextReader {
         guard orig + 8 * n <= bytes.count, trans + 8 * n <= bytes.count else {
             throw FormatError(file: file, line: nil, "truncated MO file: its tables run past the end")
         }
-        func string(_ table: Int, _ i: Int) throws -> [String] {
+        func parts(_ table: Int, _ i: Int) throws -> [ArraySlice<UInt8>] {
             let len = u32(table + 8 * i, little), off = u32(table + 8 * i + 4, little)
             guard off + len <= bytes.count else { throw FormatError(file: file, line: nil, "truncated MO file: message \(i) runs past the end") }
             return bytes[off..<off + len].split(separator: 0, omittingEmptySubsequences: false)
-                .map { String(decoding: $0, as: UTF8.self) }
         }
+        func string(_ b: ArraySlice<UInt8>) -> String { String(decoding: b, as: UTF8.self) }
         var out: [GettextMessage] = []
+        out.reserveCapacity(n)
         for i in 0..<n {
-            let ids = try string(orig, i)
-            let strs = try string(trans, i)
-            var id = ids[0]
+            let ids = try parts(orig, i)
+            let strs = try parts(trans, i).map(string)
+            // The context and the id are separated by U+0004 (found in the bytes: a search of
+            // the string went character by character, and was most of the reader's time).
             var ctx: String?
-            if let sep = id.firstIndex(of: "\u{4}") {
-                ctx = String(id[..<sep])
-                id = String(id[id.index(after: sep)...])
+            var id = ids[0]
+            if let sep = id.firstIndex(of: 0x04) {
+                ctx = string(id[..<sep])
+                id = id[(sep + 1)...]
             }
-            out.append(GettextMessage(context: ctx, id: id, idPlural: ids.count > 1 ? ids[1] : nil, strings: strs))
+            out.append(GettextMessage(context: ctx, id: string(id), idPlural: ids.count > 1 ? string(ids[1]) : nil, strings: strs))
         }
         return out
     }
