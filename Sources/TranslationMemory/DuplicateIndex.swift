@@ -184,19 +184,16 @@ struct DuplicateIndex {
         removed.insert(Entry(hash: hash, unit: unit))
     }
 
-    /// Writes the changed buckets. What was read stays cached for the rest of the write, unless
-    /// `final` (the write ends: the buckets are not kept, nor their hashes put in the filter).
-    mutating func flush(_ db: Database, final: Bool = false) throws {
-        guard addedCount > 0 || !removed.isEmpty else { return }
+    /// The keys of `slots` sorted by bucket (a counting sort on the top bits), then within each
+    /// bucket; bucket `b`'s are `fresh[start[b]..<start[b + 1]]`.
+    private static func sortedByBucket(_ slots: [Entry]) -> (fresh: [Entry], start: [Int]) {
         let bucketCount = DuplicateIndex.bucketCount
-        // The new keys sorted by bucket (a counting sort on the top bits), then within each bucket.
         var start = [Int](repeating: 0, count: bucketCount + 1)
         slots.withUnsafeBufferPointer { t in
             for e in t where e.unit > 0 { start[Int(DuplicateIndex.bucket(e.hash)) + 1] += 1 }
         }
         for b in 0..<bucketCount { start[b + 1] += start[b] }
-        let total = start[bucketCount]
-        var fresh = [Entry](repeating: Entry(hash: 0, unit: 0), count: total)
+        var fresh = [Entry](repeating: Entry(hash: 0, unit: 0), count: start[bucketCount])
         fresh.withUnsafeMutableBufferPointer { out in
             var next = start
             slots.withUnsafeBufferPointer { t in
@@ -211,52 +208,128 @@ struct DuplicateIndex {
                 run.sort()
             }
         }
+        return (fresh, start)
+    }
+
+    /// A bucket's stored entries (without `removed`) and new ones (sorted) merged into its blob; a
+    /// key added again is kept once. The merged entries are appended to `entries` when given.
+    private static func merge(_ old: [Entry], removed: Set<Entry>, _ new: UnsafeBufferPointer<Entry>,
+                              into bytes: inout [UInt8], entries: UnsafeMutablePointer<[Entry]>?) {
+        let old = removed.isEmpty ? old : old.filter { !removed.contains($0) }
+        bytes.removeAll(keepingCapacity: true)
+        bytes.reserveCapacity((old.count + new.count) * 16)
+        entries?.pointee.reserveCapacity(old.count + new.count)
+        var last: Entry?
+        var i = 0, j = 0
+        while i < old.count || j < new.count {
+            let e: Entry
+            if j == new.count || (i < old.count && old[i] < new[j]) { e = old[i]; i += 1 } else { e = new[j]; j += 1 }
+            if last == e { continue }
+            last = e
+            withUnsafeBytes(of: e.hash.littleEndian) { bytes.append(contentsOf: $0) }
+            withUnsafeBytes(of: e.unit.littleEndian) { bytes.append(contentsOf: $0) }
+            entries?.pointee.append(e)
+        }
+    }
+
+    private static func writeBucket(_ db: Database, _ b: Int, _ bytes: [UInt8]) throws {
+        let w = RawStatement(try db.cachedStatement(sql: "INSERT OR REPLACE INTO dup(bucket, entries) VALUES (?, ?)"))
+        w.bind(1, Int64(b))
+        bytes.withUnsafeBytes { raw in _ = sqlite3_bind_blob(w.s, 2, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), nil) }
+        defer { sqlite3_clear_bindings(w.s) }
+        try w.run(db)
+    }
+
+    /// Writes the changed buckets. What was read stays cached for the rest of the write, unless
+    /// `final` (the write ends: the buckets are not kept, nor their hashes put in the filter).
+    mutating func flush(_ db: Database, final: Bool = false) throws {
+        guard addedCount > 0 || !removed.isEmpty else { return }
+        let bucketCount = DuplicateIndex.bucketCount
+        let (fresh, start) = DuplicateIndex.sortedByBucket(slots)
         slots = []
         var touched = [Bool](repeating: false, count: bucketCount)
         for e in removed { touched[Int(DuplicateIndex.bucket(e.hash))] = true }
         for b in 0..<bucketCount where start[b + 1] > start[b] { touched[b] = true }
-        let write = try db.cachedStatement(sql: "INSERT OR REPLACE INTO dup(bucket, entries) VALUES (?, ?)")
         var bytes: [UInt8] = []
         for b in 0..<bucketCount where touched[b] {
-            var old = final ? try stored[b] ?? DuplicateIndex.read(db, bucket: Int64(b)) : try loaded(db, Int64(b))
-            if !removed.isEmpty { old.removeAll { removed.contains($0) } }
-            // The two sorted runs merged straight into the blob; a key added again is kept once.
+            let old = final ? try stored[b] ?? DuplicateIndex.read(db, bucket: Int64(b)) : try loaded(db, Int64(b))
             var entries: [Entry] = []
             try fresh.withUnsafeBufferPointer { f in
                 let new = UnsafeBufferPointer(rebasing: f[start[b]..<start[b + 1]])
-                bytes.removeAll(keepingCapacity: true)
-                bytes.reserveCapacity((old.count + new.count) * 16)
-                if !final { entries.reserveCapacity(old.count + new.count) }
-                var last: Entry?
-                var i = 0, j = 0
-                while i < old.count || j < new.count {
-                    let e: Entry
-                    if j == new.count || (i < old.count && old[i] < new[j]) { e = old[i]; i += 1 } else { e = new[j]; j += 1 }
-                    if last == e { continue }
-                    last = e
-                    withUnsafeBytes(of: e.hash.littleEndian) { bytes.append(contentsOf: $0) }
-                    withUnsafeBytes(of: e.unit.littleEndian) { bytes.append(contentsOf: $0) }
-                    if !final { entries.append(e) }
+                if final {
+                    DuplicateIndex.merge(old, removed: removed, new, into: &bytes, entries: nil)
+                } else {
+                    withUnsafeMutablePointer(to: &entries) { DuplicateIndex.merge(old, removed: removed, new, into: &bytes, entries: $0) }
                 }
-                let w = RawStatement(write)
-                w.bind(1, Int64(b))
-                bytes.withUnsafeBytes { raw in _ = sqlite3_bind_blob(w.s, 2, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), nil) }
-                defer { sqlite3_clear_bindings(w.s) }
-                try w.run(db)
+                try DuplicateIndex.writeBucket(db, b, bytes)
                 if !final {
                     stored[b] = entries
                     filterStored(new)
                 }
             }
         }
+        finished(final)
+    }
+
+    /// Resets what was added (and, after the final flush, what was cached).
+    private mutating func finished(_ final: Bool) {
         if final {
-            stored = [[Entry]?](repeating: nil, count: bucketCount)
-            isLoaded = [Bool](repeating: false, count: bucketCount)
+            stored = [[Entry]?](repeating: nil, count: DuplicateIndex.bucketCount)
+            isLoaded = [Bool](repeating: false, count: DuplicateIndex.bucketCount)
             filter = HashFilter()
         }
         slots = [Entry](repeating: Entry(hash: 0, unit: 0), count: 1 << 12)
         addedCount = 0
         removed = []
+    }
+
+    /// The final flush with its sorting and merging on another thread: returns what writes the
+    /// buckets, to be called when the caller's other work (the posting lists) is written. Every
+    /// stored bucket is read first (so for many keys only: they touch every bucket).
+    mutating func startFinalFlush(_ db: Database) throws -> () throws -> Void {
+        var old = stored
+        let rows = try Row.fetchCursor(db, sql: "SELECT bucket, entries FROM dup")
+        while let row = try rows.next() {
+            let b = Int(row[0] as Int64)
+            guard b >= 0, b < DuplicateIndex.bucketCount, old[b] == nil else { continue }
+            old[b] = try DuplicateIndex.read(db, bucket: Int64(b))
+        }
+        let job = FlushJob(slots: slots, old: old, removed: removed)
+        finished(true)
+        DispatchQueue.global().async(group: job.group) { job.run() }
+        return {
+            job.group.wait()
+            for (b, bytes) in job.blobs { try DuplicateIndex.writeBucket(db, b, bytes) }
+        }
+    }
+
+    /// `startFinalFlush`'s work off the storing thread.
+    private final class FlushJob: @unchecked Sendable {
+        let slots: [Entry]
+        let old: [[Entry]?]
+        let removed: Set<Entry>
+        let group = DispatchGroup()
+        var blobs: [(Int, [UInt8])] = []
+        init(slots: [Entry], old: [[Entry]?], removed: Set<Entry>) {
+            self.slots = slots
+            self.old = old
+            self.removed = removed
+        }
+
+        func run() {
+            let (fresh, start) = DuplicateIndex.sortedByBucket(slots)
+            var touched = [Bool](repeating: false, count: DuplicateIndex.bucketCount)
+            for e in removed { touched[Int(DuplicateIndex.bucket(e.hash))] = true }
+            for b in 0..<DuplicateIndex.bucketCount where start[b + 1] > start[b] { touched[b] = true }
+            fresh.withUnsafeBufferPointer { f in
+                for b in 0..<DuplicateIndex.bucketCount where touched[b] {
+                    var bytes: [UInt8] = []
+                    DuplicateIndex.merge(old[b] ?? [], removed: removed, UnsafeBufferPointer(rebasing: f[start[b]..<start[b + 1]]),
+                                         into: &bytes, entries: nil)
+                    blobs.append((b, bytes))
+                }
+            }
+        }
     }
 }
 

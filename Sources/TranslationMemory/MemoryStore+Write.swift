@@ -314,11 +314,23 @@ public final class MemoryWriter {
     /// wrote the buckets two and a half times over.)
     func flushIndexes(final: Bool = true) throws {
         let t = DispatchTime.now().uptimeNanoseconds
-        try batch.apply(db)
-        batch = PostingBatch()
-        let td = DispatchTime.now().uptimeNanoseconds
-        if final || duplicates.pending > DuplicateIndex.flushLimit { try duplicates.flush(db, final: final) }
-        profile.dups += DispatchTime.now().uptimeNanoseconds - td
+        if final && duplicates.pending > 100_000 {
+            // The duplicate keys are sorted and merged on the core the workers no longer use
+            // while the posting lists are written; the file's pages so far go to disk meanwhile.
+            diskWriter?.start()
+            let writeDuplicates = try duplicates.startFinalFlush(db)
+            try batch.apply(db)
+            batch = PostingBatch()
+            let td = DispatchTime.now().uptimeNanoseconds
+            try writeDuplicates()
+            profile.dups += DispatchTime.now().uptimeNanoseconds - td
+        } else {
+            try batch.apply(db)
+            batch = PostingBatch()
+            let td = DispatchTime.now().uptimeNanoseconds
+            if final || duplicates.pending > DuplicateIndex.flushLimit { try duplicates.flush(db, final: final) }
+            profile.dups += DispatchTime.now().uptimeNanoseconds - td
+        }
         profile.postings += DispatchTime.now().uptimeNanoseconds - t
     }
 
