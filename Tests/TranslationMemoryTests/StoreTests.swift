@@ -438,3 +438,33 @@ final class PostingPartsTests: XCTestCase {
         XCTAssertEqual(try store.concordance("подписаться", sourceLanguage: "en", targetLanguage: "ru", searchTarget: true).map(\.unit.id), [7])
     }
 }
+
+/// The duplicate keys of a large write are written once at its end, sorted and merged on another
+/// thread; smaller writes merge them on the storing thread. Both must store the same buckets.
+final class DuplicateFlushTests: XCTestCase {
+    private func buckets(_ store: MemoryStore) throws -> [Row] {
+        try store.db.read { try Row.fetchAll($0, sql: "SELECT bucket, entries FROM dup ORDER BY bucket") }
+    }
+
+    func testLargeWriteStoresTheBucketsSmallWritesStore() throws {
+        let seed = pair("Seed unit", "Начальная единица")
+        // 26,000 units of two variants: 104,000 keys, past the threshold of the threaded final write.
+        let units = (0..<26_000).map { pair("Line \($0) of the large import", "Строка \($0) большого импорта") }
+        let one = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        try one.add([seed])                       // a stored bucket for the large write to merge with
+        XCTAssertEqual(try one.add(units).added, 26_000)
+        let two = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        try two.add([seed])
+        try two.add(Array(units[..<13_000]))      // 52,000 keys each: merged on the storing thread
+        try two.add(Array(units[13_000...]))
+        let a = try buckets(one), b = try buckets(two)
+        XCTAssertEqual(a.count, DuplicateIndex.bucketCount)
+        XCTAssertEqual(a.count, b.count)
+        let differing = zip(a, b).filter { $0 != $1 }.map { $0.0["bucket"] as Int64 }
+        XCTAssertEqual(differing, [], "buckets that differ")
+        // And the keys are found: the same units again are merged, not added.
+        let again = try one.add(Array(units[25_950...]) + [seed, pair("Line 7 of the large import", "Другой перевод")])
+        XCTAssertEqual(again.merged, 51)
+        XCTAssertEqual(again.alternatives, 1)
+    }
+}
