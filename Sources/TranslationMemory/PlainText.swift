@@ -90,6 +90,28 @@ enum PlainText {
         }
     }
 
+    /// Eight bytes (little-endian) of ASCII letters, digits, spaces and punctuation other than
+    /// `< % { : _`, lower-cased at once; whether they hold two spaces in a row (after
+    /// `previousSpace`), and whether the last is a space. Nil when a byte needs a look of its own
+    /// (not ASCII, a control, markup, a character the word splitter leaves to ICU).
+    @inline(__always)
+    static func swar(_ w: UInt64, previousSpace: Bool) -> (lower: UInt64, doubleSpace: Bool, lastSpace: Bool)? {
+        let high: UInt64 = 0x8080_8080_8080_8080
+        guard w & high == 0 else { return nil }
+        // Per byte c < 0x80, c + k stays in its byte: its top bit tells whether c ≥ 0x80 - k.
+        @inline(__always) func atLeast(_ k: UInt64) -> UInt64 { (w &+ (0x80 - k) &* 0x0101_0101_0101_0101) & high }
+        @inline(__always) func equal(_ c: UInt64) -> UInt64 {
+            let x = w ^ (c &* 0x0101_0101_0101_0101)
+            return ~(x &+ 0x7F7F_7F7F_7F7F_7F7F) & high
+        }
+        let special = (~atLeast(0x20) & high) | equal(0x3C) | equal(0x25) | equal(0x7B) | equal(0x3A) | equal(0x5F)
+        guard special == 0 else { return nil }
+        let upper = atLeast(0x41) & ~atLeast(0x5B) & high
+        let space = equal(0x20)
+        let doubleSpace = space & (space << 8) != 0 || (previousSpace && space & 0x80 != 0)
+        return (w | (upper >> 2), doubleSpace, space >> 63 != 0)
+    }
+
     /// Appends the lower-cased bytes of `b` to `out` and returns what it saw; nil (with `out`
     /// holding an unspecified tail) when the text is not plain.
     static func scan(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Flags? {
@@ -102,7 +124,23 @@ enum PlainText {
             var previousSpace = true
             var i = 0
             let ascii = PlainText.ascii
+            // Eight ASCII bytes at a time where no byte needs a look (`swar`); after a word that
+            // does, the next eight bytes go one by one (Cyrillic text would fail every try).
+            var bytewiseUntil = 0
+            let raw = UnsafeRawPointer(b.baseAddress)
+            let rawOut = UnsafeMutableRawPointer(o.baseAddress)
             while i < n {
+                if i >= bytewiseUntil, i + 8 <= n, let raw, let rawOut {
+                    let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                    if let (lower, doubleSpace, lastSpace) = PlainText.swar(w, previousSpace: previousSpace) {
+                        rawOut.storeBytes(of: lower, toByteOffset: i, as: UInt64.self)
+                        if doubleSpace { flags.insert(.unnormalized) }
+                        previousSpace = lastSpace
+                        i += 8
+                        continue
+                    }
+                    bytewiseUntil = i + 8
+                }
                 let c = b[i]
                 if c < 0x80 {
                     // A table gives the lower case and what the character tells (no branch per kind).
