@@ -30,8 +30,9 @@ struct DuplicateIndex {
     private var addedCount = 0
     /// Keys added since the last flush.
     var pending: Int { addedCount }
-    /// Keys a write gathers before it writes them (32 bytes each in the table).
-    static let flushLimit = 8_000_000
+    /// Keys a write gathers before it writes them: the table then holds 8 million slots of 16
+    /// bytes (128 MB), a million units of two languages.
+    static let flushLimit = 4_000_000
     /// Stored keys taken out since the last flush.
     private var removed: Set<Entry> = []
 

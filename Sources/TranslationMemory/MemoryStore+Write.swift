@@ -273,7 +273,9 @@ public final class MemoryWriter {
         }
         if let e = p.failure.error { throw e }
         for chunk in p.chunks { try store(chunk) }
-        if batch.entryCount > PostingBatch.flushLimit {
+        // (The duplicate keys are checked here too, batch by batch: their table must not double
+        // past its limit before the next posting flush.)
+        if batch.entryCount > PostingBatch.flushLimit || duplicates.pending > DuplicateIndex.flushLimit {
             try flushIndexes(final: false)
             // A long import has written hundreds of megabytes by now: the disk takes them while
             // the import goes on, instead of all at once when the commit syncs the file.
@@ -309,7 +311,8 @@ public final class MemoryWriter {
         return stored
     }
 
-    /// Writes the gathered posting lists, and the duplicate keys when `final` or when they are many.
+    /// Writes the gathered posting lists, and the duplicate keys when `final` or when they are many
+    /// (`DuplicateIndex.flushLimit`).
     /// (A duplicate bucket is rewritten whole: flushed with every posting flush, a long import
     /// wrote the buckets two and a half times over.)
     func flushIndexes(final: Bool = true) throws {
