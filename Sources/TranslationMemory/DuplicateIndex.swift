@@ -44,8 +44,13 @@ struct DuplicateIndex {
         let rc = sqlite3_step(r.s)
         if rc == SQLITE_DONE { return [] }
         guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
-        guard let p = sqlite3_column_blob(r.s, 0) else { return [] }
-        let raw = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0)))
+        return entries(r, column: 0)
+    }
+
+    /// The entries of a stored bucket, in column `column` of the statement's current row.
+    private static func entries(_ r: RawStatement, column: Int32) -> [Entry] {
+        guard let p = sqlite3_column_blob(r.s, column) else { return [] }
+        let raw = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, column)))
         return (0..<raw.count / 16).map { i in
             Entry(hash: Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * i, as: Int64.self)),
                   unit: Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * i + 8, as: Int64.self)))
@@ -212,14 +217,24 @@ struct DuplicateIndex {
         return (fresh, start)
     }
 
+    /// The buckets that the keys of `start` (`sortedByBucket`) and `removed` change.
+    private static func touched(_ start: [Int], removed: Set<Entry>) -> [Bool] {
+        var touched = [Bool](repeating: false, count: DuplicateIndex.bucketCount)
+        for e in removed { touched[Int(DuplicateIndex.bucket(e.hash))] = true }
+        for b in 0..<DuplicateIndex.bucketCount where start[b + 1] > start[b] { touched[b] = true }
+        return touched
+    }
+
     /// A bucket's stored entries (without `removed`) and new ones (sorted) merged into its blob; a
-    /// key added again is kept once. The merged entries are appended to `entries` when given.
+    /// key added again is kept once. Returns the merged entries when `keepingEntries` (else none).
+    @discardableResult
     private static func merge(_ old: [Entry], removed: Set<Entry>, _ new: UnsafeBufferPointer<Entry>,
-                              into bytes: inout [UInt8], entries: UnsafeMutablePointer<[Entry]>?) {
+                              into bytes: inout [UInt8], keepingEntries: Bool) -> [Entry] {
         let old = removed.isEmpty ? old : old.filter { !removed.contains($0) }
         bytes.removeAll(keepingCapacity: true)
         bytes.reserveCapacity((old.count + new.count) * 16)
-        entries?.pointee.reserveCapacity(old.count + new.count)
+        var entries: [Entry] = []
+        if keepingEntries { entries.reserveCapacity(old.count + new.count) }
         var last: Entry?
         var i = 0, j = 0
         while i < old.count || j < new.count {
@@ -229,8 +244,9 @@ struct DuplicateIndex {
             last = e
             withUnsafeBytes(of: e.hash.littleEndian) { bytes.append(contentsOf: $0) }
             withUnsafeBytes(of: e.unit.littleEndian) { bytes.append(contentsOf: $0) }
-            entries?.pointee.append(e)
+            if keepingEntries { entries.append(e) }
         }
+        return entries
     }
 
     private static func writeBucket(_ db: Database, _ b: Int, _ bytes: [UInt8]) throws {
@@ -245,23 +261,15 @@ struct DuplicateIndex {
     /// `final` (the write ends: the buckets are not kept, nor their hashes put in the filter).
     mutating func flush(_ db: Database, final: Bool = false) throws {
         guard addedCount > 0 || !removed.isEmpty else { return }
-        let bucketCount = DuplicateIndex.bucketCount
         let (fresh, start) = DuplicateIndex.sortedByBucket(slots)
         slots = []
-        var touched = [Bool](repeating: false, count: bucketCount)
-        for e in removed { touched[Int(DuplicateIndex.bucket(e.hash))] = true }
-        for b in 0..<bucketCount where start[b + 1] > start[b] { touched[b] = true }
+        let touched = DuplicateIndex.touched(start, removed: removed)
         var bytes: [UInt8] = []
-        for b in 0..<bucketCount where touched[b] {
+        for b in 0..<DuplicateIndex.bucketCount where touched[b] {
             let old = final ? try stored[b] ?? DuplicateIndex.read(db, bucket: Int64(b)) : try loaded(db, Int64(b))
-            var entries: [Entry] = []
             try fresh.withUnsafeBufferPointer { f in
                 let new = UnsafeBufferPointer(rebasing: f[start[b]..<start[b + 1]])
-                if final {
-                    DuplicateIndex.merge(old, removed: removed, new, into: &bytes, entries: nil)
-                } else {
-                    withUnsafeMutablePointer(to: &entries) { DuplicateIndex.merge(old, removed: removed, new, into: &bytes, entries: $0) }
-                }
+                let entries = DuplicateIndex.merge(old, removed: removed, new, into: &bytes, keepingEntries: !final)
                 try DuplicateIndex.writeBucket(db, b, bytes)
                 if !final {
                     stored[b] = entries
@@ -289,11 +297,15 @@ struct DuplicateIndex {
     /// stored bucket is read first (so for many keys only: they touch every bucket).
     mutating func startFinalFlush(_ db: Database) throws -> () throws -> Void {
         var old = stored
-        let rows = try Row.fetchCursor(db, sql: "SELECT bucket, entries FROM dup")
-        while let row = try rows.next() {
-            let b = Int(row[0] as Int64)
+        let r = RawStatement(try db.cachedStatement(sql: "SELECT bucket, entries FROM dup"))
+        defer { sqlite3_reset(r.s) }
+        while true {
+            let rc = sqlite3_step(r.s)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+            let b = Int(sqlite3_column_int64(r.s, 0))
             guard b >= 0, b < DuplicateIndex.bucketCount, old[b] == nil else { continue }
-            old[b] = try DuplicateIndex.read(db, bucket: Int64(b))
+            old[b] = DuplicateIndex.entries(r, column: 1)
         }
         let job = FlushJob(slots: slots, old: old, removed: removed)
         finished(true)
@@ -319,14 +331,12 @@ struct DuplicateIndex {
 
         func run() {
             let (fresh, start) = DuplicateIndex.sortedByBucket(slots)
-            var touched = [Bool](repeating: false, count: DuplicateIndex.bucketCount)
-            for e in removed { touched[Int(DuplicateIndex.bucket(e.hash))] = true }
-            for b in 0..<DuplicateIndex.bucketCount where start[b + 1] > start[b] { touched[b] = true }
+            let touched = DuplicateIndex.touched(start, removed: removed)
             fresh.withUnsafeBufferPointer { f in
                 for b in 0..<DuplicateIndex.bucketCount where touched[b] {
                     var bytes: [UInt8] = []
                     DuplicateIndex.merge(old[b] ?? [], removed: removed, UnsafeBufferPointer(rebasing: f[start[b]..<start[b + 1]]),
-                                         into: &bytes, entries: nil)
+                                         into: &bytes, keepingEntries: false)
                     blobs.append((b, bytes))
                 }
             }

@@ -227,13 +227,18 @@ extension MemoryStore {
 
     /// A stored unit, decoded with its variants' word keys; nil when there is none.
     func loadStored(_ db: Database, id: Int64) throws -> (unit: TranslationUnit, variants: [PackedUnit.StoredVariant])? {
+        try withStoredRow(db, id: id) { try PackedUnit.decode($0, id: id) }
+    }
+
+    /// Calls `body` with the stored row of unit `id` (`PackedUnit`); nil when there is none.
+    func withStoredRow<R>(_ db: Database, id: Int64, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         let r = RawStatement(try db.cachedStatement(sql: "SELECT data FROM unit WHERE id = ?"))
         r.bind(1, id)
         defer { sqlite3_reset(r.s) }
         let rc = sqlite3_step(r.s)
         if rc == SQLITE_DONE { return nil }
         guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
-        return try PackedUnit.decode(UnsafeRawBufferPointer(start: sqlite3_column_blob(r.s, 0), count: Int(sqlite3_column_bytes(r.s, 0))), id: id)
+        return try body(UnsafeRawBufferPointer(start: sqlite3_column_blob(r.s, 0), count: Int(sqlite3_column_bytes(r.s, 0))))
     }
 
     /// One unit by id.

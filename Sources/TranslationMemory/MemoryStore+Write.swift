@@ -41,7 +41,6 @@ public final class MemoryWriter {
     private var pending: PendingBatch?
     /// Statements prepared once per write (not looked up by their SQL for every row).
     private var unitInsert: Statement?
-    private var unitSelect: Statement?
     private var headerUpdate: Statement?
 
     private func statement(_ slot: inout Statement?, _ sql: String) throws -> Statement {
@@ -355,16 +354,10 @@ public final class MemoryWriter {
     typealias Stored = (id: Int64, unit: TranslationUnit, variants: [PackedUnit.StoredVariant], variantBytes: [UInt8]?)
 
     private func load(_ id: Int64) throws -> Stored? {
-        let r = RawStatement(try statement(&unitSelect, "SELECT data FROM unit WHERE id = ?"))
-        r.bind(1, id)
-        defer { sqlite3_reset(r.s) }
-        let rc = sqlite3_step(r.s)
-        if rc == SQLITE_DONE { return nil }
-        guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
-        let raw = UnsafeRawBufferPointer(start: sqlite3_column_blob(r.s, 0), count: Int(sqlite3_column_bytes(r.s, 0)))
-        let (unit, variants) = try PackedUnit.decode(raw, id: id)
-        let offset = try PackedUnit.variantsOffset(raw)
-        return (id, unit, variants, Array(raw[offset...]))
+        try store.withStoredRow(db, id: id) { raw in
+            let (unit, variants) = try PackedUnit.decode(raw, id: id)
+            return (id, unit, variants, Array(raw[try PackedUnit.variantsOffset(raw)...]))
+        }
     }
 
     private static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
