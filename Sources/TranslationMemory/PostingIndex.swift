@@ -256,6 +256,10 @@ struct PostingBatch {
     }
 
     @inline(__always) private static func salt(_ li: Int) -> UInt64 { UInt64(li) &* 0x9E37_79B9_7F4A_7C15 }
+    /// The hash a key of language `li` is filed under in the table.
+    @inline(__always) private static func salted(_ keyHash: Int, _ li: Int) -> UInt64 {
+        UInt64(bitPattern: Int64(keyHash)) ^ salt(li)
+    }
     /// What a slot keeps of a salted hash (its low bits choose the slot).
     @inline(__always) private static func tag(_ h: UInt64) -> UInt32 { UInt32(truncatingIfNeeded: h >> 32) }
 
@@ -278,7 +282,7 @@ struct PostingBatch {
 
     /// The number of the key with these bytes in language `li`, added when new.
     private mutating func keyNumber(_ keyHash: Int, lang li: Int, _ kb: UnsafeBufferPointer<UInt8>) -> Int32 {
-        let h = UInt64(bitPattern: Int64(keyHash)) ^ PostingBatch.salt(li)
+        let h = PostingBatch.salted(keyHash, li)
         let (found, slot) = find(h, lang: Int32(li), kb)
         if let found { return found }
         let id = Int32(keyEnds.count)
@@ -297,13 +301,12 @@ struct PostingBatch {
         let li = languageIndex(lang)
         // The keys' slots, then the ends their slots name, are prefetched first: a chunk's table
         // outgrows the core's cache, and the lookups' misses then overlap (`add(grouped:)`).
-        let salt = PostingBatch.salt(li)
         table.withUnsafeBufferPointer { t in
             let mask = t.count - 1
-            keys.forEachHash { tmk_prefetch(t.baseAddress! + (Int(truncatingIfNeeded: UInt64(bitPattern: Int64($0)) ^ salt) & mask)) }
+            keys.forEachHash { tmk_prefetch(t.baseAddress! + (Int(truncatingIfNeeded: PostingBatch.salted($0, li)) & mask)) }
             keyEnds.withUnsafeBufferPointer { ends in
                 keys.forEachHash {
-                    let id = Int(t[Int(truncatingIfNeeded: UInt64(bitPattern: Int64($0)) ^ salt) & mask].id)
+                    let id = Int(t[Int(truncatingIfNeeded: PostingBatch.salted($0, li)) & mask].id)
                     if id > 1 { tmk_prefetch(ends.baseAddress! + id - 2) }
                 }
             }
@@ -336,7 +339,7 @@ struct PostingBatch {
         let langMap = local.langs.map { languageIndex($0) }
         let n = local.keyEnds.count
         var hashes = [UInt64](repeating: 0, count: n)
-        for i in 0..<n { hashes[i] = UInt64(bitPattern: Int64(local.keyHash[i])) ^ PostingBatch.salt(langMap[Int(local.keyLang[i])]) }
+        for i in 0..<n { hashes[i] = PostingBatch.salted(local.keyHash[i], langMap[Int(local.keyLang[i])]) }
         let lead = 8
         ids.withUnsafeBufferPointer { ids in
             ordered.withUnsafeBufferPointer { ordered in
@@ -399,8 +402,7 @@ struct PostingBatch {
         let mask = table.count - 1
         for t in old where t.id != 0 {
             let id = Int(t.id - 1)
-            let h = UInt64(bitPattern: Int64(keyHash[id])) ^ PostingBatch.salt(Int(keyLang[id]))
-            var slot = Int(truncatingIfNeeded: h) & mask
+            var slot = Int(truncatingIfNeeded: PostingBatch.salted(keyHash[id], Int(keyLang[id]))) & mask
             while table[slot].id != 0 { slot = (slot + 1) & mask }
             table[slot] = t
         }
