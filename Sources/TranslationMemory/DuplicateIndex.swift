@@ -252,9 +252,12 @@ struct DuplicateIndex {
     private static func writeBucket(_ db: Database, _ b: Int, _ bytes: [UInt8]) throws {
         let w = RawStatement(try db.cachedStatement(sql: "INSERT OR REPLACE INTO dup(bucket, entries) VALUES (?, ?)"))
         w.bind(1, Int64(b))
-        bytes.withUnsafeBytes { raw in _ = sqlite3_bind_blob(w.s, 2, raw.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(raw.count), nil) }
-        defer { sqlite3_clear_bindings(w.s) }
-        try w.run(db)
+        // (Read in place during the step, which runs while the bytes are borrowed.)
+        try bytes.withUnsafeBytes { raw in
+            w.bind(2, blob: raw, copying: false)
+            defer { sqlite3_clear_bindings(w.s) }
+            try w.run(db)
+        }
     }
 
     /// Writes the changed buckets. What was read stays cached for the rest of the write, unless

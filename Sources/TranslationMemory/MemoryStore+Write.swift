@@ -464,11 +464,11 @@ public final class MemoryWriter {
             if unit.createdAt == nil || unit.changedAt == nil {
                 var stamped = Array(data)
                 PackedUnit.stamp(&stamped, now: Date())
-                stamped.withUnsafeBytes { b in _ = sqlite3_bind_blob(ins.s, 1, b.baseAddress, Int32(b.count), RawStatement.transientDestructor) }
+                ins.bind(1, blob: stamped)
             } else {
                 // The chunk's bytes outlive the step: SQLite reads them in place instead of copying
                 // them (half a gigabyte on the synthetic million). The bindings are cleared after it.
-                _ = sqlite3_bind_blob(ins.s, 1, UnsafeRawPointer(data.baseAddress) ?? UnsafeRawPointer(bitPattern: 1), Int32(data.count), nil)
+                ins.bind(1, blob: UnsafeRawBufferPointer(data), copying: false)
             }
             ins.bind(2, text: search, copying: false)
             defer { sqlite3_clear_bindings(ins.s) }
@@ -537,7 +537,7 @@ public final class MemoryWriter {
         PackedUnit.writeHeader(u, into: &w)
         w.bytes.append(contentsOf: variantBytes)
         let up = RawStatement(try statement(&headerUpdate, "UPDATE unit SET data = ? WHERE id = ?"))
-        w.bytes.withUnsafeBytes { b in _ = sqlite3_bind_blob(up.s, 1, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), RawStatement.transientDestructor) }
+        up.bind(1, blob: w.bytes)
         up.bind(2, h.id)
         try up.run(db)
     }
@@ -693,6 +693,7 @@ extension MemoryStore {
     private func writeTransaction(overwrite: Bool, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
         // TMKIT_PROFILE: where the write's time went, on standard error.
         let profiling = ProcessInfo.processInfo.environment["TMKIT_PROFILE"] != nil
+        var profileLine = ""
         var commitStart: UInt64 = 0
         let report = try db.write { db in
             let writer = MemoryWriter(db: db, store: self, overwrite: overwrite)
@@ -702,15 +703,16 @@ extension MemoryStore {
             try writer.flushIndexes()
             if profiling {
                 let p = writer.profile
-                FileHandle.standardError.write(Data(String(format: "write profile: waiting for preparation %.2f s (preparing %.2f s), storing %.2f s (rows %.2f s, grouping %.2f s), index flushes %.2f s (the last %.2f s; duplicate keys %.2f s)",
-                                                           Double(p.waiting) / 1e9, Double(p.mainPrep) / 1e9, Double(p.storing) / 1e9, Double(p.rows) / 1e9, Double(p.group) / 1e9, Double(p.postings) / 1e9,
-                                                           Double(DispatchTime.now().uptimeNanoseconds - tf) / 1e9, Double(p.dups) / 1e9).utf8))
+                profileLine = String(format: "write profile: waiting for preparation %.2f s (preparing %.2f s), storing %.2f s (rows %.2f s, grouping %.2f s), index flushes %.2f s (the last %.2f s; duplicate keys %.2f s)",
+                                     Double(p.waiting) / 1e9, Double(p.mainPrep) / 1e9, Double(p.storing) / 1e9, Double(p.rows) / 1e9, Double(p.group) / 1e9, Double(p.postings) / 1e9,
+                                     Double(DispatchTime.now().uptimeNanoseconds - tf) / 1e9, Double(p.dups) / 1e9)
             }
             commitStart = DispatchTime.now().uptimeNanoseconds
             return writer.report
         }
         if profiling {
-            FileHandle.standardError.write(Data(String(format: ", commit %.2f s\n", Double(DispatchTime.now().uptimeNanoseconds - commitStart) / 1e9).utf8))
+            // (One line, written after the commit: the commit's time is part of it.)
+            FileHandle.standardError.write(Data((profileLine + String(format: ", commit %.2f s\n", Double(DispatchTime.now().uptimeNanoseconds - commitStart) / 1e9)).utf8))
         }
         return report
     }
@@ -894,6 +896,15 @@ struct RawStatement {
         } else {
             sqlite3_bind_text(s, i, "", 0, RawStatement.transientDestructor)
         }
+    }
+    /// Binds bytes as a blob (an empty one, not NULL, when there are none).
+    /// - Parameter copying: as for text.
+    func bind(_ i: Int32, blob b: UnsafeRawBufferPointer, copying: Bool = true) {
+        _ = sqlite3_bind_blob(s, i, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count),
+                              copying ? RawStatement.transientDestructor : nil)
+    }
+    func bind(_ i: Int32, blob: [UInt8]) {
+        blob.withUnsafeBytes { bind(i, blob: $0) }
     }
     func bind(_ i: Int32, _ v: Double?) {
         if let v { sqlite3_bind_double(s, i, v) } else { sqlite3_bind_null(s, i) }

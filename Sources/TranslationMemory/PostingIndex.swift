@@ -469,7 +469,7 @@ struct PostingBatch {
             w.bind(3, part)
             w.bind(4, Int64(count))
             w.bind(5, Int64(last))
-            blob.withUnsafeBytes { b in _ = sqlite3_bind_blob(w.s, 6, b.baseAddress ?? UnsafeRawPointer(bitPattern: 1), Int32(b.count), RawStatement.transientDestructor) }
+            w.bind(6, blob: blob)
             try w.run(db)
         }
         func store(_ lang: String, _ key: String, part: Int64, _ list: PostingList) throws {
