@@ -1,20 +1,32 @@
 import Foundation
 import TranslationMemory
 
-/// Writes a TMX file to a file descriptor with the XML formatted on another core: the caller
-/// hands over units (read from a memory, typically) and a serial queue formats and writes them
-/// in batches, in order. At most a few batches are in flight, so memory stays flat however
-/// many units go through.
+/// Writes a TMX file to a file descriptor with the XML formatted on other cores: the caller
+/// hands over units (read from a memory, typically); batches are made and formatted two at a time
+/// and written in order by a serial queue. At most a few batches are in flight, so memory stays
+/// flat however many units go through.
 public final class TMXStreamWriter: @unchecked Sendable {
     private let template: TMXWriter
     private let fd: Int32
+    /// Writes formatted batches in the order they were added.
     private let queue = DispatchQueue(label: "tmkit.tmx-stream")
-    private let slots = DispatchSemaphore(value: 3)
+    /// Makes and formats batches, two at once.
+    private let formatting = DispatchQueue(label: "tmkit.tmx-format", attributes: .concurrent)
+    private let slots = DispatchSemaphore(value: 4)
     // Touched only on `queue`.
     private var warnings: [String] = []
     private var failure: Error?
     private var written = 0
-    private var buffer: [UInt8] = []
+    /// Buffers of written batches, kept for the next ones (a fresh buffer each time would be
+    /// page-faulted in anew).
+    private let pool = NSLock()
+    private var buffers: [[UInt8]] = []
+
+    /// A batch on its way: formatted on `formatting`, written on `queue` once `done` is signalled.
+    private final class Batch: @unchecked Sendable {
+        let done = DispatchSemaphore(value: 0)
+        var result: Result<(bytes: [UInt8], units: Int, dropped: [(unit: Int, count: Int)]), Error> = .success(([], 0, []))
+    }
 
     /// - Parameters:
     ///   - fd: an open file descriptor; it is not closed here.
@@ -30,37 +42,42 @@ public final class TMXStreamWriter: @unchecked Sendable {
         queue.async { self.emit(Array(text.utf8)) }
     }
 
-    /// Units that are made on the writing queue (decoded from raw rows and filtered there), in order.
+    /// Units that are made on another core (decoded from raw rows and filtered there), written in
+    /// the order of the calls.
     public func add(_ produce: @escaping @Sendable () throws -> [TranslationUnit]) {
         slots.wait()
+        let batch = Batch()
+        formatting.async {
+            defer { batch.done.signal() }
+            batch.result = Result { try self.format(try produce()) }
+        }
         queue.async {
             defer { self.slots.signal() }
+            batch.done.wait()
             guard self.failure == nil else { return }
-            do { self.format(try produce()) } catch { self.failure = error }
+            switch batch.result {
+            case .failure(let error):
+                self.failure = error
+            case .success(let (bytes, units, dropped)):
+                // Warnings name units by their place in the whole file.
+                for d in dropped { self.warnings.append(TMXWriter.droppedWarning(unit: self.written + d.unit, count: d.count)) }
+                self.written += units
+                self.emit(bytes)
+                self.pool.withLock { self.buffers.append(bytes) }
+            }
         }
     }
 
     /// Units written so far (once `finish` has returned: all of them).
     public var unitsWritten: Int { queue.sync { written } }
 
-    /// Formats and writes units (on `queue`).
-    private func format(_ units: [TranslationUnit]) {
+    /// Formats units into a pooled buffer; the dropped characters are numbered from the batch's start.
+    private func format(_ units: [TranslationUnit]) throws -> (bytes: [UInt8], units: Int, dropped: [(unit: Int, count: Int)]) {
         var w = template
-        w.numberUnits(after: written)
-        written += units.count
-        // One buffer for every batch (a fresh one each time would be page-faulted in anew).
-        var bytes = buffer
-        buffer = []
+        var bytes = pool.withLock { buffers.popLast() } ?? []
         bytes.removeAll(keepingCapacity: true)
-        defer { buffer = bytes }
-        do {
-            for u in units { try w.unit(u, into: &bytes) }
-        } catch {
-            failure = error
-            return
-        }
-        warnings.append(contentsOf: w.warnings)
-        emit(bytes)
+        for u in units { try w.unit(u, into: &bytes) }
+        return (bytes, units.count, w.droppedCharacters)
     }
 
     /// Writes the footer and waits for everything to be written. Returns the warnings (characters

@@ -9,7 +9,11 @@ public struct TMXWriter {
     public let sourceLanguage: String
     public let creationTool: String
     public let creationToolVersion: String
-    public private(set) var warnings: [String] = []
+    /// Units (numbered from 1, or from `numberUnits(after:)`) that lost characters XML 1.0 forbids,
+    /// with how many each lost.
+    public private(set) var droppedCharacters: [(unit: Int, count: Int)] = []
+    /// One warning a unit that lost characters.
+    public var warnings: [String] { droppedCharacters.map { TMXWriter.droppedWarning(unit: $0.unit, count: $0.count) } }
     private var count = 0
     /// Characters dropped from the unit being written.
     private var dropped = 0
@@ -33,6 +37,10 @@ public struct TMXWriter {
 
     public func footer() -> String { "  </body>\n</tmx>\n" }
 
+    public static func droppedWarning(unit: Int, count: Int) -> String {
+        "unit \(unit): dropped \(count) character(s) that XML 1.0 does not allow"
+    }
+
     /// Numbers the next unit `n + 1` in warnings (a stream formatted in batches).
     public mutating func numberUnits(after n: Int) { count = n }
 
@@ -49,7 +57,7 @@ public struct TMXWriter {
         let n = count
         dropped = 0
         // One warning a unit, however many of its texts lost characters.
-        defer { if dropped > 0 { warnings.append("unit \(n): dropped \(dropped) character(s) that XML 1.0 does not allow") } }
+        defer { if dropped > 0 { droppedCharacters.append((n, dropped)) } }
         func put(_ s: StaticString) { s.withUTF8Buffer { out.append(contentsOf: $0) } }
         func put(_ s: String) { out.append(contentsOf: s.utf8) }
         put("    <tu")

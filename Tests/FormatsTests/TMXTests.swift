@@ -115,6 +115,56 @@ final class TMXTests: XCTestCase {
         XCTAssertEqual(w.warnings.last, "unit 2: dropped 4 character(s) that XML 1.0 does not allow")
         XCTAssertEqual(w.warnings.count, 2)
     }
+
+    /// The stream formats batches two at a time: the file and the warnings must still come out in
+    /// the order the batches were added, numbered as one writer would number them.
+    func testStreamWriterKeepsOrderAndNumbersWarningsAcrossBatches() throws {
+        var rng = SystemRandomNumberGenerator()
+        var batches: [[TranslationUnit]] = []
+        var id: Int64 = 0
+        for _ in 0..<60 {
+            batches.append((0..<Int.random(in: 0...40, using: &rng)).map { _ in
+                id += 1
+                let bad = Int.random(in: 0..<7, using: &rng) == 0 ? "\u{1}" : ""
+                return TranslationUnit(id: id, variants: [Variant(language: "en", text: "unit \(id)\(bad) & more"),
+                                                          Variant(language: "ru", text: "единица \(id)")])
+            })
+        }
+        var one = TMXWriter(sourceLanguage: "en", creationToolVersion: "1")
+        var expected = Array(one.header().utf8)
+        for u in batches.joined() { try one.unit(u, into: &expected) }
+        expected += Array(one.footer().utf8)
+        XCTAssertFalse(one.warnings.isEmpty)
+
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("stream-\(UUID().uuidString).tmx").path
+        defer { unlink(path) }
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        XCTAssertGreaterThanOrEqual(fd, 0)
+        let stream = TMXStreamWriter(fd: fd, writer: TMXWriter(sourceLanguage: "en", creationToolVersion: "1"))
+        stream.writeHeader()
+        for (k, b) in batches.enumerated() {
+            stream.add {
+                // Early batches take longer, so that later ones are formatted first.
+                if k % 5 == 0 { usleep(2000) }
+                return b
+            }
+        }
+        let warnings = try stream.finish()
+        close(fd)
+        XCTAssertEqual(warnings, one.warnings)
+        XCTAssertEqual(stream.unitsWritten, Int(id))
+        XCTAssertEqual(Array(try Data(contentsOf: URL(fileURLWithPath: path))), expected)
+    }
+
+    func testStreamWriterStopsAtAFailingBatch() throws {
+        struct Broken: Error {}
+        let stream = TMXStreamWriter(fd: open("/dev/null", O_WRONLY), writer: TMXWriter(sourceLanguage: "en", creationToolVersion: "1"))
+        stream.add { [TranslationUnit(variants: [Variant(language: "en", text: "a"), Variant(language: "ru", text: "б")])] }
+        stream.add { throw Broken() }
+        stream.add { [TranslationUnit(variants: [Variant(language: "en", text: "c"), Variant(language: "ru", text: "в")])] }
+        XCTAssertThrowsError(try stream.finish()) { XCTAssertTrue($0 is Broken) }
+        XCTAssertEqual(stream.unitsWritten, 1)
+    }
 }
 
 final class TBXTests: XCTestCase {
