@@ -96,8 +96,14 @@ public final class MemoryWriter {
         /// The units' index entries, numbered by unit within the chunk; where each unit's end.
         var postings = PostingBatch(capacity: 1 << 14)
         var entryEnds: [Int] = []
+        /// Keep the entries in the order added (`--overwrite` files them unit by unit); else only
+        /// their grouping is kept, which is all `add(grouped:ids:)` reads.
+        let keepEntries: Bool
 
-        init(_ units: ArraySlice<TranslationUnit>) { self.units = units }
+        init(_ units: ArraySlice<TranslationUnit>, keepEntries: Bool) {
+            self.units = units
+            self.keepEntries = keepEntries
+        }
 
         private let claimLock = NSLock()
         private var claimed = false
@@ -128,7 +134,11 @@ public final class MemoryWriter {
         /// Prepares every unit (NFC, word keys, duplicate keys, packed row).
         func prepare(tokenizer: Tokenizer) throws {
             var w = PackedUnit.Writer()
-            w.bytes.reserveCapacity(units.count * 256)
+            // A row holds each text about twice (packed, and as search text) and a few dozen bytes
+            // more; reserved at once, the arena is not regrown and copied as it fills.
+            var estimate = 0
+            for u in units { estimate += 32; for v in u.variants { estimate += 2 * v.text.utf8.count + 48 } }
+            w.bytes.reserveCapacity(estimate)
             var keys = IndexKeys()
             var search: [UInt8] = []
             var hashes: [Int64] = []
@@ -164,8 +174,12 @@ public final class MemoryWriter {
                 dupEnds.append(dupKeys.count)
                 entryEnds.append(postings.entryCount)
             }
-            arena = w.bytes
-            postings.group()
+            // Prepared chunks wait in a queue a few batches deep: they keep no spare capacity.
+            let bytes = w.bytes
+            arena = bytes.count * 5 / 4 >= bytes.capacity ? bytes : [UInt8](unsafeUninitializedCapacity: bytes.count) { out, n in
+                n = bytes.withUnsafeBufferPointer { UnsafeMutableRawBufferPointer(out).copyMemory(from: UnsafeRawBufferPointer($0)); return $0.count }
+            }
+            postings.group(keepingEntries: keepEntries)
         }
     }
 
@@ -184,7 +198,7 @@ public final class MemoryWriter {
     func startPreparing(_ units: [TranslationUnit]) -> PendingBatch {
         let parts = max(1, min(workerQueues.count + 1, units.count / 128 + 1))
         let size = (units.count + parts - 1) / parts
-        let next = PendingBatch(stride(from: 0, to: units.count, by: size).map { PreparedChunk(units[$0..<min($0 + size, units.count)]) })
+        let next = PendingBatch(stride(from: 0, to: units.count, by: size).map { PreparedChunk(units[$0..<min($0 + size, units.count)], keepEntries: overwrite) })
         let pool = tokenizers
         for (i, chunk) in next.chunks.enumerated() {
             workerQueues[i % workerQueues.count].async(group: next.group) {
@@ -214,8 +228,10 @@ public final class MemoryWriter {
     /// ahead of this thread, which stores them. An error from `produce` or from storing ends
     /// both (the caller's transaction then rolls back). Batches of 8,192 units file fewer distinct
     /// keys per unit into the index batch than 4,096 did (about a third less time filing on the
-    /// synthetic million); three ahead keep as many units in flight as before.
-    public func addStreaming(batchSize: Int = 8192, depth: Int = 3,
+    /// synthetic million). Eight ahead keep the workers busy while this thread writes the
+    /// posting lists (about 0.8 s a flush on the synthetic million): with three, they stopped after
+    /// a quarter of a second and a core idled for the rest.
+    public func addStreaming(batchSize: Int = 8192, depth: Int = 8,
                              _ produce: @escaping (_ emit: (TranslationUnit) throws -> Void) throws -> Void) throws {
         try flushPending()
         let queue = BatchQueue(depth: depth)
@@ -343,7 +359,7 @@ public final class MemoryWriter {
     @discardableResult
     public func add(_ unit: TranslationUnit) throws -> Int64 {
         try flushPending()
-        let chunk = PreparedChunk([unit][...])
+        let chunk = PreparedChunk([unit][...], keepEntries: overwrite)
         try chunk.prepare(tokenizer: store.tokenizer)
         return try store(chunk)[0]
     }

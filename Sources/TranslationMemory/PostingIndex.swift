@@ -318,7 +318,15 @@ struct PostingBatch {
     }
 
     /// Groups the entries by key once (`add(grouped:ids:)` reads the grouping).
-    mutating func group() { grouping = grouped() }
+    /// Without `keepingEntries`, the entries in the order added are let go (`add(entriesOf:_:id:)`
+    /// can no longer read them).
+    mutating func group(keepingEntries: Bool = true) {
+        grouping = grouped()
+        if !keepingEntries {
+            entries = []
+            entryKey = []
+        }
+    }
 
     /// The bytes of key `i`.
     private func withKeyBytes<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
@@ -338,6 +346,13 @@ struct PostingBatch {
         guard let (start, ordered) = local.grouping else { preconditionFailure("add(grouped:) needs group()") }
         let langMap = local.langs.map { languageIndex($0) }
         let n = local.keyEnds.count
+        if entries.count + ordered.count > entries.capacity {
+            // Room for a whole flush at once: doubling would copy the entries a few times and leave
+            // up to half of a hundred megabytes unused (pages not yet written cost nothing).
+            let room = max(entries.count + ordered.count, PostingBatch.flushLimit + (1 << 20), 2 * entries.capacity)
+            entries.reserveCapacity(room)
+            entryKey.reserveCapacity(room)
+        }
         var hashes = [UInt64](repeating: 0, count: n)
         for i in 0..<n { hashes[i] = PostingBatch.salted(local.keyHash[i], langMap[Int(local.keyLang[i])]) }
         let lead = 8
@@ -542,3 +557,4 @@ struct PostingBatch {
         }
     }
 }
+
