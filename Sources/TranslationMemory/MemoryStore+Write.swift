@@ -29,6 +29,8 @@ public final class MemoryWriter {
     let store: MemoryStore
     let overwrite: Bool
     var batch = PostingBatch()
+    /// Index entries gathered before the posting lists are written (tests lower it to flush often).
+    var postingFlushLimit = PostingBatch.flushLimit
     var duplicates = DuplicateIndex()
     public private(set) var report = WriteReport()
     /// Where a bulk write spent its time (printed when TMKIT_PROFILE is set): waiting for the
@@ -290,7 +292,7 @@ public final class MemoryWriter {
         for chunk in p.chunks { try store(chunk) }
         // (The duplicate keys are checked here too, batch by batch: their table must not double
         // past its limit before the next posting flush.)
-        if batch.entryCount > PostingBatch.flushLimit || duplicates.pending > DuplicateIndex.flushLimit {
+        if batch.entryCount > postingFlushLimit || duplicates.pending > DuplicateIndex.flushLimit {
             try flushIndexes(final: false)
             // A long import has written hundreds of megabytes by now: the disk takes them while
             // the import goes on, instead of all at once when the commit syncs the file.
@@ -337,19 +339,31 @@ public final class MemoryWriter {
             // while the posting lists are written; the file's pages so far go to disk meanwhile.
             diskWriter?.start()
             let writeDuplicates = try duplicates.startFinalFlush(db)
-            try batch.apply(db)
-            batch = PostingBatch()
+            try applyPostings()
             let td = DispatchTime.now().uptimeNanoseconds
             try writeDuplicates()
             profile.dups += DispatchTime.now().uptimeNanoseconds - td
         } else {
-            try batch.apply(db)
-            batch = PostingBatch()
+            try applyPostings()
             let td = DispatchTime.now().uptimeNanoseconds
             if final || duplicates.pending > DuplicateIndex.flushLimit { try duplicates.flush(db, final: final) }
             profile.dups += DispatchTime.now().uptimeNanoseconds - td
         }
         profile.postings += DispatchTime.now().uptimeNanoseconds - t
+    }
+
+    /// Whether this write has written posting lists yet.
+    private var appliedPostings = false
+
+    /// Writes the gathered posting lists. The batch keeps its keys, and what it learnt of their
+    /// lists, for the next flush.
+    private func applyPostings() throws {
+        if !appliedPostings {
+            appliedPostings = true
+            batch.listsStartedEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM posting)") ?? false
+        }
+        try batch.apply(db)
+        batch.clearEntries()
     }
 
     /// Writes the memory's file to disk in the background during a long write.

@@ -167,6 +167,16 @@ struct PostingBatch {
     /// The bytes of every key one after another, and where each ends.
     private var keyBytes: [UInt8] = []
     private var keyEnds: [Int] = []
+    /// Per key: its stored list's last part and the unit of its last entry, as this batch last
+    /// wrote or read them (`apply`), so that a later flush of the same write need not look them up.
+    /// `unknownList`: not read yet; `noList`: the key has none.
+    private var lastPart: [Int16] = []
+    private var lastUnit: [UInt32] = []
+    static let unknownList: Int16 = -1
+    static let noList: Int16 = -2
+    /// Whether the posting table was empty when the write began: then a key whose list this batch
+    /// has not written has none (set by the writer before its first `apply`).
+    var listsStartedEmpty = false
     /// Per added entry: its key number, and the entry.
     private var entryKey: [Int32] = []
     private var entries: [PostingEntry] = []
@@ -290,6 +300,8 @@ struct PostingBatch {
         self.keyHash.append(keyHash)
         keyBytes.append(contentsOf: kb)
         keyEnds.append(keyBytes.count)
+        lastPart.append(PostingBatch.unknownList)
+        lastUnit.append(0)
         table[slot] = Slot(tag: PostingBatch.tag(h), id: id + 1)
         if keyEnds.count * 2 > table.count { grow() }
         return id
@@ -315,6 +327,15 @@ struct PostingBatch {
             entryKey.append(keyNumber(keyHash, lang: li, kb))
             entries.append(e)
         }
+    }
+
+    /// Lets go of the entries (written by `apply`) and keeps the keys and what `apply` learnt of
+    /// their lists, for the next flush of the same write.
+    mutating func clearEntries() {
+        entries.removeAll(keepingCapacity: true)
+        entryKey.removeAll(keepingCapacity: true)
+        removed = [:]
+        grouping = nil
     }
 
     /// Groups the entries by key once (`add(grouped:ids:)` reads the grouping).
@@ -470,7 +491,10 @@ struct PostingBatch {
     /// variants out of order, too many parts) rewrite the list as one part.
     /// - Parameter encoded: store parts in their v6 form (`PostingList.encode`); the migration to
     ///   v5 writes the form of its time, which the migration to v6 then encodes.
-    func apply(_ db: Database, encoded: Bool = true) throws {
+    ///
+    /// What it writes or reads of a key's list is kept (`lastPart`, `lastUnit`): the next flush of
+    /// the same write (`clearEntries`) stores its new part without looking the list up again.
+    mutating func apply(_ db: Database, encoded: Bool = true) throws {
         let readAll = try db.cachedStatement(sql: PostingBatch.readSQL)
         let readLast = try db.cachedStatement(sql: """
             SELECT part, last FROM posting WHERE lang_key = ? AND key = ? ORDER BY part DESC LIMIT 1
@@ -496,14 +520,34 @@ struct PostingBatch {
             guard encoded else { return try store(lang, key, part: part, PostingList(entries: Array(adds))) }
             try store(lang, key, part: part, count: adds.count, last: adds[adds.count - 1].variant, blob: PostingList.encode(adds))
         }
-        func update(_ lang: String, _ key: String, adding added: UnsafeBufferPointer<PostingEntry>) throws {
+        // What is known of each key's list (see `lastPart`); `update` keeps it up to date.
+        var lastPart = self.lastPart, lastUnit = self.lastUnit
+        let startedEmpty = listsStartedEmpty
+        defer {
+            self.lastPart = lastPart
+            self.lastUnit = lastUnit
+        }
+        func update(_ lang: String, _ key: String, adding added: UnsafeBufferPointer<PostingEntry>, id: Int) throws {
             var inOrder = true
             if added.count > 1 { for i in 1..<added.count where added[i - 1].variant >= added[i].variant { inOrder = false; break } }
-            if inOrder { return try update(lang, key, sortedAdds: added) }
-            try added.sorted().withUnsafeBufferPointer { try update(lang, key, sortedAdds: $0) }
+            if inOrder { return try update(lang, key, sortedAdds: added, id: id) }
+            try added.sorted().withUnsafeBufferPointer { try update(lang, key, sortedAdds: $0, id: id) }
         }
-        func update(_ lang: String, _ key: String, sortedAdds adds: UnsafeBufferPointer<PostingEntry>) throws {
+        /// `id`: the key's number in this batch (nil for a key that only has removals).
+        func update(_ lang: String, _ key: String, sortedAdds adds: UnsafeBufferPointer<PostingEntry>, id: Int? = nil) throws {
             let removing = removed[lang]?[key] ?? []
+            if removing.isEmpty, let first = adds.first, let id {
+                var part = lastPart[id]
+                if part == PostingBatch.unknownList && startedEmpty { part = PostingBatch.noList }
+                if part == PostingBatch.noList || (part >= 0 && lastUnit[id] < first.variant && Int64(part) + 1 < PostingBatch.maxParts) {
+                    let next = part == PostingBatch.noList ? 0 : part + 1
+                    try store(lang, key, part: Int64(next), adds)
+                    lastPart[id] = next
+                    lastUnit[id] = adds[adds.count - 1].variant
+                    return
+                }
+            }
+            if let id { lastPart[id] = PostingBatch.unknownList } // (found again below, or rewritten)
             if removing.isEmpty, let first = adds.first {
                 // The last part and the variant of its last entry.
                 let r = RawStatement(readLast)
@@ -519,9 +563,15 @@ struct PostingBatch {
                     throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage)
                 }
                 sqlite3_reset(r.s)
-                guard let last else { return try store(lang, key, part: 0, adds) }
+                guard let last else {
+                    try store(lang, key, part: 0, adds)
+                    if let id { lastPart[id] = 0; lastUnit[id] = adds[adds.count - 1].variant }
+                    return
+                }
                 if let v = last.variant, v < Int64(first.variant), last.part + 1 < PostingBatch.maxParts {
-                    return try store(lang, key, part: last.part + 1, adds)
+                    try store(lang, key, part: last.part + 1, adds)
+                    if let id { lastPart[id] = Int16(last.part + 1); lastUnit[id] = adds[adds.count - 1].variant }
+                    return
                 }
             }
             let existing = try PostingBatch.read(readAll, lang: lang, key: key, db: db, encoded: encoded)
@@ -531,12 +581,18 @@ struct PostingBatch {
             d.bind(2, key)
             try d.run(db)
             if list.count > 0 { try store(lang, key, part: 0, list) }
+            if let id {
+                lastPart[id] = list.count > 0 ? 0 : PostingBatch.noList
+                lastUnit[id] = list.count > 0 ? list.entry(list.count - 1).variant : 0
+            }
         }
         var done: [String: Set<String>] = [:]
         let (start, ordered) = grouped()
         // In the table's order (language, then key bytes): the B-tree is then written front to back.
+        // (Keys numbered by an earlier flush of the write that have no entry in this one are left
+        // alone: their lists have not changed.)
         let keyOrder = keyBytes.withUnsafeBufferPointer { arena in
-            (0..<keyEnds.count).sorted { a, b in
+            (0..<keyEnds.count).filter { start[$0] < start[$0 + 1] }.sorted { a, b in
                 if keyLang[a] != keyLang[b] { return langs[Int(keyLang[a])] < langs[Int(keyLang[b])] }
                 let sa = a == 0 ? 0 : keyEnds[a - 1], sb = b == 0 ? 0 : keyEnds[b - 1]
                 let na = keyEnds[a] - sa, nb = keyEnds[b] - sb
@@ -548,12 +604,20 @@ struct PostingBatch {
             for i in keyOrder {
                 let key = key(i)
                 let lang = langs[Int(keyLang[i])]
-                try update(lang, key, adding: UnsafeBufferPointer(rebasing: ordered[start[i]..<start[i + 1]]))
+                try update(lang, key, adding: UnsafeBufferPointer(rebasing: ordered[start[i]..<start[i + 1]]), id: i)
                 if removed[lang]?[key] != nil { done[lang, default: []].insert(key) }
             }
         }
         for (lang, keys) in removed {
-            for key in keys.keys where done[lang]?.contains(key) != true { try update(lang, key, sortedAdds: UnsafeBufferPointer(start: nil, count: 0)) }
+            for key in keys.keys where done[lang]?.contains(key) != true {
+                try update(lang, key, sortedAdds: UnsafeBufferPointer(start: nil, count: 0))
+                // (Its list changed: a number this batch gave the key must not keep what it knew.)
+                if let li = langIndex[lang] {
+                    var k = key
+                    let id = k.withUTF8 { kb in find(PostingBatch.salted(PostingBatch.hash(kb), li), lang: Int32(li), kb).id }
+                    if let id { lastPart[Int(id)] = PostingBatch.unknownList }
+                }
+            }
         }
     }
 }

@@ -468,3 +468,96 @@ final class DuplicateFlushTests: XCTestCase {
         XCTAssertEqual(again.alternatives, 1)
     }
 }
+
+/// A long write flushes its posting lists several times; each flush after the first files its new
+/// part from what the write itself knows of the list (`PostingBatch.lastPart`) instead of reading it.
+final class PostingFlushTests: XCTestCase {
+    private static let english = ["file", "open", "save", "the", "cannot", "error", "read", "write", "folder", "print",
+                                  "network", "user", "password", "window", "close", "new", "list", "copy", "paste", "undo"]
+    private static let russian = ["файл", "открыть", "сохранить", "не", "удалось", "ошибка", "чтение", "запись", "папка", "печать",
+                                  "сеть", "пользователь", "пароль", "окно", "закрыть", "новый", "список", "копировать", "вставить", "отменить"]
+
+    /// Unit `i`: a few common words (chosen by a hash of `i`) and one word of its own.
+    private static func unit(_ i: Int, target: String? = nil) -> TranslationUnit {
+        var h = UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15
+        func pick(_ words: [String]) -> [String] {
+            (0..<(3 + Int(h % 5))).map { _ in h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9; return words[Int(h % UInt64(words.count))] }
+        }
+        // A word of its own, and one it shares with every 97th unit (in some batches, not others).
+        // (Letters, not digits: a number is one key, "#".)
+        func letters(_ n: Int) -> String {
+            var s = "", n = n
+            repeat { s.append(Character(Unicode.Scalar(UInt8(97 + n % 26)))); n /= 26 } while n > 0
+            return s
+        }
+        return pair((pick(english) + ["x" + letters(i), "z" + letters(i % 97)]).joined(separator: " "),
+                    target ?? (pick(russian) + ["ы" + letters(i)]).joined(separator: " "))
+    }
+
+    /// Every posting list, its parts read in order and joined.
+    private func lists(_ store: MemoryStore) throws -> [String: [PostingEntry]] {
+        try store.db.read { db in
+            let read = try db.makeStatement(sql: PostingBatch.readSQL)
+            var out: [String: [PostingEntry]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT lang_key, key FROM posting") {
+                let (lang, key): (String, String) = (row[0], row[1])
+                out[lang + "|" + key] = try PostingBatch.read(read, lang: lang, key: key, db: db).entries
+            }
+            return out
+        }
+    }
+
+    /// Three writes (into an empty memory; with removals into a full one; replacing targets), with
+    /// the lists written once at the end of each or (`limit`) every few hundred entries.
+    private func build(flushingEvery limit: Int?) throws -> MemoryStore {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        try store.write { w in
+            if let limit { w.postingFlushLimit = limit }
+            for b in 0..<40 { try w.add((0..<50).map { PostingFlushTests.unit(b * 50 + $0) }) }
+        }
+        try store.write { w in
+            if let limit { w.postingFlushLimit = limit }
+            for id in stride(from: 5, to: 2000, by: 97) { XCTAssertTrue(try w.remove(id: Int64(id))) }
+            for b in 40..<50 { try w.add((0..<50).map { PostingFlushTests.unit(b * 50 + $0) }) }
+            // Units of the first write taken out, one small batch apart: lists this write has written
+            // (the shared words') lose an entry in flushes that add none to them.
+            for (n, id) in stride(from: 151, to: 2000, by: 89).enumerated() {
+                XCTAssertTrue(try w.remove(id: Int64(id)))
+                try w.add([PostingFlushTests.unit(3000 + n)])
+            }
+            for b in 50..<60 { try w.add((0..<50).map { PostingFlushTests.unit(b * 50 + $0) }) }
+        }
+        try store.write(overwrite: true) { w in
+            if let limit { w.postingFlushLimit = limit }
+            for b in 0..<6 {
+                try w.add(stride(from: b * 500 + 3, to: b * 500 + 500, by: 41).map { PostingFlushTests.unit($0, target: "новый перевод файл \($0)") })
+            }
+        }
+        return store
+    }
+
+    func testListsFlushedManyTimesInAWriteEqualListsFlushedOnce() throws {
+        let once = try build(flushingEvery: nil)
+        let often = try build(flushingEvery: 400)
+        let expected = try lists(once), got = try lists(often)
+        XCTAssertGreaterThan(expected.count, 3000)
+        let differing = Set(expected.keys).union(got.keys).filter { expected[$0] != got[$0] }.sorted()
+        XCTAssertEqual(differing.count, 0, "lists that differ, of \(expected.count): \(differing.prefix(5)) …")
+
+        // The frequent flushes wrote new parts (up to the limit, past which a list is folded).
+        let maxPart = try often.db.read { try Int64.fetchOne($0, sql: "SELECT max(part) FROM posting") } ?? 0
+        XCTAssertGreaterThan(maxPart, 5)
+        XCTAssertLessThan(maxPart, PostingBatch.maxParts)
+        // (Once: a part a write at most.)
+        XCTAssertLessThanOrEqual(try once.db.read { try Int64.fetchOne($0, sql: "SELECT max(part) FROM posting") } ?? 0, 2)
+        // And lookups find the same units in both.
+        for q in ["cannot open the file xh", "ошибка чтение ыbe файл"] {
+            let lang = q.contains("xh") ? ("en", "ru") : ("ru", "en")
+            let options = LookupOptions(threshold: 30, limit: 10)
+            let a = try once.lookup(q, sourceLanguage: lang.0, targetLanguage: lang.1, options: options)
+            let b = try often.lookup(q, sourceLanguage: lang.0, targetLanguage: lang.1, options: options)
+            XCTAssertFalse(a.isEmpty)
+            XCTAssertEqual(a.map(\.unit.id), b.map(\.unit.id))
+        }
+    }
+}
