@@ -100,7 +100,9 @@ extension TMKit.TM {
         )
         enum Format: String, ExpressibleByArgument, CaseIterable { case auto, tmx, tsv, po, mo }
         @OptionGroup var memoryOptions: MemoryOptions
-        @Argument(help: "The files to import (one transaction for all of them).") var files: [String]
+        @Argument(help: "The files to import (one transaction for all of them).") var files: [String] = []
+        @Option(name: .long, help: "A file naming more files to import, one a line ('-': standard input), as find or ls print them.")
+        var filesFrom: String?
         @Option(name: .long, help: "auto (by extension), tsv, po or mo.") var format: Format = .auto
         @Option(name: .long, help: "Source language of PO/MO catalogs (msgid).") var sourceLang: String = "en"
         @Option(name: .long, help: "Target language of PO/MO catalogs (else the catalog's Language header).") var targetLang: String?
@@ -109,7 +111,17 @@ extension TMKit.TM {
         @Flag(name: .long, help: "Read and check the files, store nothing.") var dryRun = false
 
         func validate() throws {
-            if files.isEmpty { throw ValidationError("give at least one file to import") }
+            if files.isEmpty && filesFrom == nil { throw ValidationError("give at least one file to import (or --files-from LIST)") }
+        }
+
+        /// The files named on the command line, then those `--files-from` lists (empty lines skipped).
+        func allFiles() throws -> [String] {
+            guard let list = filesFrom else { return files }
+            let (bytes, name) = try Input.readBytes(list)
+            let listed = String(decoding: bytes, as: UTF8.self).split(whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+                .map(String.init).filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }
+            if files.isEmpty && listed.isEmpty { throw UserError("\(name): lists no file to import") }
+            return files + listed
         }
 
         /// The units of one file; a parse error names the file and line.
@@ -187,6 +199,7 @@ extension TMKit.TM {
 
         func run() throws {
             try runReportingErrors {
+                let files = try allFiles()
                 if dryRun {
                     var read = 0
                     let start = Date()

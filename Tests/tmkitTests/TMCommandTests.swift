@@ -141,6 +141,33 @@ final class TMXCommandTests: XCTestCase {
     }
 }
 
+final class FilesFromTests: XCTestCase {
+    /// `--files-from` imports the files a list names (with those on the command line) in the one
+    /// transaction; a listed file that is missing is named, and nothing is stored.
+    func testImportsTheListedFilesInOneWrite() throws {
+        let memory = FileManager.default.temporaryDirectory.appendingPathComponent("list-\(UUID().uuidString).tmdb").path
+        let a = try CLI.temporaryFile("a.tsv", bytes: Array("en\tru\nOpen file\tОткрыть файл\nSave\tСохранить\n".utf8))
+        let b = try CLI.temporaryFile("b.tsv", bytes: Array("en\tru\nClose\tЗакрыть\n".utf8))
+        let c = try CLI.temporaryFile("c.tsv", bytes: Array("en\tde\nClose\tSchließen\n".utf8))
+        let list = try CLI.temporaryFile("list.txt", bytes: Array("\(b)\n\n\(c)\n".utf8))
+        var r = try CLI.run(["tm", "import", a, "--files-from", list, "--memory", memory])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stdout.contains("3 files: 4 units read; 4 added"), r.stdout)
+
+        let missing = try CLI.temporaryFile("missing.txt", bytes: Array("\(a)\n/nonexistent/z.tsv\n".utf8))
+        let other = FileManager.default.temporaryDirectory.appendingPathComponent("list-\(UUID().uuidString).tmdb").path
+        r = try CLI.run(["tm", "import", "--files-from", missing, "--memory", other])
+        XCTAssertEqual(r.status, 1)
+        XCTAssertTrue(r.stderr.contains("/nonexistent/z.tsv"), r.stderr)
+        r = try CLI.run(["tm", "stats", "--memory", other, "--format", "json"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any])["units"] as? Int, 0)
+
+        r = try CLI.run(["tm", "import", "--memory", other])
+        XCTAssertNotEqual(r.status, 0)
+        XCTAssertTrue(r.stderr.contains("--files-from"), r.stderr)
+    }
+}
+
 final class InterruptedImportTests: XCTestCase {
     /// A bulk import killed mid-way (SIGKILL: no chance to clean up) leaves the memory as it was,
     /// back in WAL mode, the next time it is opened.
