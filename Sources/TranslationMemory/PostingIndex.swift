@@ -180,7 +180,9 @@ struct PostingBatch {
     /// Per added entry: its key number, and the entry.
     private var entryKey: [Int32] = []
     private var entries: [PostingEntry] = []
-    var removed: [String: [String: Set<UInt32>]] = [:]
+    /// Units taken out of lists, per language and key: each with the number of entries added before
+    /// it was taken out (those of its entries are dropped too; later ones, a replaced target's, stay).
+    var removed: [String: [String: [UInt32: Int]]] = [:]
     var entryCount: Int { entries.count }
     static let flushLimit = 8_000_000
 
@@ -445,21 +447,29 @@ struct PostingBatch {
     }
 
     mutating func remove(lang: String, keys: [String], variant: UInt32) {
-        for k in keys { removed[lang, default: [:]][k, default: []].insert(variant) }
+        for k in keys { removed[lang, default: [:]][k, default: [:]][variant] = entries.count }
     }
 
     /// The added entries grouped by key number, in the order they were added.
     private func grouped() -> (start: [Int], ordered: [PostingEntry]) {
+        let (start, ordered, _) = grouped(withOrigins: false)
+        return (start, ordered)
+    }
+
+    /// `grouped()`, and with `withOrigins` where each grouped entry was in the order added.
+    private func grouped(withOrigins: Bool) -> (start: [Int], ordered: [PostingEntry], origins: [Int32]) {
         var start = [Int](repeating: 0, count: keyEnds.count + 1)
         for k in entryKey { start[Int(k) + 1] += 1 }
         for i in 0..<keyEnds.count { start[i + 1] += start[i] }
         var next = start
         var ordered = [PostingEntry](repeating: PostingEntry(variant: 0, words: 0), count: entries.count)
-        for (k, e) in zip(entryKey, entries) {
+        var origins = [Int32](repeating: 0, count: withOrigins ? entries.count : 0)
+        for (j, (k, e)) in zip(entryKey, entries).enumerated() {
             ordered[next[Int(k)]] = e
+            if withOrigins { origins[next[Int(k)]] = Int32(j) }
             next[Int(k)] += 1
         }
-        return (start, ordered)
+        return (start, ordered, origins)
     }
 
     /// Parts a list may have before a write folds them into one.
@@ -535,7 +545,7 @@ struct PostingBatch {
         }
         /// `id`: the key's number in this batch (nil for a key that only has removals).
         func update(_ lang: String, _ key: String, sortedAdds adds: UnsafeBufferPointer<PostingEntry>, id: Int? = nil) throws {
-            let removing = removed[lang]?[key] ?? []
+            let removing = Set((removed[lang]?[key] ?? [:]).keys)
             if removing.isEmpty, let first = adds.first, let id {
                 var part = lastPart[id]
                 if part == PostingBatch.unknownList && startedEmpty { part = PostingBatch.noList }
@@ -587,7 +597,7 @@ struct PostingBatch {
             }
         }
         var done: [String: Set<String>] = [:]
-        let (start, ordered) = grouped()
+        let (start, ordered, origins) = grouped(withOrigins: !removed.isEmpty)
         // In the table's order (language, then key bytes): the B-tree is then written front to back.
         // (Keys numbered by an earlier flush of the write that have no entry in this one are left
         // alone: their lists have not changed.)
@@ -604,8 +614,18 @@ struct PostingBatch {
             for i in keyOrder {
                 let key = key(i)
                 let lang = langs[Int(keyLang[i])]
-                try update(lang, key, adding: UnsafeBufferPointer(rebasing: ordered[start[i]..<start[i + 1]]), id: i)
-                if removed[lang]?[key] != nil { done[lang, default: []].insert(key) }
+                if !removed.isEmpty, let marks = removed[lang]?[key] {
+                    // A unit taken out after these entries were added (in this write, before they were
+                    // written) loses them here.
+                    let kept = (start[i]..<start[i + 1]).filter { p in
+                        guard let mark = marks[ordered[p].variant] else { return true }
+                        return Int(origins[p]) >= mark
+                    }.map { ordered[$0] }
+                    try kept.withUnsafeBufferPointer { try update(lang, key, adding: $0, id: i) }
+                    done[lang, default: []].insert(key)
+                } else {
+                    try update(lang, key, adding: UnsafeBufferPointer(rebasing: ordered[start[i]..<start[i + 1]]), id: i)
+                }
             }
         }
         for (lang, keys) in removed {

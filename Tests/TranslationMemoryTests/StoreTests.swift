@@ -525,6 +525,11 @@ final class PostingFlushTests: XCTestCase {
                 XCTAssertTrue(try w.remove(id: Int64(id)))
                 try w.add([PostingFlushTests.unit(3000 + n)])
             }
+            // Units this write added taken out again: flushed already (often) or not yet (once).
+            for id in stride(from: 2003, to: 2500, by: 23) {
+                XCTAssertTrue(try w.remove(id: Int64(id)))
+                try w.add([PostingFlushTests.unit(id + 2000)])
+            }
             for b in 50..<60 { try w.add((0..<50).map { PostingFlushTests.unit(b * 50 + $0) }) }
         }
         try store.write(overwrite: true) { w in
@@ -534,6 +539,31 @@ final class PostingFlushTests: XCTestCase {
             }
         }
         return store
+    }
+
+    /// A unit added and then removed (or its targets replaced) in the same write, before its index
+    /// entries were written, leaves no entry behind.
+    func testEntriesOfAUnitRemovedInTheWriteThatAddedItAreDropped() throws {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        try store.write { w in
+            try w.add([pair("Open the blue folder", "Открыть синюю папку"), pair("Close the red window", "Закрыть красное окно")])
+            XCTAssertTrue(try w.remove(id: 1))
+            try w.add([pair("Open the green folder", "Открыть зелёную папку")])
+        }
+        // --overwrite: the second pair replaces the first one's target within the same import.
+        try store.write(overwrite: true) { w in
+            try w.add([pair("Print the page", "Печать страницы")])
+            try w.add([pair("Print the page", "Напечатать страницу")])
+        }
+        let all = try lists(store)
+        XCTAssertNil(all["en|blue"], "a removed unit's word")
+        XCTAssertEqual(all["en|folder"]?.map(\.variant), [3])
+        XCTAssertEqual(all["ru|папку"]?.map(\.variant), [3])
+        XCTAssertNil(all["ru|печать"], "a replaced target's word")
+        XCTAssertEqual(all["ru|страницу"]?.map(\.variant), [4])
+        XCTAssertEqual(all["en|print"]?.map(\.variant), [4])
+        XCTAssertEqual(all["en|print"]?.first?.words, 3)
+        XCTAssertEqual(all["ru|страницу"]?.first?.words, 2)
     }
 
     func testListsFlushedManyTimesInAWriteEqualListsFlushedOnce() throws {
