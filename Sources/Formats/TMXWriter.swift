@@ -9,8 +9,8 @@ public struct TMXWriter {
     public let sourceLanguage: String
     public let creationTool: String
     public let creationToolVersion: String
-    /// Units (numbered from 1, or from `numberUnits(after:)`) that lost characters XML 1.0 forbids,
-    /// with how many each lost.
+    /// Units (numbered from 1 in the order written) that lost characters XML 1.0 forbids, with how
+    /// many each lost. (A stream formatted in batches renumbers them: `TMXStreamWriter`.)
     public private(set) var droppedCharacters: [(unit: Int, count: Int)] = []
     /// One warning a unit that lost characters.
     public var warnings: [String] { droppedCharacters.map { TMXWriter.droppedWarning(unit: $0.unit, count: $0.count) } }
@@ -37,12 +37,10 @@ public struct TMXWriter {
 
     public func footer() -> String { "  </body>\n</tmx>\n" }
 
+    /// The warning for unit `unit` (its place in the file) having lost `count` characters.
     public static func droppedWarning(unit: Int, count: Int) -> String {
         "unit \(unit): dropped \(count) character(s) that XML 1.0 does not allow"
     }
-
-    /// Numbers the next unit `n + 1` in warnings (a stream formatted in batches).
-    public mutating func numberUnits(after n: Int) { count = n }
 
     /// One `<tu>` element.
     public mutating func unit(_ u: TranslationUnit) throws -> String {

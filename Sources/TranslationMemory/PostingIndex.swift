@@ -545,7 +545,7 @@ struct PostingBatch {
         }
         /// `id`: the key's number in this batch (nil for a key that only has removals).
         func update(_ lang: String, _ key: String, sortedAdds adds: UnsafeBufferPointer<PostingEntry>, id: Int? = nil) throws {
-            let removing = Set((removed[lang]?[key] ?? [:]).keys)
+            let removing = removed.isEmpty ? [] : Set((removed[lang]?[key] ?? [:]).keys)
             if removing.isEmpty, let first = adds.first, let id {
                 var part = lastPart[id]
                 if part == PostingBatch.unknownList && startedEmpty { part = PostingBatch.noList }
