@@ -133,6 +133,13 @@ public final class MemoryWriter {
             }
         }
 
+        /// Writes the store's time as unit `k`'s missing dates, in its packed row (`PackedUnit.stamp`).
+        func stampRow(_ k: Int, now: Date) {
+            let start = k == 0 ? 0 : rowEnds[k - 1].search
+            let end = rowEnds[k].data
+            arena.withUnsafeMutableBufferPointer { PackedUnit.stamp(UnsafeMutableBufferPointer(rebasing: $0[start..<end]), now: now) }
+        }
+
         /// Prepares every unit (NFC, word keys, duplicate keys, packed row).
         func prepare(tokenizer: Tokenizer) throws {
             var w = PackedUnit.Writer()
@@ -490,16 +497,13 @@ public final class MemoryWriter {
     private func insert(_ chunk: PreparedChunk, _ k: Int) throws -> Int64 {
         let unit = chunk.units[chunk.units.startIndex + k]
         let ins = RawStatement(try statement(&unitInsert, "INSERT INTO unit(data, search) VALUES (?, ?)"))
+        // Missing dates are written into the chunk's own bytes (units read from TSV and gettext
+        // files have none: a copy of each row was made for them).
+        if unit.createdAt == nil || unit.changedAt == nil { chunk.stampRow(k, now: Date()) }
         try chunk.withRow(k) { data, search in
-            if unit.createdAt == nil || unit.changedAt == nil {
-                var stamped = Array(data)
-                PackedUnit.stamp(&stamped, now: Date())
-                ins.bind(1, blob: stamped)
-            } else {
-                // The chunk's bytes outlive the step: SQLite reads them in place instead of copying
-                // them (half a gigabyte on the synthetic million). The bindings are cleared after it.
-                ins.bind(1, blob: UnsafeRawBufferPointer(data), copying: false)
-            }
+            // The chunk's bytes outlive the step: SQLite reads them in place instead of copying
+            // them (half a gigabyte on the synthetic million). The bindings are cleared after it.
+            ins.bind(1, blob: UnsafeRawBufferPointer(data), copying: false)
             ins.bind(2, text: search, copying: false)
             defer { sqlite3_clear_bindings(ins.s) }
             try ins.run(db)

@@ -124,7 +124,8 @@ enum PackedUnit {
     }
 
     /// Sets the created and changed dates of packed data that has none (they lead the header).
-    static func stamp(_ data: inout [UInt8], now: Date) {
+    /// (In place: a prepared chunk's bytes, `PreparedChunk.stampRow`.)
+    static func stamp(_ data: UnsafeMutableBufferPointer<UInt8>, now: Date) {
         let bits = now.timeIntervalSince1970.bitPattern
         for field in 0..<2 {
             let at = 8 * field

@@ -441,6 +441,35 @@ final class PostingPartsTests: XCTestCase {
 
 /// The duplicate keys of a large write are written once at its end, sorted and merged on another
 /// thread; smaller writes merge them on the storing thread. Both must store the same buckets.
+final class StampTests: XCTestCase {
+    /// Units read without dates (TSV, gettext) get the time they were stored as their creation and
+    /// change dates; units with dates keep them.
+    func testUnitsWithoutDatesAreStampedWhenStored() throws {
+        let store = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        let dated = Date(timeIntervalSince1970: 1_500_000_000)
+        var old = pair("An old unit", "Старая единица")
+        old.createdAt = dated
+        old.changedAt = dated
+        let before = Date().addingTimeInterval(-1)
+        try store.write { w in
+            try w.addStreaming { emit in
+                for i in 0..<300 { try emit(pair("New unit \(i) here", "Новая единица \(i)")) }
+                try emit(old)
+            }
+        }
+        let after = Date().addingTimeInterval(1)
+        for id in [Int64(1), 150, 300] {
+            let u = try XCTUnwrap(try store.unit(id: id))
+            let created = try XCTUnwrap(u.createdAt), changed = try XCTUnwrap(u.changedAt)
+            XCTAssertTrue(created >= before && created <= after, "\(created)")
+            XCTAssertEqual(changed, created)
+        }
+        let kept = try XCTUnwrap(try store.unit(id: 301))
+        XCTAssertEqual(kept.createdAt, dated)
+        XCTAssertEqual(kept.changedAt, dated)
+    }
+}
+
 final class DuplicateFlushTests: XCTestCase {
     private func buckets(_ store: MemoryStore) throws -> [Row] {
         try store.db.read { try Row.fetchAll($0, sql: "SELECT bucket, entries FROM dup ORDER BY bucket") }
