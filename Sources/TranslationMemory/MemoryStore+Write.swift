@@ -125,19 +125,20 @@ public final class MemoryWriter {
         func sourceHash(_ k: Int) -> Int64 { dupKeys[dupRange(k).lowerBound] }
         func pairKey(_ k: Int, target t: Int) -> Int64 { dupKeys[dupRange(k).lowerBound + units[units.startIndex + k].variants.count + t - 1] }
 
+        /// Where unit `k`'s packed data is in `arena` (its search text follows, up to `rowEnds[k].search`).
+        func dataRange(_ k: Int) -> Range<Int> { (k == 0 ? 0 : rowEnds[k - 1].search)..<rowEnds[k].data }
+
         func withRow<R>(_ k: Int, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-            let start = k == 0 ? 0 : rowEnds[k - 1].search
-            let (d, e) = rowEnds[k]
+            let data = dataRange(k)
             return try arena.withUnsafeBufferPointer { a in
-                try body(UnsafeBufferPointer(rebasing: a[start..<d]), UnsafeBufferPointer(rebasing: a[d..<e]))
+                try body(UnsafeBufferPointer(rebasing: a[data]), UnsafeBufferPointer(rebasing: a[data.upperBound..<rowEnds[k].search]))
             }
         }
 
         /// Writes the store's time as unit `k`'s missing dates, in its packed row (`PackedUnit.stamp`).
         func stampRow(_ k: Int, now: Date) {
-            let start = k == 0 ? 0 : rowEnds[k - 1].search
-            let end = rowEnds[k].data
-            arena.withUnsafeMutableBufferPointer { PackedUnit.stamp(UnsafeMutableBufferPointer(rebasing: $0[start..<end]), now: now) }
+            let data = dataRange(k)
+            arena.withUnsafeMutableBufferPointer { PackedUnit.stamp(UnsafeMutableBufferPointer(rebasing: $0[data]), now: now) }
         }
 
         /// Prepares every unit (NFC, word keys, duplicate keys, packed row).
