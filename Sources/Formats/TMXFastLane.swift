@@ -402,3 +402,146 @@ struct ByteScanner {
     }
 
 }
+
+/// The fast lane on two threads: while the reader reads the units at the start of its buffer, a
+/// helper reads those of the buffer's second half (from a copy), so that a long TMX body is
+/// parsed on two cores. The reader takes a helper's unit only when it reaches that unit's `<tu`
+/// itself, as the place the unit before it (read by either) ended: what `fastUnit` reads depends
+/// on nothing but the bytes from there (and the header's `srclang`), so the units are those the
+/// reader would have read. A unit the helper cannot read (not of the regular shape, or cut off by
+/// the end of its copy) is left to the reader, and the helper goes on from the next one.
+final class FastLaneHelper: @unchecked Sendable {
+    struct Unit {
+        /// Offset of the unit's `<tu` in the document, and the bytes from there to its end.
+        let start: Int
+        let length: Int
+        /// Line breaks in those bytes.
+        let newlines: Int
+        let unit: TranslationUnit
+        let srclang: String?
+    }
+
+    /// The helper's copies are made of at least this many bytes (fewer: not worth a hand-over).
+    static let minimumRun = 32 << 10
+
+    private let sourceLanguage: String?
+    /// Used on the helper's thread only.
+    private var cache = FastLaneCache()
+    private let queue = DispatchQueue(label: "tmkit.tmx.fast-lane")
+    private let group = DispatchGroup()
+    /// The run handed over: where it starts, whether it may still be running, its units (read
+    /// only after `group.wait()`) and the next one to hand out.
+    private var runStart: Int?
+    private var running = false
+    private var units: [Unit?] = []
+    private var next = 0
+    /// The part of the reader's unread bytes handed over: the reader also reads the file and
+    /// hands out the units, so the helper's part grows while it finishes first, and shrinks when
+    /// the reader has to wait for it.
+    private var share = 0.5
+    /// Units handed out (for tests and profiles).
+    private(set) var taken = 0
+
+    init(sourceLanguage: String?) { self.sourceLanguage = sourceLanguage }
+
+    /// Whether no run is under way or left to hand out.
+    var isIdle: Bool { runStart == nil }
+
+    /// The unit whose `<tu` is at `offset`, if the helper read it. Waits for the run when the
+    /// reader has come to it; a run the reader went past is let go.
+    func unit(at offset: Int) -> Unit? {
+        guard let start = runStart, offset >= start else { return nil }
+        if running {
+            // The reader came to the run before it ended: the helper gets less next time.
+            if group.wait(timeout: .now()) == .timedOut {
+                share = max(0.2, share - 0.05)
+                group.wait()
+            } else {
+                share = min(0.8, share + 0.05)
+            }
+            running = false
+        }
+        while next < units.count, units[next]!.start < offset { next += 1 }
+        guard next < units.count else { reset(); return nil }
+        guard units[next]!.start == offset else { return nil }
+        let u = units[next].take() // moved out, not copied
+        next += 1
+        taken += 1
+        if next == units.count { reset() }
+        return u
+    }
+
+    private func reset() {
+        runStart = nil
+        units = []
+        next = 0
+    }
+
+    /// The reader's unread bytes considered for one hand-over (the rest waits for the next).
+    static let window = 1 << 20
+
+    /// Hands the last part (`share`) of the next `window` bytes of `b` (the reader's unread bytes,
+    /// which start at document offset `offset`) to the helper, from the first `<tu` in it, when
+    /// there is enough of it.
+    func handOver(_ b: UnsafeBufferPointer<UInt8>, offset: Int) {
+        let end = min(b.count, FastLaneHelper.window)
+        guard isIdle, end >= 2 * FastLaneHelper.minimumRun,
+              let k = FastLaneHelper.unitStart(UnsafeBufferPointer(rebasing: b[..<end]), from: Int(Double(end) * (1 - share))),
+              end - k >= FastLaneHelper.minimumRun else { return }
+        let copy = Array(UnsafeBufferPointer(rebasing: b[k..<end]))
+        let start = offset + k
+        runStart = start
+        running = true
+        units = []
+        next = 0
+        queue.async(group: group) { [self] in units = read(copy, start: start) }
+    }
+
+    /// The first place at or after `from` that looks like the start of a unit in a body: `<tu`
+    /// then white space or `>`, after a `>` or white space. (It may be inside a comment or a
+    /// CDATA section: the reader never comes to such a place, so what the helper reads there is
+    /// never taken.)
+    static func unitStart(_ b: UnsafeBufferPointer<UInt8>, from: Int) -> Int? {
+        guard let base = b.baseAddress else { return nil }
+        var k = max(from, 1)
+        while k + 4 <= b.count {
+            guard let hit = memchr(base + k, 0x3C, b.count - k) else { return nil }
+            k = base.distance(to: hit.assumingMemoryBound(to: UInt8.self))
+            if k + 4 <= b.count, b[k + 1] == 0x74, b[k + 2] == 0x75, ByteScanner.isSpace(b[k + 3]) || b[k + 3] == 0x3E,
+               ByteScanner.isSpace(b[k - 1]) || b[k - 1] == 0x3E {
+                return k
+            }
+            k += 1
+        }
+        return nil
+    }
+
+    /// The units of `bytes` (which start with a `<tu` at document offset `start`), one after the
+    /// other while they are regular.
+    private func read(_ bytes: [UInt8], start: Int) -> [Unit?] {
+        var out: [Unit?] = []
+        bytes.withUnsafeBufferPointer { b in
+            var i = 0
+            while i < b.count {
+                while i < b.count, ByteScanner.isSpace(b[i]) { i += 1 }
+                if i + 3 < b.count, b[i] == 0x3C, b[i + 1] == 0x74, b[i + 2] == 0x75,
+                   let r = TMXReader.fastUnit(UnsafeBufferPointer(rebasing: b[i...]), line: 0, sourceLanguage: sourceLanguage, cache: &cache) {
+                    var newlines = 0
+                    var p = b.baseAddress! + i
+                    let end = p + r.consumed
+                    while p < end, let hit = memchr(p, 0x0A, end - p) {
+                        newlines += 1
+                        p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+                    }
+                    out.append(Unit(start: start + i, length: r.consumed, newlines: newlines, unit: r.value.0, srclang: r.value.1))
+                    i += r.consumed
+                    continue
+                }
+                // Not a unit the lane reads (the reader's general path will): on from the next one.
+                guard let k = FastLaneHelper.unitStart(b, from: i + 1) else { break }
+                i = k
+            }
+        }
+        return out
+    }
+}

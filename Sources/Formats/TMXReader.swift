@@ -20,6 +20,8 @@ public struct TMXReader {
     /// Read regular units through the fast lane (`TMXFastLane.swift`); off, every unit goes
     /// through the general path (the two give the same units: tests compare them).
     public var fastLane = true
+    /// Let a second thread read ahead in the fast lane (`FastLaneHelper`); the units are the same.
+    public var twoThreads = true
 
     public init(file: String, skipBad: Bool = false) {
         self.file = file
@@ -34,13 +36,15 @@ public struct TMXReader {
     }
 
     /// Calls `unit` for every unit, `warning` for what is odd but kept, and returns the
-    /// problems of skipped units (only with `skipBad`). Throws `FormatError` naming the line.
+    /// problems of skipped units (only with `skipBad`), how many units the fast lane read, and how
+    /// many of those its helper thread read. Throws `FormatError` naming the line.
     @discardableResult
     public func read(_ parser: XMLPullParser, unit: (TranslationUnit) throws -> Void,
-                     warning: (UnitProblem) -> Void = { _ in }) throws -> (header: Header, skipped: [UnitProblem], fastLaneUnits: Int) {
+                     warning: (UnitProblem) -> Void = { _ in }) throws -> (header: Header, skipped: [UnitProblem], fastLaneUnits: Int, helperUnits: Int) {
         var header = Header()
         var skipped: [UnitProblem] = []
         var lane = FastLaneState()
+        var helper: FastLaneHelper?
         func fail(_ line: Int, _ message: String) -> FormatError { FormatError(file: file, line: line, message) }
         do {
             guard case .start(let root, let rootAttrs, _)? = try parser.next() else { throw fail(parser.eventLine, "empty document") }
@@ -50,8 +54,22 @@ public struct TMXReader {
             var cache = FastLaneCache()
             while true {
                 if lane.inBody, lane.worthTrying {
+                    // A helper joins once the body has shown itself regular.
+                    if helper == nil, twoThreads, lane.taken >= 256 { helper = FastLaneHelper(sourceLanguage: header.sourceLanguage) }
                     if let (u, srclang, line) = try parser.fastLane(lookahead: TMXReader.fastLaneLookahead, { b, line in
-                        TMXReader.fastUnit(b, line: line, sourceLanguage: header.sourceLanguage, cache: &cache)
+                        guard let helper else {
+                            return TMXReader.fastUnit(b, line: line, sourceLanguage: header.sourceLanguage, cache: &cache).map { ($0.value, $0.consumed, nil) }
+                        }
+                        let offset = parser.offset
+                        var t = 0, tuLine = line
+                        while t < b.count, ByteScanner.isSpace(b[t]) {
+                            if b[t] == 0x0A { tuLine += 1 }
+                            t += 1
+                        }
+                        if let h = helper.unit(at: offset + t) { return ((h.unit, h.srclang, tuLine), t + h.length, tuLine - line + h.newlines) }
+                        guard let own = TMXReader.fastUnit(b, line: line, sourceLanguage: header.sourceLanguage, cache: &cache) else { return nil }
+                        helper.handOver(UnsafeBufferPointer(rebasing: b[own.consumed...]), offset: offset + own.consumed)
+                        return (own.value, own.consumed, nil)
                     }) {
                         lane.taken += 1
                         var u = u
@@ -88,7 +106,7 @@ public struct TMXReader {
         } catch let e as XMLPullParser.ParseError {
             throw FormatError(file: file, line: e.line, "not well-formed XML: \(e.message)")
         }
-        return (header, skipped, lane.taken)
+        return (header, skipped, lane.taken, helper?.taken ?? 0)
     }
 
     struct UnitError: Error {

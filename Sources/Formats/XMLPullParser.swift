@@ -77,6 +77,8 @@ public final class XMLPullParser {
 
     /// Whether the input was UTF-16.
     public var wasUTF16: Bool { source.utf16 }
+    /// The offset of the next unread byte in the document (of its UTF-8 form).
+    public var offset: Int { dropped + pos }
 
     // MARK: Buffer
 
@@ -160,7 +162,8 @@ public final class XMLPullParser {
     /// For readers of regular documents (a TMX body is a long run of small `<tu>` elements): calls
     /// `body` with the unread input from the current position (at least `lookahead` bytes of it,
     /// unless the input ends first) and the line the position is on. When `body` returns a value
-    /// and the number of bytes it read, those bytes are consumed as if they had been parsed; when
+    /// and the number of bytes it read (and of line breaks in them, when it knows), those bytes are
+    /// consumed as if they had been parsed; when
     /// it returns nil (anything it does not handle, or an element longer than what it was given),
     /// nothing is consumed and the events come as usual. Only between events inside the root element.
     ///
@@ -168,7 +171,7 @@ public final class XMLPullParser {
     /// sees a NUL: the input it is given ends before the first one (XML allows none; the events
     /// then report it).
     public func fastLane<T>(lookahead: Int,
-                            _ body: (UnsafeBufferPointer<UInt8>, _ line: Int) -> (value: T, consumed: Int)?) throws -> T? {
+                            _ body: (UnsafeBufferPointer<UInt8>, _ line: Int) -> (value: T, consumed: Int, newlines: Int?)?) throws -> T? {
         guard pendingEnd == nil, !stack.isEmpty else { return nil }
         if buf.count - pos < lookahead { try fill(minimum: lookahead) }
         let start = pos
@@ -187,7 +190,7 @@ public final class XMLPullParser {
         guard let r = buf.withUnsafeBufferPointer({ body(UnsafeBufferPointer(rebasing: $0[start..<end]), line) }) else { return nil }
         eventLine = line
         eventStart = dropped + pos
-        advance(r.consumed)
+        if let n = r.newlines { line += n; pos += r.consumed } else { advance(r.consumed) }
         eventEnd = dropped + pos
         return r.value
     }

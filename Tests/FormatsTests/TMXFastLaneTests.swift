@@ -13,20 +13,28 @@ final class TMXFastLaneTests: XCTestCase {
         var error: String?
     }
 
-    func read(_ bytes: [UInt8], fastLane: Bool, skipBad: Bool) -> (Outcome, Int) {
+    func read(_ bytes: [UInt8], fastLane: Bool, skipBad: Bool, twoThreads: Bool = true) -> (Outcome, Int) {
+        let (o, taken, _) = readCounting(bytes, fastLane: fastLane, skipBad: skipBad, twoThreads: twoThreads)
+        return (o, taken)
+    }
+
+    /// What is read, how many units the lane read, and how many of those its helper thread read.
+    func readCounting(_ bytes: [UInt8], fastLane: Bool, skipBad: Bool, twoThreads: Bool) -> (Outcome, Int, Int) {
         var o = Outcome()
-        var taken = 0
+        var taken = 0, helped = 0
         do {
             var reader = TMXReader(file: "t.tmx", skipBad: skipBad)
             reader.fastLane = fastLane
+            reader.twoThreads = twoThreads
             let r = try reader.read(try XMLPullParser(bytes: bytes), unit: { o.units.append($0) },
                                     warning: { o.warnings.append("\($0.line): \($0.message)") })
             o.skipped = r.skipped.map { "\($0.line): \($0.message)" }
             taken = r.fastLaneUnits
+            helped = r.helperUnits
         } catch {
             o.error = "\(error)"
         }
-        return (o, taken)
+        return (o, taken, helped)
     }
 
     /// Compares the two paths (with and without --skip-bad); returns how many units the lane took.
@@ -183,6 +191,45 @@ final class TMXFastLaneTests: XCTestCase {
         XCTAssertGreaterThan(taken, 0)
     }
 
+    /// A body of a few megabytes, where the helper thread reads ahead: regular units of many
+    /// shapes, irregular ones, errors, and comments holding what looks like a unit's start (a
+    /// helper run may begin there; the reader must never take it). One thread or two, lane or
+    /// general path: the same units, warnings, skipped units and errors.
+    func testTheHelperThreadGivesWhatOneThreadGives() {
+        var rng = SeededGenerator(seed: 7)
+        let shapes: [(Int) -> String] = [
+            { "<tu tuid=\"u\($0)\" creationdate=\"20150101T000000Z\"><prop type=\"x-tmkit-file\">f\($0 / 500).po</prop><tuv xml:lang=\"en\"><seg>Line \($0) of the &amp; file</seg></tuv><tuv xml:lang=\"ru\"><seg>Строка \($0)\nфайла</seg></tuv></tu>" },
+            { "<tu srclang=\"ru\">\n  <tuv xml:lang=\"en-GB\"><seg>Save <ph x=\"\($0)\"/> now</seg></tuv>\n  <tuv xml:lang=\"ru\"><note>n\($0)</note><seg>Сохранить</seg></tuv>\n</tu>" },
+            { "<tu><tuv xml:lang=\"de\"><seg>Allein \($0)</seg></tuv></tu>" },
+            { "<tu><!-- c --><tuv xml:lang=\"en\"><seg>A\($0)</seg></tuv><tuv xml:lang=\"ru\"><seg>Б</seg ></tuv></tu>" }, // general path
+            { "<!-- <tu tuid=\"c\($0)\"><tuv xml:lang=\"en\"><seg>commented out</seg></tuv><tuv xml:lang=\"ru\"><seg>нет</seg></tuv></tu> -->" },
+            { "<tu><tuv xml:lang=\"en\"><seg><![CDATA[\n<tu> \($0)]]></seg></tuv><tuv xml:lang=\"ru\"><seg>Б</seg></tuv></tu>" },
+        ]
+        func body(units: Int, errorAt: Int?) -> [UInt8] {
+            var parts: [String] = []
+            for n in 0..<units {
+                let r = Int.random(in: 0..<100, using: &rng)
+                let k = r < 80 ? 0 : r < 90 ? 1 : r < 93 ? 2 : r < 96 ? 3 : r < 98 ? 4 : 5
+                parts.append(n == errorAt ? "<tu><tuv xml:lang=\"en us\"><seg>A</seg></tuv><tuv xml:lang=\"ru\"><seg>Б</seg></tuv></tu>" : shapes[k](n))
+            }
+            return tmx(parts.joined(separator: Int.random(in: 0..<4, using: &rng) == 0 ? "\n\n" : "\n"))
+        }
+        for (name, bytes) in [("clean", body(units: 14_000, errorAt: nil)), ("an error late", body(units: 14_000, errorAt: 13_000))] {
+            XCTAssertGreaterThan(bytes.count, 2 * FastLaneHelper.window)
+            for skipBad in [false, true] {
+                let (general, _, _) = readCounting(bytes, fastLane: false, skipBad: skipBad, twoThreads: false)
+                let (one, oneTaken, none) = readCounting(bytes, fastLane: true, skipBad: skipBad, twoThreads: false)
+                let (two, twoTaken, helped) = readCounting(bytes, fastLane: true, skipBad: skipBad, twoThreads: true)
+                XCTAssertEqual(none, 0)
+                XCTAssertTrue(one == general, "\(name), skipBad \(skipBad): one thread differs from the general path")
+                XCTAssertTrue(two == general, "\(name), skipBad \(skipBad): two threads differ from the general path")
+                XCTAssertEqual(oneTaken, twoTaken)
+                if general.error == nil { XCTAssertGreaterThan(helped, twoTaken / 4, "\(name): the helper read a good part of the units") }
+                if name == "clean" { XCTAssertGreaterThan(general.units.count, 13_000) } else { XCTAssertEqual(general.error != nil, !skipBad) }
+            }
+        }
+    }
+
     func testDatesAreReadAsTimegmReadsThem() {
         var rng = SystemRandomNumberGenerator()
         for _ in 0..<5000 {
@@ -198,5 +245,18 @@ final class TMXFastLaneTests: XCTestCase {
         }
         XCTAssertEqual(TMXDate.parse("2015-10-01T12:00:00Z").map(TMXDate.format), "20151001T120000Z")
         XCTAssertNil(TMXDate.parse("20151001"))
+    }
+}
+
+/// A reproducible random sequence (SplitMix64) for generated test files.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }
