@@ -12,6 +12,11 @@ import GRDBSQLite
 /// Keys added during a write are kept flat (in one open-addressing table by hash) until `flush`
 /// merges them into the sorted buckets: an import adds millions of keys, and
 /// a container per key would cost more than the rest of its bookkeeping.
+///
+/// A small write into a large memory would touch nearly every bucket (each of its units adds four
+/// keys), and rewrite them all: 64 MB for a million units. Its keys go to `dup_delta` instead (schema
+/// v8), a row per key, which a later large write merges into the buckets (`deltaLimit`). A small
+/// write also searches the buckets where SQLite holds them, without decoding them (`cacheAfter`).
 struct DuplicateIndex {
     struct Entry: Hashable, Comparable {
         var hash: Int64
@@ -35,6 +40,17 @@ struct DuplicateIndex {
     static let flushLimit = 4_000_000
     /// Stored keys taken out since the last flush.
     private var removed: Set<Entry> = []
+    /// Rows of `dup_delta` (nil until counted in this write).
+    private var deltaCount: Int?
+    /// A flush whose keys, with those of `dup_delta`, are at most this many adds them to
+    /// `dup_delta`; a larger one merges them all into the buckets. (Tests lower it.)
+    var deltaLimit = 200_000
+    /// Off for a memory being migrated from before schema v8 (it has no `dup_delta` yet).
+    var usesDelta = true
+    /// Buckets searched in place so far; past `cacheAfter`, a bucket searched is decoded and kept
+    /// for the rest of the write (a large write asks each bucket many times).
+    private var searchedInPlace = 0
+    static let cacheAfter = 2 * bucketCount
 
     static func read(_ db: Database, bucket: Int64) throws -> [Entry] {
         let stmt = try db.cachedStatement(sql: "SELECT entries FROM dup WHERE bucket = ?")
@@ -91,9 +107,19 @@ struct DuplicateIndex {
     mutating func units(_ db: Database, hash: Int64) throws -> [Int64] {
         let b = DuplicateIndex.bucket(hash)
         var out: [Int64] = []
-        // A bucket is read (and its hashes put in the filter) the first time it is asked about.
-        if !isLoaded[Int(b)] { _ = try loaded(db, b) }
-        if filter.mayHold(hash), let bucket = stored[Int(b)] {
+        // A bucket is read (and its hashes put in the filter) the first time it is asked about,
+        // once the write has asked about many; before, it is searched where SQLite holds it.
+        if !isLoaded[Int(b)] {
+            if searchedInPlace < DuplicateIndex.cacheAfter {
+                searchedInPlace += 1
+                try DuplicateIndex.search(db, bucket: b, hash: hash) { e in
+                    if removed.isEmpty || !removed.contains(e) { out.append(e.unit) }
+                }
+            } else {
+                _ = try loaded(db, b)
+            }
+        }
+        if isLoaded[Int(b)], filter.mayHold(hash), let bucket = stored[Int(b)] {
             bucket.withUnsafeBufferPointer { s in
                 var (lo, hi) = DuplicateIndex.narrow(s, hash)
                 while lo < hi {
@@ -107,6 +133,18 @@ struct DuplicateIndex {
             }
         }
         let stored = out.count
+        if try deltaSize(db) > 0 {
+            let r = RawStatement(try db.cachedStatement(sql: "SELECT unit FROM dup_delta WHERE hash = ?"))
+            r.bind(1, hash)
+            defer { sqlite3_reset(r.s) }
+            while true {
+                let rc = sqlite3_step(r.s)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+                let e = Entry(hash: hash, unit: sqlite3_column_int64(r.s, 0))
+                if removed.isEmpty || !removed.contains(e) { out.append(e.unit) }
+            }
+        }
         slots.withUnsafeBufferPointer { t in
             let mask = t.count - 1
             var i = DuplicateIndex.slot(hash, mask)
@@ -117,6 +155,80 @@ struct DuplicateIndex {
         }
         if out.count > stored { out = Array(Set(out)).sorted() }
         return out
+    }
+
+    /// The rows of `dup_delta`, counted once a write.
+    private mutating func deltaSize(_ db: Database) throws -> Int {
+        if let n = deltaCount { return n }
+        guard usesDelta else { return 0 }
+        let n = try Int.fetchOne(db, sql: "SELECT count(*) FROM dup_delta") ?? 0
+        deltaCount = n
+        return n
+    }
+
+    /// Calls `body` with the entries of `hash` in stored bucket `bucket`, found by a binary search of
+    /// the blob as SQLite holds it.
+    private static func search(_ db: Database, bucket: Int64, hash: Int64, _ body: (Entry) -> Void) throws {
+        let r = RawStatement(try db.cachedStatement(sql: "SELECT entries FROM dup WHERE bucket = ?"))
+        r.bind(1, bucket)
+        defer { sqlite3_reset(r.s) }
+        let rc = sqlite3_step(r.s)
+        if rc == SQLITE_DONE { return }
+        guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+        guard let p = sqlite3_column_blob(r.s, 0) else { return }
+        let raw = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0)))
+        func hashAt(_ i: Int) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * i, as: Int64.self)) }
+        let n = raw.count / 16
+        var lo = 0, hi = n
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if hashAt(mid) < hash { lo = mid + 1 } else { hi = mid }
+        }
+        while lo < n, hashAt(lo) == hash {
+            body(Entry(hash: hash, unit: Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * lo + 8, as: Int64.self))))
+            lo += 1
+        }
+    }
+
+    /// Moves the rows of `dup_delta` into the keys added (but for those taken out), for a flush
+    /// that merges everything into the buckets.
+    private mutating func foldDelta(_ db: Database) throws {
+        guard try deltaSize(db) > 0 else { return }
+        let rows = try Row.fetchCursor(db, sql: "SELECT hash, unit FROM dup_delta")
+        var delta: [Entry] = []
+        while let row = try rows.next() { delta.append(Entry(hash: row[0], unit: row[1])) }
+        for e in delta where !removed.contains(e) { add(hash: e.hash, unit: e.unit) }
+        try db.execute(sql: "DELETE FROM dup_delta")
+        deltaCount = 0
+    }
+
+    /// A small flush: the keys added go to `dup_delta`; the keys taken out leave it, and the
+    /// buckets that held them are rewritten.
+    private mutating func flushToDelta(_ db: Database) throws {
+        let ins = RawStatement(try db.cachedStatement(sql: "INSERT OR IGNORE INTO dup_delta(hash, unit) VALUES (?, ?)"))
+        var added = 0
+        for e in slots where e.unit > 0 {
+            ins.bind(1, e.hash)
+            ins.bind(2, e.unit)
+            try ins.run(db)
+            added += Int(sqlite3_changes(db.sqliteConnection))
+        }
+        if !removed.isEmpty {
+            let del = RawStatement(try db.cachedStatement(sql: "DELETE FROM dup_delta WHERE hash = ? AND unit = ?"))
+            for e in removed {
+                del.bind(1, e.hash)
+                del.bind(2, e.unit)
+                try del.run(db)
+                added -= Int(sqlite3_changes(db.sqliteConnection))
+            }
+            var bytes: [UInt8] = []
+            for b in Set(removed.map { Int(DuplicateIndex.bucket($0.hash)) }) {
+                let old = try stored[b] ?? DuplicateIndex.read(db, bucket: Int64(b))
+                let kept = DuplicateIndex.merge(old, removed: removed, UnsafeBufferPointer(start: nil, count: 0), into: &bytes, keepingEntries: true)
+                if kept.count != old.count { try DuplicateIndex.writeBucket(db, b, bytes) }
+            }
+        }
+        deltaCount = (deltaCount ?? 0) + added
     }
 
     /// A range of the sorted entries `s` that holds the first entry with a hash at or above `hash`.
@@ -264,6 +376,12 @@ struct DuplicateIndex {
     /// `final` (the write ends: the buckets are not kept, nor their hashes put in the filter).
     mutating func flush(_ db: Database, final: Bool = false) throws {
         guard addedCount > 0 || !removed.isEmpty else { return }
+        if final, usesDelta, addedCount + (try deltaSize(db)) <= deltaLimit {
+            try flushToDelta(db)
+            finished(final)
+            return
+        }
+        try foldDelta(db)
         let (fresh, start) = DuplicateIndex.sortedByBucket(slots)
         slots = []
         let touched = DuplicateIndex.touched(start, removed: removed)
@@ -289,6 +407,8 @@ struct DuplicateIndex {
             stored = [[Entry]?](repeating: nil, count: DuplicateIndex.bucketCount)
             isLoaded = [Bool](repeating: false, count: DuplicateIndex.bucketCount)
             filter = HashFilter()
+            searchedInPlace = 0
+            deltaCount = nil
         }
         slots = [Entry](repeating: Entry(hash: 0, unit: 0), count: 1 << 12)
         addedCount = 0
@@ -299,6 +419,7 @@ struct DuplicateIndex {
     /// buckets, to be called when the caller's other work (the posting lists) is written. Every
     /// stored bucket is read first (so for many keys only: they touch every bucket).
     mutating func startFinalFlush(_ db: Database) throws -> () throws -> Void {
+        try foldDelta(db)
         var old = stored
         let r = RawStatement(try db.cachedStatement(sql: "SELECT bucket, entries FROM dup"))
         defer { sqlite3_reset(r.s) }

@@ -20,6 +20,7 @@ extension MemoryStore {
             """)
         var batch = PostingBatch()
         var duplicates = DuplicateIndex()
+        duplicates.usesDelta = false // (created by a later migration)
         let insert = try db.makeStatement(sql: "INSERT INTO unit_packed(id, data, search) VALUES (?, ?, ?)")
         let rows = try Row.fetchCursor(db, sql: """
             SELECT u.id, u.created_at, u.changed_at, u.last_used, u.usage_count, u.created_by, u.changed_by,

@@ -166,6 +166,17 @@ public final class MemoryStore {
             // Packed units may leave out word keys their text gives (`PackedUnit.writeVariant`):
             // rows of earlier versions read as they are, but earlier versions cannot read these.
         }
+        m.registerMigration("v8") { db in
+            // The duplicate keys of small writes, until a large one merges them into `dup`
+            // (`DuplicateIndex`).
+            try db.execute(sql: """
+                CREATE TABLE dup_delta (
+                    hash INTEGER NOT NULL,
+                    unit INTEGER NOT NULL,
+                    PRIMARY KEY (hash, unit)
+                ) WITHOUT ROWID
+                """)
+        }
         return m
     }
 }
