@@ -19,6 +19,7 @@ extension MemoryStore {
             DELETE FROM posting;
             """)
         var batch = PostingBatch()
+        batch.usesDelta = false // (created by a later migration)
         var duplicates = DuplicateIndex()
         duplicates.usesDelta = false // (created by a later migration)
         let insert = try db.makeStatement(sql: "INSERT INTO unit_packed(id, data, search) VALUES (?, ?, ?)")
@@ -43,6 +44,7 @@ extension MemoryStore {
             if batch.entryCount > PostingBatch.flushLimit {
                 try batch.apply(db, encoded: false)
                 batch = PostingBatch()
+                batch.usesDelta = false
             }
         }
         func date(_ row: Row, _ i: Int) -> Date? { (row[i] as Double?).map(Date.init(timeIntervalSince1970:)) }

@@ -368,7 +368,7 @@ public final class MemoryWriter {
     private func applyPostings() throws {
         if !appliedPostings {
             appliedPostings = true
-            batch.listsStartedEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM posting)") ?? false
+            batch.listsStartedEmpty = try Bool.fetchOne(db, sql: "SELECT NOT EXISTS (SELECT 1 FROM posting) AND NOT EXISTS (SELECT 1 FROM posting_delta)") ?? false
         }
         try batch.apply(db)
         batch.clearEntries()

@@ -177,6 +177,21 @@ public final class MemoryStore {
                 ) WITHOUT ROWID
                 """)
         }
+        m.registerMigration("v9") { db in
+            // New posting list parts of small writes, until a large one moves them into `posting`
+            // (`PostingBatch.usesDelta`).
+            try db.execute(sql: """
+                CREATE TABLE posting_delta (
+                    lang_key TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    part INTEGER NOT NULL,
+                    n INTEGER NOT NULL,
+                    last INTEGER,
+                    entries BLOB NOT NULL,
+                    PRIMARY KEY (lang_key, key, part)
+                ) WITHOUT ROWID
+                """)
+        }
         return m
     }
 }

@@ -475,26 +475,43 @@ struct PostingBatch {
     /// Parts a list may have before a write folds them into one.
     static let maxParts: Int64 = 16
 
-    /// Reads a key's whole list: its parts concatenated (each part's variants follow the previous part's).
-    static func read(_ stmt: Statement, lang: String, key: String, db: Database, encoded: Bool = true) throws -> PostingList {
-        let r = RawStatement(stmt)
-        r.bind(1, lang)
-        r.bind(2, key)
-        defer { sqlite3_reset(r.s) }
+    /// Reads a key's whole list: its parts concatenated (each part's variants follow the previous
+    /// part's), those of `posting` then those of `posting_delta` (whose parts come after).
+    /// - Parameter delta: false for a memory being migrated from before schema v9.
+    static func read(_ stmt: Statement, lang: String, key: String, db: Database, encoded: Bool = true, delta: Bool = true) throws -> PostingList {
         var bytes: [UInt8] = []
-        while true {
-            let rc = sqlite3_step(r.s)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
-            if let p = sqlite3_column_blob(r.s, 0) {
-                let raw = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0)))
-                if encoded { try PostingList.decode(raw, appendingTo: &bytes) } else { bytes.append(contentsOf: raw) }
+        for s in delta ? [stmt, try db.cachedStatement(sql: readDeltaSQL)] : [stmt] {
+            let r = RawStatement(s)
+            r.bind(1, lang)
+            r.bind(2, key)
+            defer { sqlite3_reset(r.s) }
+            while true {
+                let rc = sqlite3_step(r.s)
+                if rc == SQLITE_DONE { break }
+                guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+                if let p = sqlite3_column_blob(r.s, 0) {
+                    let raw = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0)))
+                    if encoded { try PostingList.decode(raw, appendingTo: &bytes) } else { bytes.append(contentsOf: raw) }
+                }
             }
         }
         return PostingList(bytes: bytes)
     }
 
     static let readSQL = "SELECT entries FROM posting WHERE lang_key = ? AND key = ? ORDER BY part"
+    static let readDeltaSQL = "SELECT entries FROM posting_delta WHERE lang_key = ? AND key = ? ORDER BY part"
+
+    /// Whether this write's new parts go to `posting_delta` (schema v9): a small write into a large
+    /// memory adds parts to most lists, and in `posting` they would land on nearly every page of
+    /// the table, which the write then rewrites whole (66 MB for a million units). In
+    /// `posting_delta` they fill a few pages. A write that would take it past `deltaLimit` entries
+    /// first moves it into `posting`. A key's parts in `posting_delta` always follow those in
+    /// `posting` (a rewritten list leaves both tables for `posting`, as part 0).
+    var usesDelta = true
+    /// Entries `posting_delta` may hold. (Tests lower it.)
+    var deltaLimit = 1_000_000
+    /// Entries in `posting_delta` (nil until counted in this write).
+    private var deltaEntries: Int?
 
     /// Writes every changed list. Entries that all come after a list's last one (an import) are
     /// stored as a new part, without reading or rewriting the list; other changes (removals,
@@ -505,14 +522,34 @@ struct PostingBatch {
     /// What it writes or reads of a key's list is kept (`lastPart`, `lastUnit`): the next flush of
     /// the same write (`clearEntries`) stores its new part without looking the list up again.
     mutating func apply(_ db: Database, encoded: Bool = true) throws {
+        // Where this flush's new parts go (`usesDelta`).
+        var toDelta = false
+        if usesDelta {
+            let held = try deltaEntries ?? Int.fetchOne(db, sql: "SELECT coalesce(sum(n), 0) FROM posting_delta") ?? 0
+            if !listsStartedEmpty && held + entries.count <= deltaLimit {
+                toDelta = true
+                deltaEntries = held + entries.count
+            } else {
+                if held > 0 {
+                    try db.execute(sql: "INSERT INTO posting SELECT * FROM posting_delta; DELETE FROM posting_delta")
+                }
+                deltaEntries = 0
+            }
+        }
         let readAll = try db.cachedStatement(sql: PostingBatch.readSQL)
         let readLast = try db.cachedStatement(sql: """
             SELECT part, last FROM posting WHERE lang_key = ? AND key = ? ORDER BY part DESC LIMIT 1
             """)
+        let readLastDelta = usesDelta ? try db.cachedStatement(sql: """
+            SELECT part, last FROM posting_delta WHERE lang_key = ? AND key = ? ORDER BY part DESC LIMIT 1
+            """) : nil
         let insert = try db.cachedStatement(sql: "INSERT INTO posting(lang_key, key, part, n, last, entries) VALUES (?, ?, ?, ?, ?, ?)")
+        let insertDelta = toDelta ? try db.cachedStatement(sql: "INSERT INTO posting_delta(lang_key, key, part, n, last, entries) VALUES (?, ?, ?, ?, ?, ?)") : nil
         let delete = try db.cachedStatement(sql: "DELETE FROM posting WHERE lang_key = ? AND key = ?")
-        func store(_ lang: String, _ key: String, part: Int64, count: Int, last: UInt32, blob: [UInt8]) throws {
-            let w = RawStatement(insert)
+        let deleteDelta = usesDelta ? try db.cachedStatement(sql: "DELETE FROM posting_delta WHERE lang_key = ? AND key = ?") : nil
+        /// A part: new ones (after the list's others) to the delta when `toDelta`, a rewritten list's to `posting`.
+        func store(_ lang: String, _ key: String, part: Int64, count: Int, last: UInt32, blob: [UInt8], rewritten: Bool) throws {
+            let w = RawStatement(rewritten ? insert : insertDelta ?? insert)
             w.bind(1, lang)
             w.bind(2, key)
             w.bind(3, part)
@@ -521,14 +558,26 @@ struct PostingBatch {
             w.bind(6, blob: blob)
             try w.run(db)
         }
-        func store(_ lang: String, _ key: String, part: Int64, _ list: PostingList) throws {
+        func store(_ lang: String, _ key: String, part: Int64, _ list: PostingList, rewritten: Bool) throws {
             try store(lang, key, part: part, count: list.count, last: list.entry(list.count - 1).variant,
-                      blob: encoded ? PostingList.encode(list) : list.bytes)
+                      blob: encoded ? PostingList.encode(list) : list.bytes, rewritten: rewritten)
         }
         /// A new part of `adds` (sorted), encoded straight from the batch's entries.
         func store(_ lang: String, _ key: String, part: Int64, _ adds: UnsafeBufferPointer<PostingEntry>) throws {
-            guard encoded else { return try store(lang, key, part: part, PostingList(entries: Array(adds))) }
-            try store(lang, key, part: part, count: adds.count, last: adds[adds.count - 1].variant, blob: PostingList.encode(adds))
+            guard encoded else { return try store(lang, key, part: part, PostingList(entries: Array(adds)), rewritten: false) }
+            try store(lang, key, part: part, count: adds.count, last: adds[adds.count - 1].variant, blob: PostingList.encode(adds), rewritten: false)
+        }
+        /// The last part of a key's list and the variant of its last entry (NULL in lists migrated
+        /// from schema v3), from `stmt`.
+        func lastPartOf(_ stmt: Statement, _ lang: String, _ key: String) throws -> (part: Int64, variant: Int64?)? {
+            let r = RawStatement(stmt)
+            r.bind(1, lang)
+            r.bind(2, key)
+            defer { sqlite3_reset(r.s) }
+            let rc = sqlite3_step(r.s)
+            if rc == SQLITE_DONE { return nil }
+            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+            return (sqlite3_column_int64(r.s, 0), sqlite3_column_type(r.s, 1) == SQLITE_NULL ? nil : sqlite3_column_int64(r.s, 1))
         }
         // What is known of each key's list (see `lastPart`); `update` keeps it up to date.
         var lastPart = self.lastPart, lastUnit = self.lastUnit
@@ -559,20 +608,9 @@ struct PostingBatch {
             }
             if let id { lastPart[id] = PostingBatch.unknownList } // (found again below, or rewritten)
             if removing.isEmpty, let first = adds.first {
-                // The last part and the variant of its last entry.
-                let r = RawStatement(readLast)
-                r.bind(1, lang)
-                r.bind(2, key)
-                let rc = sqlite3_step(r.s)
-                var last: (part: Int64, variant: Int64?)?
-                if rc == SQLITE_ROW {
-                    // (NULL in lists migrated from schema v3: rewritten once, below.)
-                    last = (sqlite3_column_int64(r.s, 0), sqlite3_column_type(r.s, 1) == SQLITE_NULL ? nil : sqlite3_column_int64(r.s, 1))
-                } else if rc != SQLITE_DONE {
-                    sqlite3_reset(r.s)
-                    throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage)
-                }
-                sqlite3_reset(r.s)
+                // The last part and the variant of its last entry (NULL: rewritten once, below).
+                var last = try readLastDelta.flatMap { try lastPartOf($0, lang, key) }
+                if last == nil { last = try lastPartOf(readLast, lang, key) }
                 guard let last else {
                     try store(lang, key, part: 0, adds)
                     if let id { lastPart[id] = 0; lastUnit[id] = adds[adds.count - 1].variant }
@@ -584,13 +622,15 @@ struct PostingBatch {
                     return
                 }
             }
-            let existing = try PostingBatch.read(readAll, lang: lang, key: key, db: db, encoded: encoded)
+            let existing = try PostingBatch.read(readAll, lang: lang, key: key, db: db, encoded: encoded, delta: usesDelta)
             let list = existing.merged(adding: Array(adds), removing: removing)
-            let d = RawStatement(delete)
-            d.bind(1, lang)
-            d.bind(2, key)
-            try d.run(db)
-            if list.count > 0 { try store(lang, key, part: 0, list) }
+            for stmt in [delete, deleteDelta].compactMap({ $0 }) {
+                let d = RawStatement(stmt)
+                d.bind(1, lang)
+                d.bind(2, key)
+                try d.run(db)
+            }
+            if list.count > 0 { try store(lang, key, part: 0, list, rewritten: true) }
             if let id {
                 lastPart[id] = list.count > 0 ? 0 : PostingBatch.noList
                 lastUnit[id] = list.count > 0 ? list.entry(list.count - 1).variant : 0

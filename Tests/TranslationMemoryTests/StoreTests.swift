@@ -308,7 +308,10 @@ final class StoreTests: XCTestCase {
 /// else folds the parts into one, and lookups read the parts as one list.
 final class PostingPartsTests: XCTestCase {
     private func parts(_ store: MemoryStore, _ key: String) throws -> [Int64] {
-        try store.db.read { try Int64.fetchAll($0, sql: "SELECT part FROM posting WHERE lang_key = 'en' AND key = ? ORDER BY part", arguments: [key]) }
+        try store.db.read { try Int64.fetchAll($0, sql: """
+            SELECT part FROM posting WHERE lang_key = 'en' AND key = ?1 UNION ALL SELECT part FROM posting_delta WHERE lang_key = 'en' AND key = ?1
+            ORDER BY part
+            """, arguments: [key]) }
     }
 
     private func assertIndexedEqualsExhaustive(_ store: MemoryStore, _ query: String, file: StaticString = #filePath, line: UInt = #line) throws {
@@ -597,7 +600,7 @@ final class PostingFlushTests: XCTestCase {
         try store.db.read { db in
             let read = try db.makeStatement(sql: PostingBatch.readSQL)
             var out: [String: [PostingEntry]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT DISTINCT lang_key, key FROM posting") {
+            for row in try Row.fetchAll(db, sql: "SELECT lang_key, key FROM posting UNION SELECT lang_key, key FROM posting_delta") {
                 let (lang, key): (String, String) = (row[0], row[1])
                 out[lang + "|" + key] = try PostingBatch.read(read, lang: lang, key: key, db: db).entries
             }
@@ -664,6 +667,50 @@ final class PostingFlushTests: XCTestCase {
         XCTAssertEqual(all["ru|страницу"]?.first?.words, 2)
     }
 
+    /// Small writes into a memory put their new parts in `posting_delta`; removals and rewrites take
+    /// lists back to `posting`; a write past the delta's limit moves it all there. The same writes
+    /// without the delta give the same lists and the same lookups.
+    func testSmallWritesAppendToTheDeltaWithTheSameLists() throws {
+        let delta = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        let plain = try MemoryStore(path: temporaryMemoryPath(), create: true)
+        func both(overwrite: Bool = false, deltaLimit: Int = 1_000_000, _ body: (MemoryWriter) throws -> Void) throws {
+            let a = try delta.write(overwrite: overwrite) { w in w.batch.deltaLimit = deltaLimit; try body(w) }
+            let b = try plain.write(overwrite: overwrite) { w in w.batch.deltaLimit = -1; try body(w) }
+            XCTAssertEqual(a, b)
+            let la = try lists(delta), lb = try lists(plain)
+            let differing = Set(la.keys).union(lb.keys).filter { la[$0] != lb[$0] }.sorted()
+            XCTAssertEqual(differing.count, 0, "lists that differ, of \(lb.count): \(differing.prefix(5)) …")
+            let options = LookupOptions(threshold: 30, limit: 20)
+            for q in ["cannot open the file xh", "ошибка чтение ыbe файл", "save the new folder xbc"] {
+                let lang = q.contains("ы") ? ("ru", "en") : ("en", "ru")
+                let x = try delta.lookup(q, sourceLanguage: lang.0, targetLanguage: lang.1, options: options)
+                var exhaustive = options
+                exhaustive.exhaustive = true
+                XCTAssertEqual(x.map(\.unit.id), try delta.lookup(q, sourceLanguage: lang.0, targetLanguage: lang.1, options: exhaustive).map(\.unit.id), q)
+                XCTAssertEqual(x.map(\.unit.id), try plain.lookup(q, sourceLanguage: lang.0, targetLanguage: lang.1, options: options).map(\.unit.id), q)
+            }
+        }
+        func rows(_ store: MemoryStore, _ table: String) throws -> Int { try store.db.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM \(table)") ?? 0 } }
+        try both { w in try w.add((0..<1500).map { PostingFlushTests.unit($0) }) }
+        XCTAssertEqual(try rows(delta, "posting_delta"), 0, "a write into an empty memory fills posting")
+        try both { w in try w.add((1500..<1600).map { PostingFlushTests.unit($0) } + (0..<50).map { PostingFlushTests.unit($0) }) }
+        let appended = try rows(delta, "posting_delta")
+        XCTAssertGreaterThan(appended, 100)
+        try both { w in try w.add((1600..<1650).map { PostingFlushTests.unit($0) }) }
+        XCTAssertGreaterThan(try rows(delta, "posting_delta"), appended, "a second small write appends again")
+        // Removals of units whose entries are in either table, and replaced targets.
+        try both { w in
+            for id in [3, 1510, 1620] { XCTAssertTrue(try w.remove(id: Int64(id))) }
+            try w.add([PostingFlushTests.unit(5000)])
+        }
+        try both(overwrite: true) { w in try w.add(stride(from: 1490, to: 1560, by: 7).map { PostingFlushTests.unit($0, target: "новый перевод файл \($0)") }) }
+        // Too many entries for the delta: everything moves to posting.
+        try both(deltaLimit: 500) { w in try w.add((2000..<2100).map { PostingFlushTests.unit($0) }) }
+        XCTAssertEqual(try rows(delta, "posting_delta"), 0)
+        try both { w in try w.add((2100..<2110).map { PostingFlushTests.unit($0) }) }
+        XCTAssertGreaterThan(try rows(delta, "posting_delta"), 0)
+    }
+
     func testListsFlushedManyTimesInAWriteEqualListsFlushedOnce() throws {
         let once = try build(flushingEvery: nil)
         let often = try build(flushingEvery: 400)
@@ -673,11 +720,11 @@ final class PostingFlushTests: XCTestCase {
         XCTAssertEqual(differing.count, 0, "lists that differ, of \(expected.count): \(differing.prefix(5)) …")
 
         // The frequent flushes wrote new parts (up to the limit, past which a list is folded).
-        let maxPart = try often.db.read { try Int64.fetchOne($0, sql: "SELECT max(part) FROM posting") } ?? 0
+        let maxPart = try often.db.read { try Int64.fetchOne($0, sql: "SELECT max(part) FROM (SELECT part FROM posting UNION ALL SELECT part FROM posting_delta)") } ?? 0
         XCTAssertGreaterThan(maxPart, 5)
         XCTAssertLessThan(maxPart, PostingBatch.maxParts)
         // (Once: a part a write at most.)
-        XCTAssertLessThanOrEqual(try once.db.read { try Int64.fetchOne($0, sql: "SELECT max(part) FROM posting") } ?? 0, 2)
+        XCTAssertLessThanOrEqual(try once.db.read { try Int64.fetchOne($0, sql: "SELECT max(part) FROM (SELECT part FROM posting UNION ALL SELECT part FROM posting_delta)") } ?? 0, 2)
         // And lookups find the same units in both.
         for q in ["cannot open the file xh", "ошибка чтение ыbe файл"] {
             let lang = q.contains("xh") ? ("en", "ru") : ("ru", "en")
