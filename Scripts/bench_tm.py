@@ -7,7 +7,7 @@ Two memories, measured in one run:
   synthetic  1,000,000 distinct English-Russian units (Scripts/gen_synthetic_tm.py).
 Queries: held-out English strings with one word changed, dropped or added.
 For each memory it prints import throughput and peak memory; warm lookups (median, p99) from a
-`tm lookup --batch` process; a cold one-shot `tm lookup` process; recall against
+`tm lookup --batch` process; 5,000 new units imported into the large memory, and lookups after; a cold one-shot `tm lookup` process; recall against
 `--exhaustive`; and rapidfuzz `process.extract` (top 5, fuzz.ratio) and pg_trgm (GiST index,
 `%` and ORDER BY similarity, LIMIT 5) on the same English strings and queries, with ratios.
 
@@ -166,9 +166,28 @@ def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg):
     size = os.path.getsize(memory) / 1e6
     stored = json.loads(subprocess.run([TMKIT, "tm", "stats", "--memory", memory, "--format", "json"],
                                        capture_output=True, text=True, check=True).stdout)["units"]
+    # A translator's everyday import: 5,000 new units into the large memory (its keys go to the
+    # delta tables), then lookups again, and their recall.
+    small_s, _, _ = timed([TMKIT, "tm", "import", small_tsv(), "--memory", memory])
+    after_med, _, _ = tmkit_lookups(memory, queries[:500])
+    after_found, after_expected = recall(memory, queries[: args.recall_queries // 2])
     return dict(name=name, units=units, stored=stored, import_s=secs, import_rate=units / secs, peak_mb=peak / 1024, size_mb=size,
                 warm_med=warm_med, warm_p99=warm_p99, hits=hits, queries=len(queries), cold=cold_ms,
-                recall=(found, expected), rf=rf, pg=pgt, choices=len(choices))
+                recall=(found, expected), rf=rf, pg=pgt, choices=len(choices),
+                small_s=small_s, after_med=after_med, after_recall=(after_found, after_expected))
+
+
+def small_tsv():
+    """5,000 English-Russian units no memory of the benchmark holds: synthetic lines, reworded."""
+    path = os.path.join(OUT, "small-5k.tsv")
+    if not os.path.exists(path):
+        lines = open(os.path.join(OUT, "synthetic-1m.tsv"), encoding="utf-8").read().splitlines()[1:]
+        rows = [l.split("\t") for l in lines[500_000:505_000]]
+        with open(path, "w", encoding="utf-8") as f:
+            f.write("en\tru\n")
+            for en, ru in rows:
+                f.write(f"Revised: {en}\tИсправлено: {ru}\n")
+    return path
 
 
 def main():
@@ -186,6 +205,12 @@ def main():
     pg = None if args.no_postgres else Postgres()
     rng = random.Random(11)
     rows = []
+    tsv = os.path.join(OUT, "synthetic-1m.tsv")
+    heldout = os.path.join(OUT, "synthetic-heldout.txt")
+    if not os.path.exists(tsv) or not os.path.exists(heldout):
+        # (Made first: the 5,000 new units of both memories come from it too.)
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_synthetic_tm.py"), "--units", "1000000", "-o", tsv,
+                        "--holdout", "3000", "--holdout-file", heldout], check=True)
     try:
         if not args.skip_debian:
             mos = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/*.mo"))
@@ -206,11 +231,6 @@ def main():
                               [TMKIT, "tm", "import", "--files-from", listfile, "--memory", os.path.join(OUT, "debian.tmdb")],
                               0, sorted(set(en_ru)), queries, args, pg))
         if not args.skip_synthetic:
-            tsv = os.path.join(OUT, "synthetic-1m.tsv")
-            heldout = os.path.join(OUT, "synthetic-heldout.txt")
-            if not os.path.exists(tsv) or not os.path.exists(heldout):
-                subprocess.run([sys.executable, os.path.join(HERE, "gen_synthetic_tm.py"), "--units", "1000000", "-o", tsv,
-                                "--holdout", "3000", "--holdout-file", heldout], check=True)
             choices = [l.split("\t")[0] for l in open(tsv, encoding="utf-8").read().splitlines()[1:]]
             vocab = [w for s in choices[:20000] for w in s.split()]
             held = [l for l in open(heldout, encoding="utf-8").read().splitlines() if l]
@@ -232,6 +252,10 @@ def main():
               f"{r['pg'][0]:.1f} | {r['rf'][0] / r['warm_med']:.0f} | {r['pg'][0] / r['warm_med']:.0f} |")
     for r in rows:
         print(f"{r['name']}: {r['hits']}/{r['queries']} queries had a match at 75% or more; rapidfuzz p99 {r['rf'][1]:.1f} ms, pg_trgm p99 {r['pg'][1]:.1f} ms")
+    for r in rows:
+        f, e = r["after_recall"]
+        print(f"{r['name']}: 5,000 new units imported into it in {r['small_s']:.2f} s ({5000 / r['small_s']:,.0f} units/s); "
+              f"then warm median {r['after_med']:.2f} ms (500 queries), recall {f}/{e}")
 
 
 if __name__ == "__main__":
