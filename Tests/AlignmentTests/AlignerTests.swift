@@ -1,6 +1,7 @@
 import Foundation
 import Segmentation
 import XCTest
+import TestSupport
 @testable import Alignment
 
 final class AlignerTests: XCTestCase {
@@ -80,13 +81,4 @@ final class AlignerTests: XCTestCase {
     }
 }
 
-struct SeededRNG: RandomNumberGenerator {
-    var state: UInt64
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
+typealias SeededRNG = SeededGenerator

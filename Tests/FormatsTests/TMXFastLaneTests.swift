@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 @testable import Formats
+import TestSupport
 import TranslationMemory
 
 /// The fast lane of the TMX reader must give exactly what the general path gives: the same
@@ -248,15 +249,3 @@ final class TMXFastLaneTests: XCTestCase {
     }
 }
 
-/// A reproducible random sequence (SplitMix64) for generated test files.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}

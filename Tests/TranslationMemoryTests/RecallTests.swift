@@ -1,19 +1,11 @@
 import Foundation
 import XCTest
+import TestSupport
 @testable import TranslationMemory
 
 /// The index must find exactly what a scan of every unit finds.
 final class RecallTests: XCTestCase {
-    struct RNG: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias RNG = SeededGenerator
 
     static let vocabulary = ("the a of to in and Russia Syria Iraq ministry said statement meeting forces Russian Iraqi " +
         "cooperation fight against terrorism group state Islamic deputy foreign minister delegation security defense " +
