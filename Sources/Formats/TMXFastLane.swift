@@ -526,13 +526,7 @@ final class FastLaneHelper: @unchecked Sendable {
                 while i < b.count, ByteScanner.isSpace(b[i]) { i += 1 }
                 if i + 3 < b.count, b[i] == 0x3C, b[i + 1] == 0x74, b[i + 2] == 0x75,
                    let r = TMXReader.fastUnit(UnsafeBufferPointer(rebasing: b[i...]), line: 0, sourceLanguage: sourceLanguage, cache: &cache) {
-                    var newlines = 0
-                    var p = b.baseAddress! + i
-                    let end = p + r.consumed
-                    while p < end, let hit = memchr(p, 0x0A, end - p) {
-                        newlines += 1
-                        p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
-                    }
+                    let newlines = XMLPullParser.newlines(b.baseAddress! + i, count: r.consumed)
                     out.append(Unit(start: start + i, length: r.consumed, newlines: newlines, unit: r.value.0, srclang: r.value.1))
                     i += r.consumed
                     continue

@@ -107,14 +107,21 @@ public final class XMLPullParser {
         }
         buf.withUnsafeBufferPointer { b in
             guard let base = b.baseAddress else { return }
-            var p = base + pos
-            let end = base + pos + n
-            while p < end, let hit = memchr(p, 0x0A, end - p) {
-                line += 1
-                p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
-            }
+            line += XMLPullParser.newlines(base + pos, count: n)
         }
         pos += n
+    }
+
+    /// The line breaks (LF) in `count` bytes at `p`.
+    static func newlines(_ p: UnsafePointer<UInt8>, count: Int) -> Int {
+        var n = 0
+        var p = p
+        let end = p + count
+        while p < end, let hit = memchr(p, 0x0A, end - p) {
+            n += 1
+            p = UnsafePointer(hit.assumingMemoryBound(to: UInt8.self)) + 1
+        }
+        return n
     }
 
     /// Offset of the next `byte` at or after `from` (filling the buffer as needed), or nil at the end.
