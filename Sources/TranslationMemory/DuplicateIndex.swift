@@ -47,8 +47,8 @@ struct DuplicateIndex {
     var deltaLimit = 200_000
     /// Off for a memory being migrated from before schema v8 (it has no `dup_delta` yet).
     var usesDelta = true
-    /// Buckets searched in place so far; past `cacheAfter`, a bucket searched is decoded and kept
-    /// for the rest of the write (a large write asks each bucket many times).
+    /// Searches of buckets in place so far this write; past `cacheAfter`, a bucket asked about is
+    /// decoded and kept for the rest of the write (a large write asks each bucket many times).
     private var searchedInPlace = 0
     static let cacheAfter = 2 * bucketCount
 
