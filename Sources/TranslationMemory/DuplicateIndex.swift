@@ -57,9 +57,7 @@ struct DuplicateIndex {
         let r = RawStatement(stmt)
         r.bind(1, bucket)
         defer { sqlite3_reset(r.s) }
-        let rc = sqlite3_step(r.s)
-        if rc == SQLITE_DONE { return [] }
-        guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+        guard try r.step(db) else { return [] }
         return entries(r, column: 0)
     }
 
@@ -137,10 +135,7 @@ struct DuplicateIndex {
             let r = RawStatement(try db.cachedStatement(sql: "SELECT unit FROM dup_delta WHERE hash = ?"))
             r.bind(1, hash)
             defer { sqlite3_reset(r.s) }
-            while true {
-                let rc = sqlite3_step(r.s)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+            while try r.step(db) {
                 let e = Entry(hash: hash, unit: sqlite3_column_int64(r.s, 0))
                 if removed.isEmpty || !removed.contains(e) { out.append(e.unit) }
             }
@@ -172,9 +167,7 @@ struct DuplicateIndex {
         let r = RawStatement(try db.cachedStatement(sql: "SELECT entries FROM dup WHERE bucket = ?"))
         r.bind(1, bucket)
         defer { sqlite3_reset(r.s) }
-        let rc = sqlite3_step(r.s)
-        if rc == SQLITE_DONE { return }
-        guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+        guard try r.step(db) else { return }
         guard let p = sqlite3_column_blob(r.s, 0) else { return }
         let raw = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0)))
         func hashAt(_ i: Int) -> Int64 { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: 16 * i, as: Int64.self)) }
@@ -423,10 +416,7 @@ struct DuplicateIndex {
         var old = stored
         let r = RawStatement(try db.cachedStatement(sql: "SELECT bucket, entries FROM dup"))
         defer { sqlite3_reset(r.s) }
-        while true {
-            let rc = sqlite3_step(r.s)
-            if rc == SQLITE_DONE { break }
-            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+        while try r.step(db) {
             let b = Int(sqlite3_column_int64(r.s, 0))
             guard b >= 0, b < DuplicateIndex.bucketCount, old[b] == nil else { continue }
             old[b] = DuplicateIndex.entries(r, column: 1)

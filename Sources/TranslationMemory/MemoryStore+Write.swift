@@ -946,6 +946,14 @@ struct RawStatement {
     }
     func bind(_ i: Int32, _ v: Int64) { sqlite3_bind_int64(s, i, v) }
 
+    /// Steps to the next row: true on a row, false when there are no more; SQLite's error otherwise.
+    func step(_ db: Database) throws -> Bool {
+        let rc = sqlite3_step(s)
+        if rc == SQLITE_ROW { return true }
+        if rc == SQLITE_DONE { return false }
+        throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage)
+    }
+
     func run(_ db: Database) throws {
         let rc = sqlite3_step(s)
         sqlite3_reset(s)

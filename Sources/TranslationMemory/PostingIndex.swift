@@ -485,10 +485,7 @@ struct PostingBatch {
             r.bind(1, lang)
             r.bind(2, key)
             defer { sqlite3_reset(r.s) }
-            while true {
-                let rc = sqlite3_step(r.s)
-                if rc == SQLITE_DONE { break }
-                guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+            while try r.step(db) {
                 if let p = sqlite3_column_blob(r.s, 0) {
                     let raw = UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(r.s, 0)))
                     if encoded { try PostingList.decode(raw, appendingTo: &bytes) } else { bytes.append(contentsOf: raw) }
@@ -574,9 +571,7 @@ struct PostingBatch {
             r.bind(1, lang)
             r.bind(2, key)
             defer { sqlite3_reset(r.s) }
-            let rc = sqlite3_step(r.s)
-            if rc == SQLITE_DONE { return nil }
-            guard rc == SQLITE_ROW else { throw DatabaseError(resultCode: ResultCode(rawValue: rc), message: db.lastErrorMessage) }
+            guard try r.step(db) else { return nil }
             return (sqlite3_column_int64(r.s, 0), sqlite3_column_type(r.s, 1) == SQLITE_NULL ? nil : sqlite3_column_int64(r.s, 1))
         }
         // What is known of each key's list (see `lastPart`); `update` keeps it up to date.
