@@ -26,5 +26,17 @@ fi
 python3 -c "import translate.storage.tmx, lxml" 2>/dev/null || pip install -q translate-toolkit lxml 2>&1 | grep -v "^WARNING: Running pip as" || true
 
 if [ "${1:-}" = "--bench" ]; then
-  python3 -c "import pysbd" 2>/dev/null || pip install -q pysbd
+  # The peers the benchmarks compare against: pySBD (segmentation), rapidfuzz and PostgreSQL's
+  # pg_trgm (memory lookups, through psycopg2). (bench_align.py quotes the aligners' published scores.)
+  for mod in pysbd rapidfuzz psycopg2; do
+    pkg=$mod; [ $mod = psycopg2 ] && pkg=psycopg2-binary
+    python3 -c "import $mod" 2>/dev/null || pip install -q $pkg 2>&1 | grep -v "^WARNING: Running pip as" || true
+  done
+  bench_need=()
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || bench_need+=(postgresql postgresql-contrib)
+  if [ ${#bench_need[@]} -gt 0 ]; then
+    echo "setup: installing ${bench_need[*]}" >&2
+    SUDO=""; [ "$(id -u)" -ne 0 ] && SUDO="sudo"
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${bench_need[@]}" >/dev/null
+  fi
 fi
