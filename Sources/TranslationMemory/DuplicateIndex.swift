@@ -183,6 +183,16 @@ struct DuplicateIndex {
         }
     }
 
+    /// Merges the rows of `dup_delta` into the buckets (`MemoryStore.optimize`), in a write that has
+    /// added nothing; returns how many there were.
+    mutating func mergeDelta(_ db: Database) throws -> Int {
+        guard usesDelta else { return 0 }
+        let n = try deltaSize(db)
+        try foldDelta(db)
+        try flush(db, final: true, intoBuckets: true)
+        return n
+    }
+
     /// Moves the rows of `dup_delta` into the keys added (but for those taken out), for a flush
     /// that merges everything into the buckets.
     private mutating func foldDelta(_ db: Database) throws {
@@ -367,9 +377,10 @@ struct DuplicateIndex {
 
     /// Writes the changed buckets. What was read stays cached for the rest of the write, unless
     /// `final` (the write ends: the buckets are not kept, nor their hashes put in the filter).
-    mutating func flush(_ db: Database, final: Bool = false) throws {
+    /// - Parameter intoBuckets: merge into the buckets even a flush small enough for `dup_delta`.
+    mutating func flush(_ db: Database, final: Bool = false, intoBuckets: Bool = false) throws {
         guard addedCount > 0 || !removed.isEmpty else { return }
-        if final, usesDelta, addedCount + (try deltaSize(db)) <= deltaLimit {
+        if final, usesDelta, !intoBuckets, addedCount + (try deltaSize(db)) <= deltaLimit {
             try flushToDelta(db)
             finished(final)
             return

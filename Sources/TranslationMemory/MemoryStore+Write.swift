@@ -18,6 +18,26 @@ public struct WriteReport: Sendable, Equatable {
     public init() {}
 }
 
+/// What `MemoryStore.optimize` did.
+public struct OptimizeReport: Sendable, Equatable {
+    /// Rows of `dup_delta` merged into the duplicate buckets.
+    public var duplicateKeysMerged = 0
+    /// Posting list parts moved from `posting_delta` into `posting`.
+    public var deltaPartsMerged = 0
+    /// Posting lists of several parts stored again as one.
+    public var listsRewritten = 0
+    /// Rows of `posting` before and after (side table parts included).
+    public var partsBefore = 0
+    public var partsAfter = 0
+    /// The file's size (its pages) before and after.
+    public var bytesBefore: Int64 = 0
+    public var bytesAfter: Int64 = 0
+    /// Whether the free pages were given back (VACUUM): not when another process has the memory open.
+    public var compacted = false
+
+    public init() {}
+}
+
 /// Adds units inside one transaction of `MemoryStore.write`.
 ///
 /// Bulk adds (`add(_: [TranslationUnit])`) are pipelined: the texts of one batch are prepared
@@ -710,6 +730,80 @@ extension MemoryStore {
             return try writeTransaction(overwrite: overwrite, body)
         }
         return try writeTransaction(overwrite: overwrite, body)
+    }
+
+    /// Merges the side tables into the main ones, stores each posting list of several parts as one
+    /// part, and (with `compact`) gives the free pages back to the file system (`VACUUM`).
+    ///
+    /// A memory fed only small imports keeps their duplicate keys and index parts in `dup_delta` and
+    /// `posting_delta` (each costs a lookup one more B-tree probe per key), and a large import adds a
+    /// part to every list it touches at each flush. Nothing a lookup returns changes. The merge is
+    /// one transaction. The compaction is skipped (`compacted` false) when another connection is
+    /// writing (readers keep their snapshot, in WAL mode).
+    @discardableResult
+    public func optimize(compact: Bool = true) throws -> OptimizeReport {
+        invalidatePostingCache()
+        defer { invalidatePostingCache() }
+        var report = OptimizeReport()
+        report.bytesBefore = try fileBytes()
+        let merge = { [self] in
+            try db.write { db in
+                var dups = DuplicateIndex()
+                report.duplicateKeysMerged = try dups.mergeDelta(db)
+                report.deltaPartsMerged = try Int.fetchOne(db, sql: "SELECT count(*) FROM posting_delta") ?? 0
+                if report.deltaPartsMerged > 0 {
+                    try db.execute(sql: "INSERT INTO posting SELECT * FROM posting_delta; DELETE FROM posting_delta")
+                }
+                report.partsBefore = try Int.fetchOne(db, sql: "SELECT count(*) FROM posting") ?? 0
+                let split = try Row.fetchAll(db, sql: """
+                    SELECT lang_key, key FROM posting GROUP BY lang_key, key HAVING count(*) > 1
+                    """).map { (lang: $0[0] as String, key: $0[1] as String) }
+                let readAll = try db.cachedStatement(sql: PostingBatch.readSQL)
+                let delete = try db.cachedStatement(sql: "DELETE FROM posting WHERE lang_key = ? AND key = ?")
+                let insert = try db.cachedStatement(sql: "INSERT INTO posting(lang_key, key, part, n, last, entries) VALUES (?, ?, 0, ?, ?, ?)")
+                for (lang, key) in split {
+                    let list = try PostingBatch.read(readAll, lang: lang, key: key, db: db, delta: false)
+                    guard list.count > 0 else { continue }
+                    let d = RawStatement(delete)
+                    d.bind(1, lang)
+                    d.bind(2, key)
+                    try d.run(db)
+                    let w = RawStatement(insert)
+                    w.bind(1, lang)
+                    w.bind(2, key)
+                    w.bind(3, Int64(list.count))
+                    w.bind(4, Int64(list.entry(list.count - 1).variant))
+                    w.bind(5, blob: PostingList.encode(list))
+                    try w.run(db)
+                }
+                report.listsRewritten = split.count
+                report.partsAfter = try Int.fetchOne(db, sql: "SELECT count(*) FROM posting") ?? 0
+            }
+        }
+        // (A rewrite of the whole index is one large transaction: faster with a rollback journal.)
+        if enterRollbackJournal() {
+            defer { leaveRollbackJournal() }
+            try merge()
+        } else {
+            try merge()
+        }
+        if compact {
+            report.compacted = (try? db.writeWithoutTransaction { db -> Bool in
+                try db.execute(sql: "PRAGMA busy_timeout = 200")
+                defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+                try db.execute(sql: "VACUUM")
+                return true
+            }) ?? false
+        }
+        report.bytesAfter = try fileBytes()
+        return report
+    }
+
+    /// The memory's size: its pages (free ones too), not counting the WAL.
+    private func fileBytes() throws -> Int64 {
+        try db.read { db in
+            (try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
+        }
     }
 
     /// Switches the memory from WAL to a rollback journal; false when another connection holds it.

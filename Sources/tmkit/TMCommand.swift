@@ -49,7 +49,7 @@ extension TMKit {
         static let configuration = CommandConfiguration(
             commandName: "tm",
             abstract: "Translation memory: add, import, look up, search, list, remove.",
-            subcommands: [Add.self, Import.self, Export.self, Lookup.self, Concordance.self, List.self, Remove.self, Stats.self]
+            subcommands: [Add.self, Import.self, Export.self, Lookup.self, Concordance.self, List.self, Remove.self, Stats.self, Optimize.self]
         )
     }
 }
@@ -485,6 +485,57 @@ extension TMKit.TM {
                     for p in s.unitsByPair { Console.out.write("  \(p.source) ↔ \(p.target): \(p.count)\n") }
                     Console.out.write("variants per language:\n")
                     for l in s.variantsByLanguage { Console.out.write("  \(l.language): \(l.count)\n") }
+                }
+                Console.out.flush()
+            }
+        }
+    }
+}
+
+extension TMKit.TM {
+    struct Optimize: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Merge the index's side tables and list parts, and compact the file.",
+            discussion: """
+                Small imports into a large memory keep their duplicate keys and index parts in side \
+                tables, and each large import adds a part to the lists it touches. This stores each \
+                list as one part and the keys in their buckets (one transaction: lookups give the same \
+                matches), then gives the free pages back to the file system, unless --no-compact or \
+                another process is writing to the memory at that moment.
+                """)
+        @OptionGroup var memoryOptions: MemoryOptions
+        @Flag(name: .long, help: "Do not compact the file (VACUUM needs free disk space as large as the memory).") var noCompact = false
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
+
+        func run() throws {
+            try runReportingErrors {
+                let store = try memoryOptions.open(create: false)
+                let start = Date()
+                let r = try store.optimize(compact: !noCompact)
+                let secs = Date().timeIntervalSince(start)
+                switch format {
+                case .json:
+                    let obj = JSON.object([
+                        ("duplicateKeysMerged", .int(r.duplicateKeysMerged)),
+                        ("deltaPartsMerged", .int(r.deltaPartsMerged)),
+                        ("listsRewritten", .int(r.listsRewritten)),
+                        ("partsBefore", .int(r.partsBefore)),
+                        ("partsAfter", .int(r.partsAfter)),
+                        ("bytesBefore", .int(Int(r.bytesBefore))),
+                        ("bytesAfter", .int(Int(r.bytesAfter))),
+                        ("compacted", .bool(r.compacted)),
+                        ("seconds", .double(secs)),
+                    ])
+                    Console.out.write(obj.serialized(pretty: true) + "\n")
+                case .text:
+                    func mb(_ b: Int64) -> String { String(format: "%.1f MB", Double(b) / 1_048_576) }
+                    Console.out.write("""
+                        \(store.path): \(r.duplicateKeysMerged) duplicate keys and \(r.deltaPartsMerged) list parts merged from the side tables; \
+                        \(r.listsRewritten) lists stored as one part (\(r.partsBefore) parts → \(r.partsAfter)); \
+                        \(mb(r.bytesBefore)) → \(mb(r.bytesAfter))\(r.compacted || noCompact ? "" : " (not compacted: another process was writing to the memory)") \
+                        (\(String(format: "%.2f", secs)) s)
+
+                        """)
                 }
                 Console.out.flush()
             }

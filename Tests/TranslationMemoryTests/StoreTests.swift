@@ -479,25 +479,6 @@ final class DuplicateFlushTests: XCTestCase {
     }
 
     /// Every duplicate key stored, in the buckets or in `dup_delta`, sorted.
-    private func allKeys(_ store: MemoryStore) throws -> [String] {
-        try store.db.read { db in
-            var out: [String] = []
-            for row in try Row.fetchAll(db, sql: "SELECT entries FROM dup") {
-                let blob: Data = row[0]
-                let bytes = [UInt8](blob)
-                for i in stride(from: 0, to: bytes.count, by: 16) {
-                    let h = bytes[i..<i + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                    let u = bytes[i + 8..<i + 16].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-                    out.append("\(Int64(bitPattern: h)) \(u)")
-                }
-            }
-            for row in try Row.fetchAll(db, sql: "SELECT hash, unit FROM dup_delta") {
-                out.append("\(row[0] as Int64) \(row[1] as Int64)")
-            }
-            return out.sorted()
-        }
-    }
-
     private func count(_ store: MemoryStore, _ sql: String) throws -> Int {
         try store.db.read { try Int.fetchOne($0, sql: sql) ?? 0 }
     }
@@ -579,7 +560,7 @@ final class PostingFlushTests: XCTestCase {
                                   "сеть", "пользователь", "пароль", "окно", "закрыть", "новый", "список", "копировать", "вставить", "отменить"]
 
     /// Unit `i`: a few common words (chosen by a hash of `i`) and one word of its own.
-    private static func unit(_ i: Int, target: String? = nil) -> TranslationUnit {
+    static func unit(_ i: Int, target: String? = nil) -> TranslationUnit {
         var h = UInt64(i + 1) &* 0x9E37_79B9_7F4A_7C15
         func pick(_ words: [String]) -> [String] {
             (0..<(3 + Int(h % 5))).map { _ in h = (h ^ (h >> 29)) &* 0xBF58_476D_1CE4_E5B9; return words[Int(h % UInt64(words.count))] }
@@ -596,18 +577,6 @@ final class PostingFlushTests: XCTestCase {
     }
 
     /// Every posting list, its parts read in order and joined.
-    private func lists(_ store: MemoryStore) throws -> [String: [PostingEntry]] {
-        try store.db.read { db in
-            let read = try db.makeStatement(sql: PostingBatch.readSQL)
-            var out: [String: [PostingEntry]] = [:]
-            for row in try Row.fetchAll(db, sql: "SELECT lang_key, key FROM posting UNION SELECT lang_key, key FROM posting_delta") {
-                let (lang, key): (String, String) = (row[0], row[1])
-                out[lang + "|" + key] = try PostingBatch.read(read, lang: lang, key: key, db: db).entries
-            }
-            return out
-        }
-    }
-
     /// Three writes (into an empty memory; with removals into a full one; replacing targets), with
     /// the lists written once at the end of each or (`limit`) every few hundred entries.
     private func build(flushingEvery limit: Int?) throws -> MemoryStore {
@@ -734,5 +703,38 @@ final class PostingFlushTests: XCTestCase {
             XCTAssertFalse(a.isEmpty)
             XCTAssertEqual(a.map(\.unit.id), b.map(\.unit.id))
         }
+    }
+}
+
+/// The stored duplicate keys, "hash unit", of the buckets then of `dup_delta`.
+func allKeys(_ store: MemoryStore) throws -> [String] {
+    try store.db.read { db in
+        var out: [String] = []
+        for row in try Row.fetchAll(db, sql: "SELECT entries FROM dup") {
+            let blob: Data = row[0]
+            let bytes = [UInt8](blob)
+            for i in stride(from: 0, to: bytes.count, by: 16) {
+                let h = bytes[i..<i + 8].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                let u = bytes[i + 8..<i + 16].reversed().reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+                out.append("\(Int64(bitPattern: h)) \(u)")
+            }
+        }
+        for row in try Row.fetchAll(db, sql: "SELECT hash, unit FROM dup_delta") {
+            out.append("\(row[0] as Int64) \(row[1] as Int64)")
+        }
+        return out.sorted()
+    }
+}
+
+/// Every stored posting list (its parts in both tables), by "lang|key".
+func lists(_ store: MemoryStore) throws -> [String: [PostingEntry]] {
+    try store.db.read { db in
+        let read = try db.makeStatement(sql: PostingBatch.readSQL)
+        var out: [String: [PostingEntry]] = [:]
+        for row in try Row.fetchAll(db, sql: "SELECT lang_key, key FROM posting UNION SELECT lang_key, key FROM posting_delta") {
+            let (lang, key): (String, String) = (row[0], row[1])
+            out[lang + "|" + key] = try PostingBatch.read(read, lang: lang, key: key, db: db).entries
+        }
+        return out
     }
 }

@@ -9,7 +9,7 @@ final class HelpTests: XCTestCase {
             XCTAssertTrue(r.stdout.contains("  \(c) "), "\(c) missing from:\n\(r.stdout)")
         }
         let tm = try CLI.run(["tm", "--help"])
-        for c in ["add", "import", "export", "lookup", "concordance", "list", "remove", "stats"] {
+        for c in ["add", "import", "export", "lookup", "concordance", "list", "remove", "stats", "optimize"] {
             XCTAssertTrue(tm.stdout.contains("  \(c) "), "tm \(c) missing")
         }
         let g = try CLI.run(["glossary", "--help"])

@@ -54,6 +54,35 @@ final class TMCommandTests: XCTestCase {
         XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [Any]).count, 9)
     }
 
+    func testOptimizeMergesTheSideTablesAndLookupsStayTheSame() throws {
+        XCTAssertEqual(try tm(["import", CLI.fixture("ui-strings.en-ru.tsv")]).status, 0)
+        // A second, small write: its keys and list parts go to the side tables.
+        XCTAssertEqual(try tm(["add", "Subscribe to the newsfeed", "Подписаться на ленту новостей",
+                               "--source-lang", "en", "--target-lang", "ru"]).status, 0)
+        let query = ["lookup", "Subscribe to our newsfeed", "--source-lang", "en", "--target-lang", "ru", "--format", "json", "--threshold", "50"]
+        let before = try tm(query).stdout
+        XCTAssertTrue(before.contains("Подписаться на ленту новостей"), before)
+
+        let r = try tm(["optimize", "--format", "json"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let o = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [String: Any]
+        XCTAssertGreaterThan(o["duplicateKeysMerged"] as? Int ?? 0, 0, r.stdout)
+        XCTAssertGreaterThan(o["deltaPartsMerged"] as? Int ?? 0, 0, r.stdout)
+        XCTAssertGreaterThan(o["listsRewritten"] as? Int ?? 0, 0, r.stdout)
+        XCTAssertEqual(o["compacted"] as? Bool, true)
+        for k in ["partsBefore", "partsAfter", "bytesBefore", "bytesAfter", "seconds"] { XCTAssertNotNil(o[k], k) }
+        XCTAssertEqual(try tm(query).stdout, before)
+
+        let text = try tm(["optimize"])
+        XCTAssertEqual(text.status, 0, text.stderr)
+        XCTAssertTrue(text.stdout.contains("0 duplicate keys and 0 list parts merged"), text.stdout)
+        // Not a memory: a clear error, non-zero exit.
+        let fake = try CLI.temporaryFile("not-a-memory.tmdb", bytes: Array("hello".utf8))
+        let bad = try CLI.run(["tm", "optimize", "--memory", fake])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains(fake), bad.stderr)
+    }
+
     func testBatchLookupPrintsJSONLinesInQueryOrder() throws {
         XCTAssertEqual(try tm(["import", CLI.fixture("ui-strings.en-ru.tsv")]).status, 0)
         let batch = try CLI.temporaryFile("queries.txt", bytes: Array("Subscribe\nnothing like it at all\nNewsfeed\n".utf8))
