@@ -509,7 +509,8 @@ extension TMKit.TM {
 
         func run() throws {
             try runReportingErrors {
-                let store = try memoryOptions.open(create: false)
+                // (Read through the page cache, not mapped: every list is read once.)
+                let store = try memoryOptions.open(create: false, mapped: false)
                 let start = Date()
                 let r = try store.optimize(compact: !noCompact)
                 let secs = Date().timeIntervalSince(start)
