@@ -252,23 +252,35 @@ extension TMKit.TM {
         }
     }
 
+    enum ExportFormat: String, ExpressibleByArgument, CaseIterable { case tmx, tsv }
+
     struct Export: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Export the memory as TMX 1.4b (streaming).",
-            discussion: "Inline markup goes back as TMX inline elements; characters XML 1.0 forbids are dropped with a warning."
+            abstract: "Export the memory as TMX 1.4b (streaming), or one language pair as TSV.",
+            discussion: """
+                TMX keeps everything: inline markup goes back as TMX inline elements; characters XML 1.0 \
+                forbids are dropped with a warning. TSV (a file ending in .tsv, or --format tsv) has one \
+                source and one target column, then key, note and context, as tm import reads them back.
+                """
         )
         @OptionGroup var memoryOptions: MemoryOptions
-        @Argument(help: "The TMX file to write ('-': standard output).") var file: String
+        @Argument(help: "The file to write ('-': standard output).") var file: String
         @Option(name: .long, help: "The source language (the header's srclang), or *all*.") var sourceLang = "*all*"
         @Option(name: .long, help: "Only this target language (with the source).") var targetLang: String?
         @Option(name: .long, help: "Only units changed on or after this date (YYYY-MM-DD).") var since: String?
         @Option(name: .long, help: "Only units with a variant containing this text (case-insensitive).") var filter: String?
+        @Option(name: .long, help: "tmx or tsv (default: tsv for a file ending in .tsv, else tmx). TSV needs --source-lang and --target-lang.")
+        var format: ExportFormat?
 
         func run() throws {
             try runReportingErrors {
                 if sourceLang != "*all*" { try checkLanguages(sourceLang) }
                 if let targetLang { try checkLanguages(targetLang) }
                 if targetLang != nil && sourceLang == "*all*" { throw UserError("--target-lang needs --source-lang") }
+                let format = format ?? (file.lowercased().hasSuffix(".tsv") ? .tsv : .tmx)
+                if format == .tsv && (sourceLang == "*all*" || targetLang == nil) {
+                    throw UserError("a TSV export has one source and one target column: give --source-lang and --target-lang")
+                }
                 var sinceDate: Date?
                 if let since {
                     guard let d = TMXDate.parse(since.replacingOccurrences(of: "-", with: "") + "T000000Z") else {
@@ -286,36 +298,62 @@ extension TMKit.TM {
                     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
                     guard fd >= 0 else { throw UserError("\(file): cannot write (\(String(cString: strerror(errno))))") }
                 }
-                // Units are read here and formatted and written on another core.
-                let stream = TMXStreamWriter(fd: fd, writer: TMXWriter(sourceLanguage: sourceLang, creationToolVersion: TMKit.configuration.version))
-                stream.writeHeader()
                 let needle = filter?.lowercased()
                 let (sourceLang, targetLang, since) = (sourceLang, targetLang, sinceDate)
-                let warnings: [String]
-                do {
-                    let filtered = since != nil || sourceLang != "*all*" || needle != nil
-                    try store.forEachUnitBatch { batch in
-                        stream.add {
-                            guard filtered else { return try batch.decode() }
-                            return try batch.decode().compactMap { u -> TranslationUnit? in
-                                var u = u
-                                if let since, (u.changedAt ?? u.createdAt ?? .distantPast) < since { return nil }
-                                if sourceLang != "*all*" {
-                                    guard let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: sourceLang) }) else { return nil }
-                                    u.variants.insert(u.variants.remove(at: k), at: 0)
-                                    if let t = targetLang {
-                                        u.variants = [u.variants[0]] + u.variants.dropFirst().filter { LanguageTag.matches($0.language, requested: t) }
-                                        if u.variants.count < 2 { return nil }
-                                    }
-                                }
-                                if let needle, !u.variants.contains(where: { $0.text.lowercased().contains(needle) }) { return nil }
-                                return u
-                            }
+                let filtered = since != nil || sourceLang != "*all*" || needle != nil
+                /// The unit as exported (the source first, only the target asked for), or nil when left out.
+                let select: @Sendable (TranslationUnit) -> TranslationUnit? = { u in
+                    var u = u
+                    if let since, (u.changedAt ?? u.createdAt ?? .distantPast) < since { return nil }
+                    if sourceLang != "*all*" {
+                        guard let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: sourceLang) }) else { return nil }
+                        u.variants.insert(u.variants.remove(at: k), at: 0)
+                        if let t = targetLang {
+                            u.variants = [u.variants[0]] + u.variants.dropFirst().filter { LanguageTag.matches($0.language, requested: t) }
+                            if u.variants.count < 2 { return nil }
                         }
                     }
-                    warnings = try stream.finish()
+                    if let needle, !u.variants.contains(where: { $0.text.lowercased().contains(needle) }) { return nil }
+                    return u
+                }
+                var warnings: [String] = []
+                let written: Int
+                do {
+                    switch format {
+                    case .tmx:
+                        // Units are read here and formatted and written on another core.
+                        let stream = TMXStreamWriter(fd: fd, writer: TMXWriter(sourceLanguage: sourceLang, creationToolVersion: TMKit.configuration.version))
+                        stream.writeHeader()
+                        do {
+                            try store.forEachUnitBatch { batch in
+                                stream.add {
+                                    let units = try batch.decode()
+                                    return filtered ? units.compactMap(select) : units
+                                }
+                            }
+                            warnings = try stream.finish()
+                        } catch {
+                            _ = try? stream.finish()
+                            throw error
+                        }
+                        written = stream.unitsWritten
+                    case .tsv:
+                        let writer = TSVWriter(sourceLanguage: sourceLang, targetLanguage: targetLang!)
+                        var out = writer.header
+                        var n = 0
+                        try store.forEachUnitBatch { batch in
+                            for u in try batch.decode() {
+                                if let u = select(u), writer.append(u, to: &out) { n += 1 }
+                            }
+                            if out.count >= 1 << 20 {
+                                try FileChunks.writeAll(out, to: fd)
+                                out.removeAll(keepingCapacity: true)
+                            }
+                        }
+                        try FileChunks.writeAll(out, to: fd)
+                        written = n
+                    }
                 } catch {
-                    _ = try? stream.finish()
                     if !toStdout { close(fd); unlink(tmp) }
                     if let e = error as? FileIOError { throw UserError("\(file): \(e.message)") }
                     throw error
@@ -325,7 +363,6 @@ extension TMKit.TM {
                     guard rename(tmp, file) == 0 else { throw UserError("\(file): cannot write (\(String(cString: strerror(errno))))") }
                 }
                 for w in warnings { Console.warn(w) }
-                let written = stream.unitsWritten
                 if !toStdout { Console.out.write("\(file): \(written) units\n"); Console.out.flush() }
             }
         }

@@ -83,6 +83,45 @@ final class TMCommandTests: XCTestCase {
         XCTAssertTrue(bad.stderr.contains(fake), bad.stderr)
     }
 
+    func testTSVExportImportsBackWithTextsKeysNotesAndContext() throws {
+        XCTAssertEqual(try tm(["import", CLI.fixture("ui-strings.en-ru.tsv")]).status, 0)
+        // Tabs, line breaks and backslashes inside texts; a note; a context; a unit in another pair.
+        XCTAssertEqual(try tm(["add", "Path:\tC:\\news\nline two", "Путь:\tC:\\news\nвторая строка", "--source-lang", "en", "--target-lang", "ru",
+                               "--key", "path.label", "--note", "shown in settings", "--context-prev", "Settings"]).status, 0, "add")
+        XCTAssertEqual(try tm(["add", "Newsfeed", "Fil d'actualité", "--source-lang", "en", "--target-lang", "fr"]).status, 0)
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("tmkit-export-\(UUID().uuidString).tsv").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let r = try tm(["export", out, "--source-lang", "en", "--target-lang", "ru"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout, "\(out): 10 units\n")
+        let text = try String(contentsOfFile: out, encoding: .utf8)
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        XCTAssertEqual(lines.first, "en\tru\tkey\tnote\tcontext")
+        XCTAssertEqual(lines.count, 12, text) // header, 10 units, the final line break
+        XCTAssertTrue(lines.contains("Path:\\tC:\\\\news\\nline two\tПуть:\\tC:\\\\news\\nвторая строка\tpath.label\tshown in settings\tSettings"), text)
+        XCTAssertFalse(text.contains("Fil d'actualité"))
+
+        // Read back into a new memory: the same texts, keys, notes and context.
+        let back = FileManager.default.temporaryDirectory.appendingPathComponent("tmkit-back-\(UUID().uuidString).tmdb").path
+        XCTAssertEqual(try CLI.run(["tm", "import", out, "--memory", back]).status, 0)
+        func units(_ memory: String) throws -> [[String]] {
+            let r = try CLI.run(["tm", "list", "--format", "json", "--lang", "ru", "--memory", memory])
+            return (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]).map { u in
+                (u["variants"] as! [[String: String]]).map { $0["text"]! } + [u["key"] as? String ?? "", (u["notes"] as! [String]).joined()]
+            }.sorted { $0.lexicographicallyPrecedes($1) }
+        }
+        XCTAssertEqual(try units(back), try units(memory))
+        XCTAssertEqual(try units(back).count, 10)
+
+        // To standard output with --format; a TSV export without a language pair is refused.
+        let piped = try tm(["export", "-", "--format", "tsv", "--source-lang", "en", "--target-lang", "fr"])
+        XCTAssertEqual(piped.stdout, "en\tfr\tkey\tnote\tcontext\nNewsfeed\tFil d'actualité\t\t\t\n")
+        let bad = try tm(["export", out + "2.tsv", "--source-lang", "en"])
+        XCTAssertNotEqual(bad.status, 0)
+        XCTAssertTrue(bad.stderr.contains("--target-lang"), bad.stderr)
+        XCTAssertFalse(FileManager.default.fileExists(atPath: out + "2.tsv"))
+    }
+
     func testBatchLookupPrintsJSONLinesInQueryOrder() throws {
         XCTAssertEqual(try tm(["import", CLI.fixture("ui-strings.en-ru.tsv")]).status, 0)
         let batch = try CLI.temporaryFile("queries.txt", bytes: Array("Subscribe\nnothing like it at all\nNewsfeed\n".utf8))
