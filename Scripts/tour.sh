@@ -64,12 +64,16 @@ step "$TMKIT" glossary check Memories/pairs.en Memories/pairs.ru --source-lang e
 rm -f Memories/pairs.tsv Memories/pairs.en Memories/pairs.ru
 
 echo
-echo "== 6. Export the memory as TMX 1.4b, and import it into a second memory"
+echo "== 6. Export the memory as TMX 1.4b, and import it into a second memory; a TSV export; optimize"
 step "$TMKIT" tm export Memories/sputnik.tmx --source-lang en --target-lang ru
 head -14 Memories/sputnik.tmx
 rm -f Memories/roundtrip.tmdb
 step "$TMKIT" tm import Memories/sputnik.tmx --memory Memories/roundtrip.tmdb
 step "$TMKIT" tm stats --memory Memories/roundtrip.tmdb
+# The same pair as TSV, for a spreadsheet (tm import reads it back), and the memory tidied.
+step "$TMKIT" tm export Memories/sputnik.tsv --source-lang en --target-lang ru
+head -4 Memories/sputnik.tsv
+step "$TMKIT" tm optimize
 
 echo
 echo "== 7. QA: the Russian UI string that leaked into the English page, and the UI strings' translations"
