@@ -185,8 +185,9 @@ extension TMKit {
                 }
                 return (out, para, Array(repeating: nil, count: out.count))
             }
-            if PageInput.isHTML(name: name, text: text) {
-                let page = try PageInput.sentences(html: text, segmenter: SentenceSegmenter(language: lang))
+            let kind = PageInput.kind(name: name, text: text)
+            if kind != .text {
+                let page = try PageInput.sentences(blocks: PageInput.blocks(kind, text), segmenter: SentenceSegmenter(language: lang))
                 return (page.map(\.text), page.map(\.paragraph), page.map(\.markup))
             }
             let segs = try SentenceSegmenter(language: lang).segment(text)

@@ -14,8 +14,11 @@ extension TMKit {
             alone; a single line break inside a paragraph counts as a space. An HTML page (.html, \
             .htm, or text starting with <!DOCTYPE html>) is read for the text of its blocks (title, \
             headings, paragraphs, list items, captions, cells), leaving out scripts, styles, navigation, \
-            forms and buttons; with --format json each sentence also gives its paragraph and, when it \
-            has inline tags, its "markup" as TMX segment content (bpt/ept/ph/it).
+            forms and buttons. A Markdown file (.md, .markdown, or --input markdown) is read for its \
+            headings, paragraphs, list items, quotes and table cells, without their markers, leaving \
+            out code blocks and front matter; emphasis, links, code spans and inline HTML become inline \
+            codes. With --format json each sentence of a page or Markdown file also gives its paragraph \
+            and, when it has inline codes, its "markup" as TMX segment content (bpt/ept/ph/it).
             """
         )
 
@@ -41,11 +44,21 @@ extension TMKit {
         @Option(name: .long, help: "tmkit (ICU refined by tmkit's language rules) or icu (ICU's sentence iterator alone).")
         var rules: Rules = .tmkit
 
+        enum InputKind: String, ExpressibleByArgument, CaseIterable { case auto, text, html, markdown }
+        @Option(name: .long, help: "How to read the input: auto (by the file's extension; HTML also by its start), text, html or markdown.")
+        var input: InputKind = .auto
+
         func run() throws {
             try runReportingErrors {
                 let (text, name) = try Input.readText(file)
-                let isPage = PageInput.isHTML(name: name, text: text)
-                let language = try resolveLanguage(text: isPage && lang == nil ? HTMLText.blocks(text).map(\.text).joined(separator: "\n") : text, source: name)
+                let kind: PageInput.Kind = switch input {
+                case .auto: PageInput.kind(name: name, text: text)
+                case .text: .text
+                case .html: .html
+                case .markdown: .markdown
+                }
+                let blocks = PageInput.blocks(kind, text)
+                let language = try resolveLanguage(text: kind != .text && lang == nil ? blocks.map(\.text).joined(separator: "\n") : text, source: name)
                 let mode: SentenceSegmenter.Mode
                 if let srx {
                     let doc = try SRXDocument.load(path: srx)
@@ -66,8 +79,8 @@ extension TMKit {
                 if !segmenter.hasLanguageRules, srx == nil {
                     Console.warn("tmkit has no sentence rules for '\(language)' (it has \(LanguageRules.supportedLanguages.joined(separator: ", "))); using ICU's rules for it")
                 }
-                let html = isPage
-                let segments: [PageSentence] = html ? try PageInput.sentences(html: text, segmenter: segmenter)
+                let html = kind != .text
+                let segments: [PageSentence] = html ? try PageInput.sentences(blocks: blocks, segmenter: segmenter)
                     : try segmenter.segment(text).map { PageSentence(text: $0.text, start: $0.start, end: $0.end, paragraph: $0.paragraph) }
                 switch format {
                 case .lines:

@@ -12,17 +12,40 @@ struct PageSentence {
 }
 
 enum PageInput {
-    /// Whether `name` or `text` is an HTML page.
-    static func isHTML(name: String, text: String) -> Bool {
+    /// How a document is read: as text, as an HTML page or as Markdown (blocks with inline codes).
+    enum Kind: String, CaseIterable {
+        case text, html, markdown
+    }
+
+    /// The kind of `name` (by its extension) or `text` (an HTML page by its start).
+    static func kind(name: String, text: String) -> Kind {
         let lower = name.lowercased()
-        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") || lower.hasSuffix(".xhtml") { return true }
-        return HTMLText.looksLikeHTML(text)
+        if lower.hasSuffix(".html") || lower.hasSuffix(".htm") || lower.hasSuffix(".xhtml") { return .html }
+        if lower.hasSuffix(".md") || lower.hasSuffix(".markdown") || lower.hasSuffix(".mdown") || lower.hasSuffix(".mkd") { return .markdown }
+        return HTMLText.looksLikeHTML(text) ? .html : .text
+    }
+
+    /// Whether `name` or `text` is an HTML page.
+    static func isHTML(name: String, text: String) -> Bool { kind(name: name, text: text) == .html }
+
+    /// The blocks of a page or Markdown document.
+    static func blocks(_ kind: Kind, _ text: String) -> [HTMLText.Block] {
+        switch kind {
+        case .html: HTMLText.blocks(text)
+        case .markdown: MarkdownText.blocks(text)
+        case .text: []
+        }
     }
 
     /// The sentences of the page's blocks (each block a paragraph).
     static func sentences(html: String, segmenter: SentenceSegmenter) throws -> [PageSentence] {
+        try sentences(blocks: HTMLText.blocks(html), segmenter: segmenter)
+    }
+
+    /// The sentences of blocks (each block a paragraph), with their inline codes as TMX markup.
+    static func sentences(blocks: [HTMLText.Block], segmenter: SentenceSegmenter) throws -> [PageSentence] {
         var out: [PageSentence] = []
-        for (b, block) in HTMLText.blocks(html).enumerated() {
+        for (b, block) in blocks.enumerated() {
             let segs = try segmenter.segment(block.text)
             for (k, s) in segs.enumerated() where s.end > s.start {
                 out.append(PageSentence(text: s.text, start: block.sourceStart[s.start], end: block.sourceEnd[s.end - 1], paragraph: b,
