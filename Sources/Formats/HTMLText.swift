@@ -75,6 +75,9 @@ public enum HTMLText {
         var openPairs: [(name: String, pair: Int)] = []
         var nextPair = 1
         var inTitle = false
+        /// An empty element just written after a space: white space after it goes into its raw
+        /// text, so that the markup keeps both spaces around it ("an image <img src=a.png> here").
+        var spacedCode: Int?
 
         init(scalars: [Unicode.Scalar]) { s = scalars }
 
@@ -88,13 +91,20 @@ public enum HTMLText {
             starts = []; ends = []; codes = []
             pendingSpace = false
             openPairs = []
+            spacedCode = nil
         }
 
         mutating func append(_ u: Unicode.Scalar, from: Int, to: Int) {
             if u.properties.isWhitespace && u != "\u{A0}" {
+                if let k = spacedCode {
+                    codes[k].raw += " "
+                    spacedCode = nil
+                    return
+                }
                 pendingSpace = !text.isEmpty
                 return
             }
+            spacedCode = nil
             if text.isEmpty { blockLine = line }
             if pendingSpace {
                 if text.last != " " {
@@ -204,8 +214,10 @@ public enum HTMLText {
                 text.append(" "); starts.append(tag.start); ends.append(tag.start)
                 pendingSpace = false
             }
+            spacedCode = nil
             if HTMLText.void.contains(name) || tag.selfClosing {
                 codes.append(Code(kind: .empty, name: name, raw: tag.raw, position: text.count, pair: 0))
+                if text.last == " " && !pendingSpace { spacedCode = codes.count - 1 }
             } else if tag.closing {
                 if let k = openPairs.lastIndex(where: { $0.name == name }) {
                     let p = openPairs[k].pair
