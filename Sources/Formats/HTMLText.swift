@@ -22,6 +22,9 @@ public enum HTMLText {
         public var position: Int
         /// Pairs an opening tag with its closing tag (0 for empty tags and unpaired ones).
         public var pair: Int
+        /// Where the code is in the document (Unicode scalars; -1 when not known).
+        public var sourceStart = -1
+        public var sourceEnd = -1
     }
 
     public struct Block: Sendable {
@@ -98,6 +101,7 @@ public enum HTMLText {
             if u.properties.isWhitespace && u != "\u{A0}" {
                 if let k = spacedCode {
                     codes[k].raw += " "
+                    codes[k].sourceEnd = to
                     spacedCode = nil
                     return
                 }
@@ -216,19 +220,19 @@ public enum HTMLText {
             }
             spacedCode = nil
             if HTMLText.void.contains(name) || tag.selfClosing {
-                codes.append(Code(kind: .empty, name: name, raw: tag.raw, position: text.count, pair: 0))
+                codes.append(Code(kind: .empty, name: name, raw: tag.raw, position: text.count, pair: 0, sourceStart: tag.start, sourceEnd: i))
                 if text.last == " " && !pendingSpace { spacedCode = codes.count - 1 }
             } else if tag.closing {
                 if let k = openPairs.lastIndex(where: { $0.name == name }) {
                     let p = openPairs[k].pair
                     openPairs.remove(at: k)
-                    codes.append(Code(kind: .close, name: name, raw: tag.raw, position: min(position, text.count), pair: p))
+                    codes.append(Code(kind: .close, name: name, raw: tag.raw, position: min(position, text.count), pair: p, sourceStart: tag.start, sourceEnd: i))
                 } else {
-                    codes.append(Code(kind: .close, name: name, raw: tag.raw, position: text.count, pair: 0))
+                    codes.append(Code(kind: .close, name: name, raw: tag.raw, position: text.count, pair: 0, sourceStart: tag.start, sourceEnd: i))
                 }
             } else {
                 openPairs.append((name, nextPair))
-                codes.append(Code(kind: .open, name: name, raw: tag.raw, position: text.count, pair: nextPair))
+                codes.append(Code(kind: .open, name: name, raw: tag.raw, position: text.count, pair: nextPair, sourceStart: tag.start, sourceEnd: i))
                 nextPair += 1
             }
         }
@@ -282,21 +286,40 @@ public enum HTMLText {
 }
 
 extension HTMLText.Block {
-    /// The segment of this block spanning `range` (Unicode scalars of `text`, as the segmenter
-    /// gives it) as TMX segment content: text escaped, tags whose partner is inside the segment as
-    /// `bpt`/`ept`, the others as `it`, empty elements as `ph`. Nil when the segment has no tag.
-    public func tmxMarkup(_ range: Range<Int>, isFirst: Bool, isLast: Bool) -> String? {
-        // Tags at the segment's edges: opening ones belong to the segment they open, closing ones to the one they close.
-        let inside = codes.enumerated().filter { _, c in
+    /// The codes that belong to the segment spanning `range` (Unicode scalars of `text`): opening
+    /// tags at its edges belong to the segment they open, closing ones to the one they close.
+    func codes(in range: Range<Int>, isFirst: Bool, isLast: Bool) -> [HTMLText.Code] {
+        codes.filter { c in
             switch c.kind {
             case .open: return c.position >= range.lowerBound && (c.position < range.upperBound || (isLast && c.position == range.upperBound))
             case .close, .empty: return (c.position > range.lowerBound || (isFirst && c.position == range.lowerBound) || (c.kind == .empty && c.position == range.lowerBound))
                 && c.position <= range.upperBound
             }
         }
+    }
+
+    /// Where the segment spanning `range` is in the document: its characters and its codes.
+    public func sourceSpan(_ range: Range<Int>, isFirst: Bool, isLast: Bool) -> Range<Int> {
+        var lo = sourceStart[range.lowerBound], hi = sourceEnd[range.upperBound - 1]
+        for c in codes(in: range, isFirst: isFirst, isLast: isLast) where c.sourceStart >= 0 {
+            lo = min(lo, c.sourceStart)
+            hi = max(hi, c.sourceEnd)
+        }
+        return lo..<hi
+    }
+
+    /// How a segment's inline codes are written: as TMX 1.4 or as XLIFF 1.2 elements (the same
+    /// bpt/ept/ph/it elements, with XLIFF's attributes).
+    public enum MarkupStyle: Sendable { case tmx, xliff }
+
+    /// The segment of this block spanning `range` (Unicode scalars of `text`, as the segmenter
+    /// gives it) as TMX segment content: text escaped, tags whose partner is inside the segment as
+    /// `bpt`/`ept`, the others as `it`, empty elements as `ph`. Nil when the segment has no tag.
+    public func tmxMarkup(_ range: Range<Int>, isFirst: Bool, isLast: Bool, style: MarkupStyle = .tmx) -> String? {
+        let inside = codes(in: range, isFirst: isFirst, isLast: isLast)
         guard !inside.isEmpty else { return nil }
-        let pairsHere = Set(inside.filter { $0.element.kind == .open }.map(\.element.pair))
-            .intersection(inside.filter { $0.element.kind == .close }.map(\.element.pair))
+        let pairsHere = Set(inside.filter { $0.kind == .open }.map(\.pair))
+            .intersection(inside.filter { $0.kind == .close }.map(\.pair))
         var out = ""
         let scalars = Array(text.unicodeScalars)
         var k = 0
@@ -308,21 +331,22 @@ extension HTMLText.Block {
                 k += 1
             }
         }
-        for (_, c) in inside {
+        let xliff = style == .xliff
+        for c in inside {
             emit(upTo: c.position)
             let raw = TMXWriter.escape(c.raw, quotes: false)
             switch c.kind {
             case .empty:
-                out += "<ph x=\"\(x)\">\(raw)</ph>"; x += 1
+                out += xliff ? "<ph id=\"\(x)\">\(raw)</ph>" : "<ph x=\"\(x)\">\(raw)</ph>"; x += 1
             case .open where pairsHere.contains(c.pair):
                 ids[c.pair] = x
-                out += "<bpt i=\"\(x)\">\(raw)</bpt>"; x += 1
+                out += xliff ? "<bpt id=\"\(x)\">\(raw)</bpt>" : "<bpt i=\"\(x)\">\(raw)</bpt>"; x += 1
             case .close where pairsHere.contains(c.pair):
-                out += "<ept i=\"\(ids[c.pair]!)\">\(raw)</ept>"
+                out += xliff ? "<ept id=\"\(ids[c.pair]!)\">\(raw)</ept>" : "<ept i=\"\(ids[c.pair]!)\">\(raw)</ept>"
             case .open:
-                out += "<it pos=\"begin\" x=\"\(x)\">\(raw)</it>"; x += 1
+                out += xliff ? "<it id=\"\(x)\" pos=\"open\">\(raw)</it>" : "<it pos=\"begin\" x=\"\(x)\">\(raw)</it>"; x += 1
             case .close:
-                out += "<it pos=\"end\" x=\"\(x)\">\(raw)</it>"; x += 1
+                out += xliff ? "<it id=\"\(x)\" pos=\"close\">\(raw)</it>" : "<it pos=\"end\" x=\"\(x)\">\(raw)</it>"; x += 1
             }
         }
         emit(upTo: range.upperBound)

@@ -322,7 +322,7 @@ public enum MarkdownText {
 
         enum Token {
             case char(Unicode.Scalar, from: Int, to: Int)
-            case code(HTMLText.Code.Kind, name: String, raw: String, pairKey: Int)
+            case code(HTMLText.Code.Kind, name: String, raw: String, pairKey: Int, from: Int, to: Int)
             case delimiter(Int)
         }
 
@@ -457,7 +457,7 @@ public enum MarkdownText {
             while k < u.count {
                 let c = u[k]
                 if let close = linkCloses.removeValue(forKey: k) {
-                    tokens.append(.code(.close, name: "a", raw: raw(k, close.end), pairKey: close.pair))
+                    tokens.append(.code(.close, name: "a", raw: raw(k, close.end), pairKey: close.pair, from: from[k], to: to[close.end - 1]))
                     k = close.end
                     continue
                 }
@@ -477,16 +477,16 @@ public enum MarkdownText {
                     while k + n < u.count && u[k + n] == "`" { n += 1 }
                     if let e = codeSpanEnd(from: k + n, n: n) {
                         let p = pairKey; pairKey += 1
-                        tokens.append(.code(.open, name: "code", raw: raw(k, k + n), pairKey: p))
+                        tokens.append(.code(.open, name: "code", raw: raw(k, k + n), pairKey: p, from: from[k], to: to[k + n - 1]))
                         chars(k + n, e)
-                        tokens.append(.code(.close, name: "code", raw: raw(e, e + n), pairKey: p))
+                        tokens.append(.code(.close, name: "code", raw: raw(e, e + n), pairKey: p, from: from[e], to: to[e + n - 1]))
                         k = e + n
                     } else {
                         chars(k, k + n); k += n
                     }
                 case "!" where k + 1 < u.count && u[k + 1] == "[":
                     if let l = linkEnd(from: k + 1), u[l.close + 1] == "(" {
-                        tokens.append(.code(.empty, name: "img", raw: raw(k, l.end), pairKey: 0))
+                        tokens.append(.code(.empty, name: "img", raw: raw(k, l.end), pairKey: 0, from: from[k], to: to[l.end - 1]))
                         k = l.end
                     } else {
                         chars(k, k + 1); k += 1
@@ -494,7 +494,7 @@ public enum MarkdownText {
                 case "[":
                     if let l = linkEnd(from: k) {
                         let p = pairKey; pairKey += 1
-                        tokens.append(.code(.open, name: "a", raw: "[", pairKey: p))
+                        tokens.append(.code(.open, name: "a", raw: "[", pairKey: p, from: from[k], to: to[k]))
                         linkCloses[l.close] = (l.end, p)
                         k += 1
                     } else {
@@ -517,7 +517,7 @@ public enum MarkdownText {
                         if a.kind == .empty && a.name == "br" {
                             tokens.append(.char(" ", from: from[k], to: to[a.end - 1]))
                         }
-                        tokens.append(.code(a.kind, name: a.name, raw: raw(k, a.end), pairKey: p))
+                        tokens.append(.code(a.kind, name: a.name, raw: raw(k, a.end), pairKey: p, from: from[k], to: to[a.end - 1]))
                         k = a.end
                     } else {
                         chars(k, k + 1); k += 1
@@ -611,6 +611,7 @@ public enum MarkdownText {
                 if c.properties.isWhitespace && c != "\u{A0}" {
                     if let k = spacedCode {
                         codes[k].raw += " "
+                        codes[k].sourceEnd = b
                         spacedCode = nil
                         return
                     }
@@ -623,29 +624,31 @@ public enum MarkdownText {
                 text.append(c); starts.append(a); ends.append(b)
             }
             // (A space already written before a code is not doubled by the one after it.)
-            func code(_ kind: HTMLText.Code.Kind, _ name: String, _ raw: String, _ key: Int) {
+            func code(_ kind: HTMLText.Code.Kind, _ name: String, _ raw: String, _ key: Int, _ a: Int, _ b: Int) {
                 if kind != .close { flushSpace() }
-                codes.append(HTMLText.Code(kind: kind, name: name, raw: raw, position: text.count, pair: number(key)))
+                codes.append(HTMLText.Code(kind: kind, name: name, raw: raw, position: text.count, pair: number(key), sourceStart: a, sourceEnd: b))
                 spacedCode = kind == .empty && text.last == " " && !pendingSpace ? codes.count - 1 : nil
             }
             let names: [Unicode.Scalar: (one: String, two: String)] = ["*": ("i", "b"), "_": ("i", "b"), "~": ("s", "s")]
             for t in tokens {
                 switch t {
                 case .char(let c, let a, let b): emit(c, a, b)
-                case .code(let kind, let name, let raw, let key): code(kind, name, raw, key)
+                case .code(let kind, let name, let raw, let key, let a, let b): code(kind, name, raw, key, a, b)
                 case .delimiter(let d):
                     let r = delims[d]
                     var at = r.from
                     // Closing codes come first (innermost first), then literal leftovers, then opening codes (outermost first).
                     for p in r.closes {
                         let size = pairs[p].size
-                        code(.close, size == 2 ? names[r.char]!.two : names[r.char]!.one, String(repeating: String(Character(r.char)), count: size), pairs[p].key)
+                        code(.close, size == 2 ? names[r.char]!.two : names[r.char]!.one, String(repeating: String(Character(r.char)), count: size), pairs[p].key,
+                             from[at], to[at + size - 1])
                         at += size
                     }
                     for _ in 0..<r.remaining { emit(r.char, from[at], to[at]); at += 1 }
                     for p in r.opens.reversed() {
                         let size = pairs[p].size
-                        code(.open, size == 2 ? names[r.char]!.two : names[r.char]!.one, String(repeating: String(Character(r.char)), count: size), pairs[p].key)
+                        code(.open, size == 2 ? names[r.char]!.two : names[r.char]!.one, String(repeating: String(Character(r.char)), count: size), pairs[p].key,
+                             from[at], to[at + size - 1])
                         at += size
                     }
                 }

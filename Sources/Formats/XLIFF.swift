@@ -11,12 +11,25 @@ public enum XLIFF {
         public var target: String?
         public var state: String?
         public var line: Int
+        /// The source's inline codes that hold their original markup (`bpt`, `ept`, `ph`, `it`), in order.
+        public var sourceCodes: [InlineCode] = []
+        /// Whether the source has other inline elements (`g`, `x`, `mrk`, …): a target must keep
+        /// them, and tmkit cannot write them from the memory.
+        public var sourceHasOtherElements = false
         /// Byte offset just after `</source>`.
         var sourceEnd: Int
         /// Byte range of the existing `<target>` element, if any.
         var targetRange: Range<Int>?
         /// The white space before `<source>`, to indent an inserted target alike.
         var indent: String
+    }
+
+    /// An inline code of a source: its element, id, position (`it`) and the markup it holds.
+    public struct InlineCode: Sendable, Equatable {
+        public var element: String
+        public var id: String?
+        public var pos: String?
+        public var raw: String
     }
 
     public struct Document: Sendable {
@@ -40,6 +53,8 @@ public enum XLIFF {
         var targetRange: Range<Int>?
         var hasTarget = false
         var line = 0
+        var codes: [InlineCode] = [], otherElements = false
+        var code: InlineCode? // the source code being read
         func local(_ n: String) -> String { n.split(separator: ":").last.map(String.init) ?? n }
         do {
             while let ev = try p.next() {
@@ -52,6 +67,7 @@ public enum XLIFF {
                             inUnit = true
                             id = a["id"] ?? id
                             source = ""; target = ""; state = nil; targetRange = nil; hasTarget = false
+                            codes = []; otherElements = false; code = nil
                             line = p.eventLine
                         }
                     }
@@ -68,14 +84,26 @@ public enum XLIFF {
                         if sc { if n == "source" { sourceEnd = p.eventEnd }; field = nil }
                     } else if field != nil {
                         depth += 1
+                        if field == "source" && depth == 1 {
+                            if ["bpt", "ept", "ph", "it"].contains(n) {
+                                code = InlineCode(element: n, id: a["id"], pos: a["pos"], raw: "")
+                            } else {
+                                otherElements = true
+                            }
+                        }
                     }
                     if n == "segment", version.hasPrefix("2") { state = a["state"] }
                 case .text(let t):
                     if field == "source" && depth == 0 { source += t }
+                    if field == "source" && depth >= 1 { code?.raw += t }
                     if field == "target" && depth == 0 { target += t }
                 case .end(let raw):
                     let n = local(raw)
-                    if field != nil && depth > 0 { depth -= 1; continue }
+                    if field != nil && depth > 0 {
+                        if field == "source" && depth == 1, let c = code { codes.append(c); code = nil }
+                        depth -= 1
+                        continue
+                    }
                     if field == "source" && n == "source" { sourceEnd = p.eventEnd; field = nil }
                     else if field == "target" && n == "target" { targetRange = targetStart..<p.eventEnd; field = nil }
                     if n == "trans-unit" || (n == "segment" && version.hasPrefix("2")) {
@@ -84,6 +112,7 @@ public enum XLIFF {
                         while k > 0, bytes[k - 1] == 0x20 || bytes[k - 1] == 0x09 { k -= 1 }
                         let indent = String(decoding: bytes[k..<sourceStart], as: UTF8.self)
                         units.append(Unit(id: id, source: source, target: hasTarget ? target : nil, state: state, line: line,
+                                          sourceCodes: codes, sourceHasOtherElements: otherElements,
                                           sourceEnd: sourceEnd, targetRange: targetRange, indent: indent))
                         inUnit = false
                         if n == "trans-unit" { id = nil }
@@ -103,11 +132,70 @@ public enum XLIFF {
         public var unit: Unit
         public var text: String
         public var needsReview: Bool
-        public init(unit: Unit, text: String, needsReview: Bool) {
+        /// The target's content as XML, inline codes included (written as it is; else `text`, escaped).
+        public var markup: String?
+        public init(unit: Unit, text: String, needsReview: Bool, markup: String? = nil) {
             self.unit = unit
             self.text = text
             self.needsReview = needsReview
+            self.markup = markup
         }
+    }
+
+    /// A translation's content with the source's codes, from a memory's target written as TMX
+    /// segment content (`tmxMarkup`): each of its codes must be one of the source's (the same
+    /// element and markup), and every source code must be used, else nil (the translation cannot
+    /// carry the source's markup). The codes take the source's ids.
+    public static func targetMarkup(fromTMX tmx: String, source codes: [InlineCode]) -> String? {
+        var out = ""
+        var used = [Bool](repeating: false, count: codes.count)
+        var rest = tmx[...]
+        let element = try! NSRegularExpression(pattern: #"^<(bpt|ept|ph|it)((?:\s+[a-z]+="[^"]*")*)>(.*?)</\1>"#, options: [.dotMatchesLineSeparators])
+        while let lt = rest.firstIndex(of: "<") {
+            out += rest[..<lt]
+            let tail = String(rest[lt...])
+            guard let m = element.firstMatch(in: tail, range: NSRange(tail.startIndex..., in: tail)),
+                  let whole = Range(m.range, in: tail) else { return nil }
+            let name = String(tail[Range(m.range(at: 1), in: tail)!])
+            let attrs = String(tail[Range(m.range(at: 2), in: tail)!])
+            let raw = XLIFF.unescape(String(tail[Range(m.range(at: 3), in: tail)!]))
+            let pos: String? = name == "it" ? (attrs.contains("pos=\"begin\"") ? "open" : "close") : nil
+            guard let k = codes.indices.first(where: { !used[$0] && codes[$0].element == name && codes[$0].raw == raw && (name != "it" || codes[$0].pos == pos) })
+            else { return nil }
+            used[k] = true
+            let c = codes[k]
+            out += "<\(name)" + (c.id.map { " id=\"\(TMXWriter.escape($0, quotes: true))\"" } ?? "") + (c.pos.map { " pos=\"\($0)\"" } ?? "")
+                + ">\(TMXWriter.escape(raw, quotes: false))</\(name)>"
+            rest = tail[whole.upperBound...]
+        }
+        out += rest
+        return used.allSatisfy { $0 } ? out : nil
+    }
+
+    /// XML text with its five entities and character references read.
+    static func unescape(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var out = ""
+        var rest = s[...]
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            guard let semi = rest[amp...].firstIndex(of: ";") else { break }
+            let name = rest[rest.index(after: amp)..<semi]
+            var c: String?
+            switch name {
+            case "lt": c = "<"
+            case "gt": c = ">"
+            case "amp": c = "&"
+            case "quot": c = "\""
+            case "apos": c = "'"
+            default:
+                if name.hasPrefix("#x") || name.hasPrefix("#X") { c = UInt32(name.dropFirst(2), radix: 16).flatMap(Unicode.Scalar.init).map { String(Character($0)) } }
+                else if name.hasPrefix("#") { c = UInt32(name.dropFirst()).flatMap(Unicode.Scalar.init).map { String(Character($0)) } }
+            }
+            if let c { out += c; rest = rest[rest.index(after: semi)...] } else { out += "&"; rest = rest[rest.index(after: amp)...] }
+        }
+        out += rest
+        return out
     }
 
     /// The document with targets written: an empty `<target>` replaced, or a new one inserted
@@ -118,7 +206,7 @@ public enum XLIFF {
         let v2 = doc.version.hasPrefix("2")
         for f in fills.sorted(by: { $0.unit.sourceEnd > $1.unit.sourceEnd }) {
             let state = v2 ? "" : " state=\"\(f.needsReview ? "needs-review-translation" : "translated")\""
-            let element = "<target\(state)>\(TMXWriter.escape(f.text, quotes: false))</target>"
+            let element = "<target\(state)>\(f.markup ?? TMXWriter.escape(f.text, quotes: false))</target>"
             if let r = f.unit.targetRange {
                 out.replaceSubrange(r, with: Array(element.utf8))
             } else {

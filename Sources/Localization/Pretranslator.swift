@@ -113,6 +113,7 @@ public struct Pretranslator {
         if isTSV && targetColumn == nil { throw LocalizationError("no '\(targetLanguage)' column to fill") }
         var fills: [(string: L10nString, text: String, review: Bool)] = []
         var pluralFills: [Int: (forms: [String: String], review: Bool, fuzzy: Bool)] = [:]
+        var xliffMarkup: [Int: String] = [:] // XLIFF units whose target carries the source's codes
         for s in table.strings where s.target.isEmpty && (table.catalog == nil || !s.source.isEmpty) {
             if let doc = table.xcstrings, doc.entries[s.row!].hasVariations {
                 // A plural string: each of the target language's categories from the match of the source's
@@ -138,6 +139,18 @@ public struct Pretranslator {
                 continue
             }
             guard let m = try bestMatch(s, threshold: minScore), let t = m.target else { continue }
+            if let doc = table.xliff {
+                // A source with inline codes: the memory's translation must carry the same codes
+                // (its markup, from an aligned page or a TMX file), else the unit is left to the translator.
+                let u = doc.units[s.row!]
+                if u.sourceHasOtherElements { continue }
+                if !u.sourceCodes.isEmpty {
+                    guard let tmx = t.markup, let markup = XLIFF.targetMarkup(fromTMX: tmx, source: u.sourceCodes) else { continue }
+                    fills.append((s, t.text, m.score < 100))
+                    xliffMarkup[s.row!] = markup
+                    continue
+                }
+            }
             // A fuzzy match's translation gets the string's own placeholders (%d → %s, {n} → {count}).
             let text = m.score < 100 ? Placeholders.carryOver(into: t.text, matchedSource: m.source.text, query: s.source) : t.text
             fills.append((s, text, m.score < 100))
@@ -182,7 +195,7 @@ public struct Pretranslator {
             return (String(decoding: XCStrings.apply(x, to: doc), as: UTF8.self), exact, fuzzy)
         }
         if let doc = table.xliff {
-            let x = fills.map { XLIFF.Fill(unit: doc.units[$0.string.row!], text: $0.text, needsReview: $0.review) }
+            let x = fills.map { XLIFF.Fill(unit: doc.units[$0.string.row!], text: $0.text, needsReview: $0.review, markup: xliffMarkup[$0.string.row!]) }
             return (String(decoding: XLIFF.apply(x, to: doc), as: UTF8.self), exact, fuzzy)
         }
         var lines = table.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)

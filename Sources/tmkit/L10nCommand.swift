@@ -7,9 +7,9 @@ extension TMKit {
     struct L10n: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "l10n",
-            abstract: "Localization files: pre-translate from the memory, leverage analysis, import translated strings.",
+            abstract: "Localization files: pre-translate from the memory, leverage analysis, import translated strings; documents to XLIFF and back.",
             discussion: "Formats so far: gettext PO, XLIFF 1.2/2.0, JSON string files, Apple .strings and .xcstrings String Catalogs, Android strings.xml, and TSV string tables whose header names key and language columns.",
-            subcommands: [Pretranslate.self, Analyze.self, Import.self]
+            subcommands: [Pretranslate.self, Analyze.self, Import.self, Extract.self, Merge.self]
         )
     }
 }
