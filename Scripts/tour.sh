@@ -100,3 +100,10 @@ grep -n -B3 -A3 '"ru" : {' Memories/Localizable.ru.xcstrings | sed -n 1,16p
 step "$TMKIT" l10n pretranslate Memories/ui.ru.po --target-lang ru -o Memories/ui.filled.po
 tail -4 Memories/ui.filled.po
 step "$TMKIT" qa Memories/Localizable.ru.xcstrings --source-lang en --target-lang ru || true
+
+echo
+echo "== 9. A document through XLIFF: the English article extracted, pre-translated from the memory, merged back"
+step "$TMKIT" l10n extract "$SAMPLE/article-en.txt" --target-lang ru -o Memories/article-en.xlf
+step "$TMKIT" l10n pretranslate Memories/article-en.xlf --target-lang ru -o Memories/article-en.ru.xlf
+step "$TMKIT" l10n merge Memories/article-en.ru.xlf -o Memories/article.ru.txt
+head -n 5 Memories/article.ru.txt
