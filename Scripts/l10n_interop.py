@@ -9,6 +9,9 @@
    with Python's json and xml readers. `msgfmt -c` must accept the PO output.
 2. With a memory that knows none of the strings, every file comes back byte for byte, and so do
    Debian's Russian gettext catalogs (msgunfmt of /usr/share/locale/ru/LC_MESSAGES/*.mo).
+3. A document through XLIFF: `tmkit l10n extract` of the fixture's English article is read by
+   translate-toolkit, which writes the gold Russian sentences as targets; `tmkit l10n merge` must
+   give the article with exactly those sentences replaced.
 """
 import argparse
 import glob
@@ -147,6 +150,44 @@ def main():
             for k in sorted(set(got) | set(want)):
                 if got.get(k) != want.get(k):
                     print(f"     {k}: got {got.get(k)!r}, want {want.get(k)!r}")
+    # A document through XLIFF: tmkit extracts the English article, translate-toolkit reads it and
+    # writes the gold Russian sentences as targets (1-1 beads of the fixture's gold alignment),
+    # tmkit merges: those sentences replace theirs, every other byte of the article stays.
+    fixtures = os.path.dirname(FIXTURE)
+    article = os.path.join(work, "article-en.txt")
+    shutil.copy(os.path.join(fixtures, "article-en.txt"), article)
+    run([tmkit, "l10n", "extract", article, "--target-lang", "ru"])
+    en = open(os.path.join(fixtures, "sentences-en.txt"), encoding="utf-8").read().splitlines()
+    ru = open(os.path.join(fixtures, "sentences-ru.txt"), encoding="utf-8").read().splitlines()
+    pairs = {}
+    for line in open(os.path.join(fixtures, "gold-alignment.txt"), encoding="utf-8"):
+        if line.startswith("["):
+            src, tgt = (json.loads(side) for side in line.strip().split(":"))
+            if len(src) == 1 and len(tgt) == 1:
+                pairs[en[src[0]]] = ru[tgt[0]]
+    store = xliff.xlifffile.parsefile(article + ".xlf")
+    units = [u for u in store.units if not u.isheader()]
+    filled = 0
+    for u in units:
+        if u.source in pairs:
+            u.target = pairs[u.source]
+            filled += 1
+    translated = os.path.join(work, "article-en.ru.xlf")
+    with open(translated, "wb") as f:
+        f.write(bytes(store))
+    merged_path = os.path.join(work, "article.ru.txt")
+    out = run([tmkit, "l10n", "merge", translated, "-o", merged_path])
+    merged = open(merged_path, encoding="utf-8").read()
+    original = open(article, encoding="utf-8").read()
+    expected_doc = original
+    for u in units:
+        if u.source in pairs:
+            expected_doc = expected_doc.replace(u.source, pairs[u.source], 1)
+    ok = len(units) == len(en) and filled > 0 and merged == expected_doc and f"{filled} of {len(units)} segments translated" in out
+    print(f"{'ok  ' if ok else 'FAIL'} document via XLIFF: translate-toolkit read {len(units)} units of tmkit's extract and wrote {filled} "
+          f"targets; tmkit merged them {'into the expected article' if merged == expected_doc else 'WRONGLY'}")
+    if not ok:
+        failures += 1
     # Debian's catalogs, as msgunfmt writes them.
     mos = sorted(glob.glob("/usr/share/locale/ru/LC_MESSAGES/*.mo"))[: a.debian]
     if mos and shutil.which("msgunfmt"):
