@@ -122,7 +122,7 @@ public enum DocumentXLIFF {
             pendingText = ""
         }
         var inSkeleton = false, skeletonBase64 = ""
-        func local(_ n: String) -> String { n.split(separator: ":").last.map(String.init) ?? n }
+        let local = XMLPullParser.localName
         do {
             while let ev = try p.next() {
                 switch ev {

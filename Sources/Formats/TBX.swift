@@ -14,7 +14,7 @@ public enum TBX {
         var stack: [String] = []
         var text = ""
         var attrs: [[String: String]] = []
-        func local(_ name: String) -> String { name.split(separator: ":").last.map(String.init) ?? name }
+        let local = XMLPullParser.localName
         do {
             guard case .start(let root, _, _)? = try parser.next() else { throw FormatError(file: file, line: parser.eventLine, "empty document") }
             guard ["martif", "tbx"].contains(local(root)) else {

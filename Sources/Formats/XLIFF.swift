@@ -55,7 +55,7 @@ public enum XLIFF {
         var line = 0
         var codes: [InlineCode] = [], otherElements = false
         var code: InlineCode? // the source code being read
-        func local(_ n: String) -> String { n.split(separator: ":").last.map(String.init) ?? n }
+        let local = XMLPullParser.localName
         do {
             while let ev = try p.next() {
                 switch ev {

@@ -9,6 +9,9 @@ import ICUText
 /// (never fetched or read), undefined entities. Only the five predefined entities and numeric
 /// character references are expanded. Memory stays bounded by the largest single element.
 public final class XMLPullParser {
+    /// An element's name without its namespace prefix ("xliff:source" → "source").
+    public static func localName(_ name: String) -> String { name.split(separator: ":").last.map(String.init) ?? name }
+
     public enum Event: Equatable {
         case start(name: String, attributes: [String: String], selfClosing: Bool)
         case end(name: String)

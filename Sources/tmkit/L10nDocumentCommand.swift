@@ -24,12 +24,7 @@ extension TMKit.L10n {
             try runReportingErrors {
                 try checkLanguages(sourceLang, targetLang)
                 let (text, name) = try Input.readText(file)
-                let kind: PageInput.Kind = switch input {
-                case .auto: PageInput.kind(name: name, text: text)
-                case .text: .text
-                case .html: .html
-                case .markdown: .markdown
-                }
+                let kind = input.resolved(name: name, text: text)
                 let segmenter = try SentenceSegmenter(language: sourceLang)
                 var segments: [DocumentXLIFF.Segment] = []
                 if kind == .text {
@@ -59,7 +54,8 @@ extension TMKit.L10n {
                     Console.out.write(xliff)
                 } else {
                     do { try xliff.write(toFile: out, atomically: true, encoding: .utf8) } catch { throw UserError("\(out): cannot write (\(error.localizedDescription))") }
-                    Console.out.write("\(out): \(segments.count) segments, \(segments.reduce(0) { $0 + $1.text.split(separator: " ").count }) words\n")
+                    let words = segments.reduce(0) { $0 + $1.text.split(separator: " ").count }
+                    Console.out.write("\(out): \(segments.count) segment\(segments.count == 1 ? "" : "s"), \(words) word\(words == 1 ? "" : "s")\n")
                 }
                 Console.out.flush()
             }

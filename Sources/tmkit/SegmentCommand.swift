@@ -44,19 +44,26 @@ extension TMKit {
         @Option(name: .long, help: "tmkit (ICU refined by tmkit's language rules) or icu (ICU's sentence iterator alone).")
         var rules: Rules = .tmkit
 
-        enum InputKind: String, ExpressibleByArgument, CaseIterable { case auto, text, html, markdown }
+        enum InputKind: String, ExpressibleByArgument, CaseIterable {
+            case auto, text, html, markdown
+
+            /// How to read `text` (named `name`): as said, or by its name and start (`auto`).
+            func resolved(name: String, text: String) -> PageInput.Kind {
+                switch self {
+                case .auto: PageInput.kind(name: name, text: text)
+                case .text: .text
+                case .html: .html
+                case .markdown: .markdown
+                }
+            }
+        }
         @Option(name: .long, help: "How to read the input: auto (by the file's extension; HTML also by its start), text, html or markdown.")
         var input: InputKind = .auto
 
         func run() throws {
             try runReportingErrors {
                 let (text, name) = try Input.readText(file)
-                let kind: PageInput.Kind = switch input {
-                case .auto: PageInput.kind(name: name, text: text)
-                case .text: .text
-                case .html: .html
-                case .markdown: .markdown
-                }
+                let kind = input.resolved(name: name, text: text)
                 let blocks = PageInput.blocks(kind, text)
                 let language = try resolveLanguage(text: kind != .text && lang == nil ? blocks.map(\.text).joined(separator: "\n") : text, source: name)
                 let mode: SentenceSegmenter.Mode
