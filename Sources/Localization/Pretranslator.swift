@@ -34,6 +34,11 @@ public struct StringTable: Sendable {
     /// The String Catalog, for `.xcstrings` files.
     public var xcstrings: XCStrings.Document?
 
+    /// A document's sentences as a table (for `analyze`; nothing is written back to it).
+    public static func sentences(_ sentences: [String], text: String) -> StringTable {
+        StringTable(text: text, strings: sentences.enumerated().map { L10nString(key: nil, source: $1, target: "", row: $0) }, isPO: false, header: [])
+    }
+
     /// Reads `text` (from file `name`, format by extension `ext`).
     public static func read(text: String, name: String, ext: String, sourceLanguage: String, targetLanguage: String) throws -> StringTable {
         if ext == "po" || ext == "pot" {

@@ -51,7 +51,9 @@ extension TMKit.L10n {
     }
 
     struct Analyze: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Leverage report: segments and words per match band, per file and in total.")
+        static let configuration = CommandConfiguration(
+            abstract: "Leverage report: segments and words per match band, per file and in total.",
+            discussion: "String tables and XLIFF files by their strings; documents (.md, .html, .txt) by their sentences, as 'l10n extract' cuts them.")
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
         @OptionGroup var memoryOptions: MemoryOptions
         @Argument var files: [String]
@@ -62,7 +64,13 @@ extension TMKit.L10n {
         func run() throws {
             try runReportingErrors {
                 let p = Pretranslator(store: try memoryOptions.open(create: true), sourceLanguage: sourceLang, targetLanguage: targetLang)
-                let rows = try p.analyze(try files.map { ($0, try readStringTable($0, sourceLang: sourceLang, targetLang: targetLang)) })
+                // A document (.md, .html, .txt) is analysed sentence by sentence, as l10n extract cuts it.
+                let rows = try p.analyze(try files.map { file in
+                    guard DocumentInput.isDocument(file) else { return (file, try readStringTable(file, sourceLang: sourceLang, targetLang: targetLang)) }
+                    let (text, name) = try Input.readText(file)
+                    let segments = try DocumentInput.segments(text, kind: PageInput.kind(name: name, text: text), language: sourceLang)
+                    return (file, StringTable.sentences(segments.map(\.text), text: text))
+                })
                 let bands = Pretranslator.bands
                 switch format {
                 case .text:

@@ -3,6 +3,41 @@ import Formats
 import Foundation
 import Segmentation
 
+/// A document (text, HTML page, Markdown) as the sentences a translator works on.
+enum DocumentInput {
+    /// Whether `file` is a document rather than a string table (by its extension).
+    static func isDocument(_ file: String) -> Bool {
+        ["md", "markdown", "mdown", "mkd", "html", "htm", "xhtml", "txt"].contains((file as NSString).pathExtension.lowercased())
+    }
+
+    /// The sentences of a document, in document order, each with its markup (XLIFF codes) and
+    /// where it is (its codes included).
+    static func segments(_ text: String, kind: PageInput.Kind, language: String) throws -> [DocumentXLIFF.Segment] {
+        let segmenter = try SentenceSegmenter(language: language)
+        var segments: [DocumentXLIFF.Segment] = []
+        if kind == .text {
+            for s in try segmenter.segment(text) where s.end > s.start {
+                segments.append(DocumentXLIFF.Segment(text: s.text, markup: nil, span: s.start..<s.end))
+            }
+            return segments
+        }
+        for block in PageInput.blocks(kind, text) {
+            let segs = try segmenter.segment(block.text)
+            for (k, s) in segs.enumerated() where s.end > s.start {
+                let (first, last) = (k == 0, k == segs.count - 1)
+                segments.append(DocumentXLIFF.Segment(text: s.text, markup: block.tmxMarkup(s.start..<s.end, isFirst: first, isLast: last, style: .xliff),
+                                                      span: block.sourceSpan(s.start..<s.end, isFirst: first, isLast: last)))
+            }
+        }
+        segments.sort { $0.span.lowerBound < $1.span.lowerBound }
+        // (A code between two sentences with no space between them goes with the first.)
+        for k in segments.indices.dropFirst() where segments[k].span.lowerBound < segments[k - 1].span.upperBound {
+            segments[k].span = segments[k - 1].span.upperBound..<max(segments[k - 1].span.upperBound, segments[k].span.upperBound)
+        }
+        return segments
+    }
+}
+
 extension TMKit.L10n {
     struct Extract: ParsableCommand {
         static let configuration = CommandConfiguration(
@@ -25,27 +60,7 @@ extension TMKit.L10n {
                 try checkLanguages(sourceLang, targetLang)
                 let (text, name) = try Input.readText(file)
                 let kind = input.resolved(name: name, text: text)
-                let segmenter = try SentenceSegmenter(language: sourceLang)
-                var segments: [DocumentXLIFF.Segment] = []
-                if kind == .text {
-                    for s in try segmenter.segment(text) where s.end > s.start {
-                        segments.append(DocumentXLIFF.Segment(text: s.text, markup: nil, span: s.start..<s.end))
-                    }
-                } else {
-                    for block in PageInput.blocks(kind, text) {
-                        let segs = try segmenter.segment(block.text)
-                        for (k, s) in segs.enumerated() where s.end > s.start {
-                            let (first, last) = (k == 0, k == segs.count - 1)
-                            segments.append(DocumentXLIFF.Segment(text: s.text, markup: block.tmxMarkup(s.start..<s.end, isFirst: first, isLast: last, style: .xliff),
-                                                                  span: block.sourceSpan(s.start..<s.end, isFirst: first, isLast: last)))
-                        }
-                    }
-                    segments.sort { $0.span.lowerBound < $1.span.lowerBound }
-                    // (A code between two sentences with no space between them goes with the first.)
-                    for k in segments.indices.dropFirst() where segments[k].span.lowerBound < segments[k - 1].span.upperBound {
-                        segments[k].span = segments[k - 1].span.upperBound..<max(segments[k - 1].span.upperBound, segments[k].span.upperBound)
-                    }
-                }
+                let segments = try DocumentInput.segments(text, kind: kind, language: sourceLang)
                 let datatype = switch kind { case .text: "plaintext"; case .html: "html"; case .markdown: "x-markdown" }
                 let xliff = try DocumentXLIFF.extract(document: text, original: (name as NSString).lastPathComponent, datatype: datatype, segments: segments,
                                                       sourceLanguage: sourceLang, targetLanguage: targetLang, toolVersion: TMKit.configuration.version)

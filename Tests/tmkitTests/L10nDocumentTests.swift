@@ -134,6 +134,15 @@ final class L10nDocumentTests: XCTestCase {
         XCTAssertTrue(differing[0].0.hasSuffix("So far, the Russian Aerospace Forces have carried out around 1,800 sorties, destroying some 2,700 terrorist targets. Several hundreds of militants have been killed, dozens of command centers and depots destroyed."), differing[0].0)
         XCTAssertEqual(differing[1].0 + " Центр начал работу в начале октября.", differing[1].1)
 
+        // The leverage report of the article itself, sentence by sentence: 11 exact matches; the two
+        // sentences of the 2-1 bead have no unit of their own (one is a fuzzy match of it).
+        let a = try CLI.run(["l10n", "analyze", enPath, "--target-lang", "ru", "--memory", memory, "--format", "json"])
+        XCTAssertEqual(a.status, 0, a.stderr)
+        let report = try JSONSerialization.jsonObject(with: Data(a.stdout.utf8)) as! [[String: Any]]
+        let bands = Dictionary(uniqueKeysWithValues: (report[0]["bands"] as! [[String: Any]]).map { ($0["band"] as! String, $0["segments"] as! Int) })
+        XCTAssertEqual(bands["100%"], 11, a.stdout)
+        XCTAssertEqual(bands.values.reduce(0, +), 13)
+
         // A memory whose translations have other markup fills only the sentences without codes.
         let p2 = try CLI.run(["l10n", "pretranslate", xlf, "--target-lang", "ru", "--memory", other, "-o", filled])
         XCTAssertTrue(p2.stdout.contains("9 of 13 untranslated strings filled"), p2.stdout)
