@@ -16,6 +16,8 @@ public enum XLIFF {
         /// Whether the source has other inline elements (`g`, `x`, `mrk`, …): a target must keep
         /// them, and tmkit cannot write them from the memory.
         public var sourceHasOtherElements = false
+        /// The target's inline codes that hold markup, in order (empty without a target).
+        public var targetCodes: [InlineCode] = []
         /// Byte offset just after `</source>`.
         var sourceEnd: Int
         /// Byte range of the existing `<target>` element, if any.
@@ -53,8 +55,8 @@ public enum XLIFF {
         var targetRange: Range<Int>?
         var hasTarget = false
         var line = 0
-        var codes: [InlineCode] = [], otherElements = false
-        var code: InlineCode? // the source code being read
+        var codes: [InlineCode] = [], otherElements = false, targetCodes: [InlineCode] = []
+        var code: InlineCode? // the source or target code being read
         let local = XMLPullParser.localName
         do {
             while let ev = try p.next() {
@@ -67,7 +69,7 @@ public enum XLIFF {
                             inUnit = true
                             id = a["id"] ?? id
                             source = ""; target = ""; state = nil; targetRange = nil; hasTarget = false
-                            codes = []; otherElements = false; code = nil
+                            codes = []; otherElements = false; code = nil; targetCodes = []
                             line = p.eventLine
                         }
                     }
@@ -84,10 +86,10 @@ public enum XLIFF {
                         if sc { if n == "source" { sourceEnd = p.eventEnd }; field = nil }
                     } else if field != nil {
                         depth += 1
-                        if field == "source" && depth == 1 {
+                        if depth == 1 {
                             if ["bpt", "ept", "ph", "it"].contains(n) {
                                 code = InlineCode(element: n, id: a["id"], pos: a["pos"], raw: "")
-                            } else {
+                            } else if field == "source" {
                                 otherElements = true
                             }
                         }
@@ -95,12 +97,15 @@ public enum XLIFF {
                     if n == "segment", version.hasPrefix("2") { state = a["state"] }
                 case .text(let t):
                     if field == "source" && depth == 0 { source += t }
-                    if field == "source" && depth >= 1 { code?.raw += t }
+                    if field != nil && depth >= 1 { code?.raw += t }
                     if field == "target" && depth == 0 { target += t }
                 case .end(let raw):
                     let n = local(raw)
                     if field != nil && depth > 0 {
-                        if field == "source" && depth == 1, let c = code { codes.append(c); code = nil }
+                        if depth == 1, let c = code {
+                            if field == "source" { codes.append(c) } else { targetCodes.append(c) }
+                            code = nil
+                        }
                         depth -= 1
                         continue
                     }
@@ -112,7 +117,7 @@ public enum XLIFF {
                         while k > 0, bytes[k - 1] == 0x20 || bytes[k - 1] == 0x09 { k -= 1 }
                         let indent = String(decoding: bytes[k..<sourceStart], as: UTF8.self)
                         units.append(Unit(id: id, source: source, target: hasTarget ? target : nil, state: state, line: line,
-                                          sourceCodes: codes, sourceHasOtherElements: otherElements,
+                                          sourceCodes: codes, sourceHasOtherElements: otherElements, targetCodes: targetCodes,
                                           sourceEnd: sourceEnd, targetRange: targetRange, indent: indent))
                         inUnit = false
                         if n == "trans-unit" { id = nil }

@@ -21,12 +21,18 @@ public struct QAItem: Sendable {
     public var key: String?
     public var source: String
     public var target: String?
+    /// The markup of the source's and the target's inline codes (XLIFF `bpt`, `ept`, `ph`, `it`),
+    /// when the format has them: a translation must keep every code of its source.
+    public var sourceCodes: [String]?
+    public var targetCodes: [String]?
 
-    public init(line: Int, key: String? = nil, source: String, target: String? = nil) {
+    public init(line: Int, key: String? = nil, source: String, target: String? = nil, sourceCodes: [String]? = nil, targetCodes: [String]? = nil) {
         self.line = line
         self.key = key
         self.source = source
         self.target = target
+        self.sourceCodes = sourceCodes
+        self.targetCodes = targetCodes
     }
 }
 
@@ -160,6 +166,11 @@ public struct QAChecker {
             let missing = ps.subtracting(multiset: pt), added = pt.subtracting(multiset: ps)
             if !missing.isEmpty { add(.error, "placeholders", "placeholders or tags missing in the translation: \(missing.joined(separator: " "))") }
             if !added.isEmpty { add(.error, "placeholders", "placeholders or tags added in the translation: \(added.joined(separator: " "))") }
+            if let sc = item.sourceCodes, let tc = item.targetCodes {
+                let missing = sc.subtracting(multiset: tc), added = tc.subtracting(multiset: sc)
+                if !missing.isEmpty { add(.error, "codes", "inline codes missing in the translation: \(missing.map { "'\($0)'" }.joined(separator: " "))") }
+                if !added.isEmpty { add(.error, "codes", "inline codes added in the translation: \(added.map { "'\($0)'" }.joined(separator: " "))") }
+            }
             let ns = QAChecker.numbers(src), nt = QAChecker.numbers(tgt)
             if ns.sorted() != nt.sorted() {
                 add(.error, "numbers", "numbers differ: \(ns.joined(separator: ", ")) in the source, \(nt.isEmpty ? "none" : nt.joined(separator: ", ")) in the translation")

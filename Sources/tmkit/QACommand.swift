@@ -90,7 +90,9 @@ extension TMKit {
                         } catch let e as LocalizationError { throw UserError(e.message) }
                         for (k, st) in table.strings.enumerated() {
                             let unit = table.xliff!.units[k]
-                            items.append(QAItem(line: unit.line, key: st.key, source: st.source, target: lang == nil ? st.target : nil))
+                            let hasTarget = lang == nil && unit.target != nil
+                            items.append(QAItem(line: unit.line, key: st.key, source: st.source, target: lang == nil ? st.target : nil,
+                                                sourceCodes: hasTarget ? unit.sourceCodes.map(\.raw) : nil, targetCodes: hasTarget ? unit.targetCodes.map(\.raw) : nil))
                         }
                     } else if ext == "po" || ext == "pot" {
                         let msgs: [GettextMessage]

@@ -120,6 +120,16 @@ final class L10nDocumentTests: XCTestCase {
         XCTAssertTrue(p.stdout.contains("11 of 13 untranslated strings filled from exact or context matches"), p.stdout)
         let xliff = try String(contentsOfFile: filled, encoding: .utf8)
         XCTAssertTrue(xliff.contains("<target state=\"translated\">Замминистра иностранных дел РФ Михаил Богданов в пятницу встретился с делегацией комитета по безопасности и обороне Ирака, чтобы обсудить ситуацию в Ираке в связи с экспансией «<bpt id=\"1\">**</bpt>Исламского государства<ept id=\"1\">**</ept>»"), xliff)
+        // QA: the two units the memory could not fill, and no code lost; a target that drops a code is caught.
+        let qa = try CLI.run(["qa", filled, "--source-lang", "en", "--target-lang", "ru"])
+        XCTAssertEqual(qa.stdout.components(separatedBy: "\n").filter { $0.contains("error: untranslated") }.count, 2, qa.stdout)
+        XCTAssertFalse(qa.stdout.contains("codes"), qa.stdout)
+        let broken = temp("broken.xlf")
+        defer { try? FileManager.default.removeItem(atPath: broken) }
+        try xliff.replacingOccurrences(of: "Исламского государства<ept id=\"1\">**</ept>", with: "Исламского государства").write(toFile: broken, atomically: true, encoding: .utf8)
+        let qa2 = try CLI.run(["qa", broken, "--source-lang", "en", "--target-lang", "ru"])
+        XCTAssertTrue(qa2.stdout.contains("error: inline codes missing in the translation: '**'"), qa2.stdout)
+
         let m = try CLI.run(["l10n", "merge", filled, "-o", out])
         XCTAssertEqual(m.status, 0, m.stderr)
         XCTAssertEqual(m.stdout, "\(out): 11 of 13 segments translated, 2 left in the source language\n")
