@@ -18,6 +18,10 @@ public enum XLIFF {
         public var sourceHasOtherElements = false
         /// The target's inline codes that hold markup, in order (empty without a target).
         public var targetCodes: [InlineCode] = []
+        /// The source and target as TMX segment content (codes as TMX's bpt/ept/ph/it), when they
+        /// have codes and no other inline element: what a memory stores beside the plain text.
+        public var sourceMarkup: String?
+        public var targetMarkup: String?
         /// Byte offset just after `</source>`.
         var sourceEnd: Int
         /// Byte range of the existing `<target>` element, if any.
@@ -38,6 +42,9 @@ public enum XLIFF {
         public var version: String
         public var units: [Unit]
         public var bytes: [UInt8]
+        /// Made by `tmkit l10n extract` (a document's sentences, in order): unit ids are places in
+        /// that document, not keys.
+        public var isExtractedDocument = false
     }
 
     /// Reads an XLIFF file (UTF-8) with the position of every source and target.
@@ -57,6 +64,10 @@ public enum XLIFF {
         var line = 0
         var codes: [InlineCode] = [], otherElements = false, targetCodes: [InlineCode] = []
         var code: InlineCode? // the source or target code being read
+        // The source's and target's TMX form, and whether an element TMX cannot carry was met.
+        var tmx = ["source": "", "target": ""], tmxBroken = ["source": false, "target": false]
+        var pairNumbers: [String: Int] = [:], nextNumber = 1
+        var sawSkeleton = false, tmkitFile = false
         let local = XMLPullParser.localName
         do {
             while let ev = try p.next() {
@@ -64,18 +75,22 @@ public enum XLIFF {
                 case .start(let raw, let a, let sc):
                     let n = local(raw)
                     if n == "xliff" { version = a["version"] ?? version }
+                    if n == "file" && a["tool-id"] == "tmkit" { tmkitFile = true }
+                    if n == "internal-file" { sawSkeleton = true }
                     if n == "trans-unit" || (n == "segment" && version.hasPrefix("2")) || (n == "unit" && version.hasPrefix("2") && id == nil) {
                         if n != "unit" || !inUnit {
                             inUnit = true
                             id = a["id"] ?? id
                             source = ""; target = ""; state = nil; targetRange = nil; hasTarget = false
                             codes = []; otherElements = false; code = nil; targetCodes = []
+                            tmx = ["source": "", "target": ""]; tmxBroken = ["source": false, "target": false]
                             line = p.eventLine
                         }
                     }
                     if inUnit && field == nil && (n == "source" || n == "target") {
                         field = n
                         depth = 0
+                        if n == "source" || n == "target" { pairNumbers = [:]; nextNumber = 1 }
                         if n == "source" { sourceStart = p.eventStart }
                         if n == "target" {
                             hasTarget = true
@@ -89,14 +104,16 @@ public enum XLIFF {
                         if depth == 1 {
                             if ["bpt", "ept", "ph", "it"].contains(n) {
                                 code = InlineCode(element: n, id: a["id"], pos: a["pos"], raw: "")
-                            } else if field == "source" {
-                                otherElements = true
+                            } else {
+                                if field == "source" { otherElements = true }
+                                tmxBroken[field!] = true
                             }
                         }
                     }
                     if n == "segment", version.hasPrefix("2") { state = a["state"] }
                 case .text(let t):
                     if field == "source" && depth == 0 { source += t }
+                    if let f = field, depth == 0 { tmx[f]! += TMXWriter.escape(t, quotes: false) }
                     if field != nil && depth >= 1 { code?.raw += t }
                     if field == "target" && depth == 0 { target += t }
                 case .end(let raw):
@@ -104,6 +121,19 @@ public enum XLIFF {
                     if field != nil && depth > 0 {
                         if depth == 1, let c = code {
                             if field == "source" { codes.append(c) } else { targetCodes.append(c) }
+                            // TMX numbers a pair's bpt and ept alike (i), any other code anew (x).
+                            let raw = TMXWriter.escape(c.raw, quotes: false)
+                            var number = nextNumber
+                            if c.element == "bpt" || c.element == "ept", let id = c.id {
+                                if let known = pairNumbers[id] { number = known } else { pairNumbers[id] = number; nextNumber += 1 }
+                            } else {
+                                nextNumber += 1
+                            }
+                            switch c.element {
+                            case "bpt", "ept": tmx[field!]! += "<\(c.element) i=\"\(number)\">\(raw)</\(c.element)>"
+                            case "ph": tmx[field!]! += "<ph x=\"\(number)\">\(raw)</ph>"
+                            default: tmx[field!]! += "<it pos=\"\(c.pos == "close" ? "end" : "begin")\" x=\"\(number)\">\(raw)</it>"
+                            }
                             code = nil
                         }
                         depth -= 1
@@ -118,6 +148,8 @@ public enum XLIFF {
                         let indent = String(decoding: bytes[k..<sourceStart], as: UTF8.self)
                         units.append(Unit(id: id, source: source, target: hasTarget ? target : nil, state: state, line: line,
                                           sourceCodes: codes, sourceHasOtherElements: otherElements, targetCodes: targetCodes,
+                                          sourceMarkup: codes.isEmpty || tmxBroken["source"]! ? nil : tmx["source"],
+                                          targetMarkup: targetCodes.isEmpty || tmxBroken["target"]! ? nil : tmx["target"],
                                           sourceEnd: sourceEnd, targetRange: targetRange, indent: indent))
                         inUnit = false
                         if n == "trans-unit" { id = nil }
@@ -129,7 +161,7 @@ public enum XLIFF {
             throw FormatError(file: file, line: e.line, "not well-formed XML: \(e.message)")
         }
         if p.wasUTF16 { throw FormatError(file: file, line: nil, "UTF-16 XLIFF is not supported for writing; convert it to UTF-8") }
-        return Document(version: version, units: units, bytes: bytes)
+        return Document(version: version, units: units, bytes: bytes, isExtractedDocument: tmkitFile && sawSkeleton)
     }
 
     /// A translation to write into a unit.

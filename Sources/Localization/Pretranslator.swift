@@ -19,6 +19,12 @@ public struct L10nString: Sendable {
     public var row: Int?
     /// Line of the string in its file, where the format tells.
     public var line: Int?
+    /// The sentences before and after it, for a document's sentence (context matches, 101).
+    public var contextPrevious: String?
+    public var contextNext: String?
+    /// The source and target with their inline codes as TMX segment content, where the file has them.
+    public var sourceMarkup: String?
+    public var targetMarkup: String?
 }
 
 /// The strings of a gettext PO file or a TSV string table, with the text they came from.
@@ -52,8 +58,12 @@ public struct StringTable: Sendable {
         if ext == "xlf" || ext == "xliff" {
             let doc: XLIFF.Document
             do { doc = try XLIFF.read(Array(text.utf8), file: name) } catch let e as FormatError { throw LocalizationError(e.description) }
+            // A document's sentences (l10n extract) have places, not keys: their neighbours are their context.
             let strings = doc.units.enumerated().map { k, u in
-                L10nString(key: u.id, source: u.source, target: u.target ?? "", row: k, line: u.line)
+                L10nString(key: doc.isExtractedDocument ? nil : u.id, source: u.source, target: u.target ?? "", row: k, line: u.line,
+                           contextPrevious: doc.isExtractedDocument && k > 0 ? doc.units[k - 1].source : nil,
+                           contextNext: doc.isExtractedDocument && k + 1 < doc.units.count ? doc.units[k + 1].source : nil,
+                           sourceMarkup: u.sourceMarkup, targetMarkup: u.targetMarkup)
             }
             return StringTable(text: text, strings: strings, isPO: false, header: [], xliff: doc)
         }
@@ -103,7 +113,10 @@ public struct Pretranslator {
 
     /// The best match for a string: 101 when a 100% match was stored under the same key.
     public func bestMatch(_ s: L10nString, threshold: Int) throws -> Match? {
-        var ms = try store.lookup(s.source, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, options: LookupOptions(threshold: threshold, limit: 10))
+        var options = LookupOptions(threshold: threshold, limit: 10)
+        options.contextPrevious = s.contextPrevious
+        options.contextNext = s.contextNext
+        var ms = try store.lookup(s.source, sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, options: options)
         for i in ms.indices where ms[i].score == 100 && s.key != nil && ms[i].unit.originKey == s.key { ms[i].score = 101 }
         return ms.max { $0.score < $1.score }
     }

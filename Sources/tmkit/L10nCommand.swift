@@ -96,7 +96,9 @@ extension TMKit.L10n {
     }
 
     struct Import: ParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Translated strings of a PO file or TSV table into the memory, with their key and file.")
+        static let configuration = CommandConfiguration(
+            abstract: "Translated strings of a PO, XLIFF or TSV file into the memory, with their key and file.",
+            discussion: "XLIFF codes are stored as the units' markup; the sentences of an extracted document (l10n extract) with their neighbours as context, not their ids as keys.")
         @OptionGroup var memoryOptions: MemoryOptions
         @Argument var file: String
         @Option(name: .long) var sourceLang = "en"
@@ -104,9 +106,11 @@ extension TMKit.L10n {
         func run() throws {
             try runReportingErrors {
                 let table = try readStringTable(file, sourceLang: sourceLang, targetLang: targetLang)
+                // (With their inline codes as markup, and a document's sentences with their neighbours as context.)
                 let units = table.strings.filter { !$0.target.isEmpty }.map {
-                    TranslationUnit(variants: [Variant(language: sourceLang, text: $0.source), Variant(language: targetLang, text: $0.target)],
-                                    originFile: file, originKey: $0.key)
+                    TranslationUnit(variants: [Variant(language: sourceLang, text: $0.source, markup: $0.sourceMarkup),
+                                               Variant(language: targetLang, text: $0.target, markup: $0.targetMarkup)],
+                                    originFile: file, originKey: $0.key, contextPrevious: $0.contextPrevious, contextNext: $0.contextNext)
                 }
                 let store = try memoryOptions.open(create: true)
                 let r = try store.write { try $0.add(units) }

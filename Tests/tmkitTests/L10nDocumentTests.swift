@@ -153,6 +153,28 @@ final class L10nDocumentTests: XCTestCase {
         XCTAssertEqual(bands["100%"], 11, a.stdout)
         XCTAssertEqual(bands.values.reduce(0, +), 13)
 
+        // The translated XLIFF into a new memory: codes as markup, neighbours as context (ids are no
+        // keys); pre-translating the article from it gives the same targets, as context matches.
+        let back = temp("back.tmdb")
+        defer { try? FileManager.default.removeItem(atPath: back) }
+        let i = try CLI.run(["l10n", "import", filled, "--target-lang", "ru", "--memory", back])
+        XCTAssertTrue(i.stdout.contains("11 translated strings; 11 added"), i.stdout + i.stderr)
+        let tmx = try CLI.run(["tm", "export", "-", "--memory", back, "--source-lang", "en"]).stdout
+        XCTAssertTrue(tmx.contains("<seg>Замминистра иностранных дел РФ Михаил Богданов в пятницу встретился с делегацией комитета по безопасности и обороне Ирака, чтобы обсудить ситуацию в Ираке в связи с экспансией «<bpt i=\"1\">**</bpt>Исламского государства<ept i=\"1\">**</ept>»"), tmx)
+        XCTAssertFalse(tmx.contains("<prop type=\"x-tmkit-key\">"), "unit ids of a document are no keys")
+        let again = temp("again.xlf")
+        defer { try? FileManager.default.removeItem(atPath: again) }
+        XCTAssertEqual(try CLI.run(["l10n", "pretranslate", xlf, "--target-lang", "ru", "--memory", back, "-o", again]).status, 0)
+        func targets(_ path: String) throws -> [String] {
+            try String(contentsOfFile: path, encoding: .utf8).components(separatedBy: "\n").filter { $0.contains("<target") }
+        }
+        XCTAssertEqual(try targets(again), try targets(filled))
+        let a2 = try CLI.run(["l10n", "analyze", xlf, "--target-lang", "ru", "--memory", back, "--format", "json"])
+        let bands2 = Dictionary(uniqueKeysWithValues: ((try JSONSerialization.jsonObject(with: Data(a2.stdout.utf8)) as! [[String: Any]])[0]["bands"] as! [[String: Any]])
+            .map { ($0["band"] as! String, $0["segments"] as! Int) })
+        XCTAssertEqual(bands2["101% (context)"]! + bands2["100%"]!, 11, a2.stdout)
+        XCTAssertGreaterThanOrEqual(bands2["101% (context)"]!, 9, a2.stdout)
+
         // A memory whose translations have other markup fills only the sentences without codes.
         let p2 = try CLI.run(["l10n", "pretranslate", xlf, "--target-lang", "ru", "--memory", other, "-o", filled])
         XCTAssertTrue(p2.stdout.contains("9 of 13 untranslated strings filled"), p2.stdout)
