@@ -32,8 +32,11 @@ public enum DocumentXLIFF {
 
     /// The XLIFF 1.2 file of a document's segments.
     /// - Parameter datatype: XLIFF's `datatype` ("plaintext", "html", "x-markdown").
+    /// - Parameter copySource: give every unit a `<target state="new">` holding a copy of its source,
+    ///   as tools that translate only existing targets (OmegaT) need; `pretranslate` and `merge`
+    ///   count such a copy as untranslated.
     public static func extract(document: String, original: String, datatype: String, segments: [Segment],
-                               sourceLanguage: String, targetLanguage: String, toolVersion: String) throws -> String {
+                               sourceLanguage: String, targetLanguage: String, toolVersion: String, copySource: Bool = false) throws -> String {
         let skeleton = Skeleton(document: document, spans: segments.map { [$0.span.lowerBound, $0.span.upperBound] })
         let encoded = try JSONEncoder().encode(skeleton).base64EncodedString()
         func attr(_ s: String) -> String { TMXWriter.escape(s, quotes: true) }
@@ -50,7 +53,8 @@ public enum DocumentXLIFF {
             """
         for (i, s) in segments.enumerated() {
             let source = s.markup ?? TMXWriter.escape(s.text, quotes: false)
-            out += "      <trans-unit id=\"\(i + 1)\" xml:space=\"preserve\">\n        <source>\(source)</source>\n      </trans-unit>\n"
+            let target = copySource ? "        <target state=\"new\">\(source)</target>\n" : ""
+            out += "      <trans-unit id=\"\(i + 1)\" xml:space=\"preserve\">\n        <source>\(source)</source>\n\(target)      </trans-unit>\n"
         }
         out += "    </body>\n  </file>\n</xliff>\n"
         return out
@@ -115,8 +119,12 @@ public enum DocumentXLIFF {
         var stack: [String] = []
         var inTarget = false, targetDepth = 0
         var target = ""
+        var sources: [Int: String] = [:] // each unit's source, as its target would give it back
+        var inSource = false, sourceDepth = 0, source = ""
         var codeDepth = 0 // inside bpt/ept/ph/it: their text is markup, written as it is
         var pendingText = "" // target text since the last code, escaped for the document when it ends
+        var targetPlain = "" // the target's text and codes' markup as read, to compare with its source
+        var plainTargets: [Int: String] = [:]
         func endText() {
             target += DocumentXLIFF.escape(pendingText, datatype: datatype, atStart: target.isEmpty)
             pendingText = ""
@@ -136,6 +144,7 @@ public enum DocumentXLIFF {
                     // (A self-closing element is followed by its end event, as any other.)
                     if n == "internal-file" && stack.last.map(local) == "skl" { inSkeleton = !sc }
                     if n == "trans-unit" { unitID = a["id"]; unitLine = p.eventLine }
+                    if inSource { sourceDepth += 1 } else if n == "source", stack.last.map(local) == "trans-unit" { inSource = true; sourceDepth = 0; source = "" }
                     if inTarget {
                         switch n {
                         case "bpt", "ept", "ph", "it":
@@ -153,16 +162,26 @@ public enum DocumentXLIFF {
                         targetDepth = 0
                         codeDepth = 0
                         target = ""
+                        targetPlain = ""
                         pendingText = ""
                     }
                     stack.append(raw)
                 case .text(let t):
                     if inSkeleton { skeletonBase64 += t }
-                    if inTarget { if codeDepth > 0 { target += t } else { pendingText += t } }
+                    if inTarget { if codeDepth > 0 { target += t } else { pendingText += t }; targetPlain += t }
+                    if inSource { source += t }
                 case .end(let raw):
                     let n = local(raw)
                     stack.removeLast()
                     if inSkeleton && n == "internal-file" { inSkeleton = false; skeletonText = skeletonBase64 }
+                    if inSource {
+                        if sourceDepth == 0 && n == "source" {
+                            inSource = false
+                            if let id = unitID, let k = Int(id) { sources[k] = source }
+                        } else {
+                            sourceDepth -= 1
+                        }
+                    }
                     if inTarget {
                         if targetDepth == 0 && n == "target" {
                             endText()
@@ -171,6 +190,7 @@ public enum DocumentXLIFF {
                                 throw FormatError(file: file, line: unitLine, "a trans-unit without a numeric id: not made by tmkit l10n extract")
                             }
                             targets[k] = target
+                            plainTargets[k] = targetPlain
                         } else {
                             targetDepth -= 1
                             if ["bpt", "ept", "ph", "it"].contains(n) { codeDepth -= 1 }
@@ -200,7 +220,8 @@ public enum DocumentXLIFF {
             out.append(contentsOf: scalars[at..<span[0]])
             if let t = targets[i + 1], !t.isEmpty {
                 out.append(contentsOf: t.unicodeScalars)
-                translated += 1
+                // (A copy of the source, as `extract --copy-source` writes it, is not a translation.)
+                if plainTargets[i + 1] != sources[i + 1] { translated += 1 }
             } else {
                 out.append(contentsOf: scalars[span[0]..<span[1]])
             }

@@ -60,7 +60,9 @@ public struct StringTable: Sendable {
             do { doc = try XLIFF.read(Array(text.utf8), file: name) } catch let e as FormatError { throw LocalizationError(e.description) }
             // A document's sentences (l10n extract) have places, not keys: their neighbours are their context.
             let strings = doc.units.enumerated().map { k, u in
-                L10nString(key: doc.isExtractedDocument ? nil : u.id, source: u.source, target: u.target ?? "", row: k, line: u.line,
+                // (A target that copies its source, in state "new" or "needs-translation", is still to translate.)
+                let copy = u.target == u.source && (u.state == "new" || u.state == "needs-translation")
+                return L10nString(key: doc.isExtractedDocument ? nil : u.id, source: u.source, target: copy ? "" : (u.target ?? ""), row: k, line: u.line,
                            contextPrevious: doc.isExtractedDocument && k > 0 ? doc.units[k - 1].source : nil,
                            contextNext: doc.isExtractedDocument && k + 1 < doc.units.count ? doc.units[k + 1].source : nil,
                            sourceMarkup: u.sourceMarkup, targetMarkup: u.targetMarkup)

@@ -54,6 +54,8 @@ extension TMKit.L10n {
         @Option(name: .long, help: "How to read the document: auto (by its extension; HTML also by its start), text, html or markdown.")
         var input: TMKit.Segment.InputKind = .auto
         @Option(name: [.customShort("o"), .long], help: "The XLIFF file to write (default: the document's name with .xlf added).") var output: String?
+        @Flag(name: .long, help: "Give every unit a target holding a copy of its source (state \"new\"), as OmegaT needs to translate an XLIFF file.")
+        var copySource = false
 
         func run() throws {
             try runReportingErrors {
@@ -63,7 +65,8 @@ extension TMKit.L10n {
                 let segments = try DocumentInput.segments(text, kind: kind, language: sourceLang)
                 let datatype = switch kind { case .text: "plaintext"; case .html: "html"; case .markdown: "x-markdown" }
                 let xliff = try DocumentXLIFF.extract(document: text, original: (name as NSString).lastPathComponent, datatype: datatype, segments: segments,
-                                                      sourceLanguage: sourceLang, targetLanguage: targetLang, toolVersion: TMKit.configuration.version)
+                                                      sourceLanguage: sourceLang, targetLanguage: targetLang, toolVersion: TMKit.configuration.version,
+                                                      copySource: copySource)
                 let out = output ?? (file == "-" ? "-" : file + ".xlf")
                 if out == "-" {
                     Console.out.write(xliff)

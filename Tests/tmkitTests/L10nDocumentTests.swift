@@ -175,6 +175,19 @@ final class L10nDocumentTests: XCTestCase {
         XCTAssertEqual(bands2["101% (context)"]! + bands2["100%"]!, 11, a2.stdout)
         XCTAssertGreaterThanOrEqual(bands2["101% (context)"]!, 9, a2.stdout)
 
+        // With --copy-source (for OmegaT) every unit has its source as a target in state "new": merged
+        // as it is, it gives the article back and counts as untranslated; pretranslate fills those copies.
+        let copied = temp("copied.xlf"), copiedFilled = temp("copied-filled.xlf"), copiedOut = temp("copied.md")
+        defer { for f in [copied, copiedFilled, copiedOut] { try? FileManager.default.removeItem(atPath: f) } }
+        XCTAssertEqual(try CLI.run(["l10n", "extract", enPath, "--target-lang", "ru", "--copy-source", "-o", copied]).status, 0)
+        XCTAssertEqual(try String(contentsOfFile: copied, encoding: .utf8).components(separatedBy: "<target state=\"new\">").count - 1, 13)
+        let cm = try CLI.run(["l10n", "merge", copied, "-o", copiedOut])
+        XCTAssertEqual(cm.stdout, "\(copiedOut): 0 of 13 segments translated, 13 left in the source language\n", cm.stderr)
+        XCTAssertEqual(try String(contentsOfFile: copiedOut, encoding: .utf8), enMD)
+        let cp = try CLI.run(["l10n", "pretranslate", copied, "--target-lang", "ru", "--memory", memory, "-o", copiedFilled])
+        XCTAssertTrue(cp.stdout.contains("11 of 13 untranslated strings filled"), cp.stdout)
+        XCTAssertEqual(try targets(copiedFilled).filter { !$0.contains("state=\"new\"") }, try targets(filled))
+
         // A memory whose translations have other markup fills only the sentences without codes.
         let p2 = try CLI.run(["l10n", "pretranslate", xlf, "--target-lang", "ru", "--memory", other, "-o", filled])
         XCTAssertTrue(p2.stdout.contains("9 of 13 untranslated strings filled"), p2.stdout)
