@@ -212,21 +212,34 @@ extension TMKit.GlossaryCommand {
         static let configuration = CommandConfiguration(abstract: "Every glossary term in a text, inflected forms included, with its translations.")
         @OptionGroup var options: GlossaryOptions
         @Argument(help: "The text ('-' or a file with --file).") var text: String?
-        @Option(name: .long, help: "Read the text from this file.") var file: String?
+        @Option(name: .long, help: "Read the text from this file (an HTML page or Markdown file: the text of its blocks, offsets into the file).") var file: String?
         @Option(name: .long) var sourceLang: String
         @Option(name: .long) var targetLang: String?
         @Option(name: .long) var format: OutputFormat = .text
         @Flag(name: .long, help: "Print the time to load the glossary, build the index and find the terms to standard error.") var timing = false
         func run() throws {
             try runReportingErrors {
-                let input = try file.map { try Input.readText($0).text } ?? (text == "-" || text == nil ? Input.readText(nil).text : text!)
+                let (input, name) = try file.map { try Input.readText($0) } ?? (text == "-" || text == nil ? Input.readText(nil) : (text!, "-"))
                 let t0 = Date()
                 let store = try options.open(create: false)
                 let entries = try store.entries(language: sourceLang)
                 let t1 = Date()
                 let recognizer = try TermRecognizer(entries: entries, language: sourceLang)
                 let t2 = Date()
-                let matches = try recognizer.find(in: input)
+                // An HTML page or Markdown file: the terms of its text (not of its tags or syntax), with
+                // offsets into the file.
+                let kind = file == nil ? .text : PageInput.kind(name: name, text: input)
+                var matches: [TermMatch] = []
+                if kind == .text {
+                    matches = try recognizer.find(in: input)
+                } else {
+                    for block in PageInput.blocks(kind, input) {
+                        for var m in try recognizer.find(in: block.text) where m.end > m.start {
+                            (m.start, m.end) = (block.sourceStart[m.start], block.sourceEnd[m.end - 1])
+                            matches.append(m)
+                        }
+                    }
+                }
                 if timing {
                     FileHandle.standardError.write(Data(String(format: "glossary timing: %d entries loaded in %.1f ms, indexed in %.1f ms; %d terms found in %.2f ms\n",
                         entries.count, t1.timeIntervalSince(t0) * 1000, t2.timeIntervalSince(t1) * 1000, matches.count, Date().timeIntervalSince(t2) * 1000).utf8))

@@ -50,6 +50,34 @@ final class GlossaryCommandTests: XCTestCase {
         XCTAssertEqual(findings.map { "\($0["line"]!) \($0["kind"]!)" }.sorted(), ["10 missing", "8 forbidden", "8 missing"])
     }
 
+    /// A page or Markdown file is searched in its text, not its syntax, with offsets into the file.
+    func testFindInMarkdownAndHTMLGivesOffsetsIntoTheFile() throws {
+        XCTAssertEqual(try g(["import", CLI.fixture("glossary.en-ru.tsv")]).status, 0)
+        let en = try String(contentsOfFile: CLI.fixture("article-en.txt"), encoding: .utf8)
+        let md = try CLI.temporaryFile("article.md", bytes: Array(MarkdownPageTests.markdown(en, bold: "Islamic State", link: "Russian Foreign Ministry").utf8))
+        let html = try CLI.temporaryFile("article.html", bytes: Array(HTMLPageTests.page(en, lang: "en", bold: "Islamic State", link: "Russian Foreign Ministry").utf8))
+        let plain = try g(["find", "--file", CLI.fixture("article-en.txt"), "--source-lang", "en", "--format", "json"])
+        let inText = try JSONSerialization.jsonObject(with: Data(plain.stdout.utf8)) as! [[String: Any]]
+        XCTAssertFalse(inText.isEmpty)
+        for file in [md, html] {
+            let r = try g(["find", "--file", file, "--source-lang", "en", "--format", "json"])
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let found = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+            // The same terms as in the plain article (the page has its headline twice: title and h1).
+            XCTAssertGreaterThanOrEqual(found.count, inText.count, file)
+            XCTAssertEqual(Set(found.map { $0["term"] as! String }), Set(inText.map { $0["term"] as! String }), file)
+            let scalars = Array(try String(contentsOfFile: file, encoding: .utf8).unicodeScalars)
+            for m in found {
+                let raw = String(String.UnicodeScalarView(scalars[(m["start"] as! Int)..<(m["end"] as! Int)]))
+                let surface = m["text"] as! String
+                XCTAssertEqual(raw.unicodeScalars.first, surface.unicodeScalars.first, "\(raw) for \(surface)")
+                XCTAssertEqual(raw.unicodeScalars.last, surface.unicodeScalars.last, "\(raw) for \(surface)")
+            }
+            XCTAssertTrue(found.contains { ($0["text"] as! String).hasPrefix("Islamic State") && String(String.UnicodeScalarView(scalars[($0["start"] as! Int)..<($0["end"] as! Int)])).contains(file.hasSuffix(".md") ? "**" : "</b>") },
+                          "the bold term's span in the file holds its markup")
+        }
+    }
+
     func testAddListSearchRemoveAndErrors() throws {
         XCTAssertEqual(try g(["add", "caliphate", "халифат", "--source-lang", "en", "--target-lang", "ru"]).stdout, "entry 1: added\n")
         XCTAssertEqual(try g(["add", "Caliphate", "Халифат", "--source-lang", "en", "--target-lang", "ru"]).stdout, "entry 1: already there; updated\n")
