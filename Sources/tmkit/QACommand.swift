@@ -103,8 +103,34 @@ extension TMKit {
                         }
                     } else {
                         guard lang != nil else { throw UserError("\(name): a text file is checked as monolingual: give --lang") }
-                        for (k, l) in lines.enumerated() where !l.trimmingCharacters(in: .whitespaces).isEmpty {
-                            items.append(QAItem(line: k + 1, source: l))
+                        let kind = PageInput.kind(name: name, text: text)
+                        if kind != .text {
+                            // An HTML page or Markdown: the text of its blocks (not scripts, tags or syntax), a piece
+                            // for each line of the file it stands on, so that a finding names its line.
+                            var lineStarts = [0]
+                            for (k, c) in text.unicodeScalars.enumerated() where c == "\n" { lineStarts.append(k + 1) }
+                            func lineOf(_ offset: Int) -> Int {
+                                var lo = 0, hi = lineStarts.count
+                                while lo < hi { let mid = (lo + hi) / 2; if lineStarts[mid] <= offset { lo = mid + 1 } else { hi = mid } }
+                                return lo
+                            }
+                            for block in PageInput.blocks(kind, text) {
+                                var piece = String.UnicodeScalarView(), pieceLine = 0
+                                for (k, c) in block.text.unicodeScalars.enumerated() {
+                                    let l = lineOf(block.sourceStart[k])
+                                    if l != pieceLine, !piece.isEmpty {
+                                        items.append(QAItem(line: pieceLine, source: String(piece).trimmingCharacters(in: .whitespaces)))
+                                        piece = String.UnicodeScalarView()
+                                    }
+                                    pieceLine = l
+                                    piece.append(c)
+                                }
+                                if !piece.isEmpty { items.append(QAItem(line: pieceLine, source: String(piece).trimmingCharacters(in: .whitespaces))) }
+                            }
+                        } else {
+                            for (k, l) in lines.enumerated() where !l.trimmingCharacters(in: .whitespaces).isEmpty {
+                                items.append(QAItem(line: k + 1, source: l))
+                            }
                         }
                     }
                     let checker = try QAChecker(sourceLanguage: lang ?? sourceLang!, targetLanguage: targetLang, maxLength: maxLength, glossary: entries)

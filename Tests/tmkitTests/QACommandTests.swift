@@ -16,6 +16,24 @@ final class QACommandTests: XCTestCase {
         XCTAssertEqual(ui.stdout, "no problems found\n")
     }
 
+    /// The leaked string in the page as HTML and as Markdown: found in the text, by its line; Cyrillic
+    /// in a script or a code block is not text and is not reported.
+    func testLeakedStringInAnHTMLPageAndMarkdown() throws {
+        let lines = try String(contentsOfFile: CLI.fixture("page-en.txt"), encoding: .utf8).components(separatedBy: "\n")
+        let body = lines.map { $0.isEmpty ? "" : "<p>\($0.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;"))</p>" }.joined(separator: "\n")
+        let html = try CLI.temporaryFile("page.html", bytes: Array("<html><head><script>var t = \"Привет\";</script></head><body>\n\(body)\n</body></html>\n".utf8))
+        let md = try CLI.temporaryFile("page.md", bytes: Array((lines.joined(separator: "\n") + "\n```\nкод = 1\n```\n").utf8))
+        for file in [html, md] {
+            let r = try CLI.run(["qa", file, "--lang", "en", "--format", "json"])
+            XCTAssertEqual(r.status, 1, file)
+            let f = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+            XCTAssertEqual(f.count, 1, "\(file): \(f)")
+            // (The page has one line before the article's: its head.)
+            XCTAssertEqual(f.first?["line"] as? Int, file.hasSuffix(".html") ? 37 : 36, file)
+            XCTAssertTrue((f.first?["message"] as? String ?? "").contains("Заголовок открываемого материала"), file)
+        }
+    }
+
     func testAPOCatalogWithDefects() throws {
         let po = try CLI.temporaryFile("ru.po", bytes: Array("""
         msgid ""
