@@ -37,7 +37,14 @@ public struct TSVWriter {
         return true
     }
 
-    /// `s` with tabs, line feeds and backslashes escaped.
+    /// `s` as a TSV field: tabs, line feeds and backslashes escaped.
+    public static func escaped(_ s: String) -> String {
+        var out: [UInt8] = []
+        field(s, to: &out)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// Appends `s` with tabs, line feeds and backslashes escaped.
     static func field(_ s: String, to out: inout [UInt8]) {
         for b in s.utf8 {
             switch b {

@@ -61,7 +61,7 @@ extension TMKit {
                     case .tsv:
                         Console.out.write("\(sourceLang)\t\(targetLang)\tscore\tbead\n")
                         for b in beads {
-                            Console.out.write("\(tsvField(text(b.source, src)))\t\(tsvField(text(b.target, tgt)))\t\(String(format: "%.3f", b.score))\t\(beadString(b))\n")
+                            Console.out.write("\(TSVWriter.escaped(text(b.source, src)))\t\(TSVWriter.escaped(text(b.target, tgt)))\t\(String(format: "%.3f", b.score))\t\(beadString(b))\n")
                         }
                     case .json:
                         let arr = JSON.array(beads.map { b in
@@ -200,9 +200,6 @@ func beadString(_ b: Bead) -> String {
     "[" + b.source.map(String.init).joined(separator: ",") + "]:[" + b.target.map(String.init).joined(separator: ",") + "]"
 }
 
-func tsvField(_ s: String) -> String {
-    s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t").replacingOccurrences(of: "\n", with: "\\n")
-}
 
 import ICUText
 enum ICUTextDecode {
