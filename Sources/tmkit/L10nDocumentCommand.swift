@@ -48,7 +48,7 @@ extension TMKit.L10n {
                 its skeleton, so that 'tmkit l10n merge' gives the translated document back from it. \
                 'tmkit l10n pretranslate' fills it from the memory.
                 """)
-        @Argument(help: "The document.") var file: String
+        @Argument(help: "The documents (each gets its own XLIFF file).") var files: [String]
         @Option(name: .long) var sourceLang = "en"
         @Option(name: .long) var targetLang: String
         @Option(name: .long, help: "How to read the document: auto (by its extension; HTML also by its start), text, html or markdown.")
@@ -60,20 +60,23 @@ extension TMKit.L10n {
         func run() throws {
             try runReportingErrors {
                 try checkLanguages(sourceLang, targetLang)
-                let (text, name) = try Input.readText(file)
-                let kind = input.resolved(name: name, text: text)
-                let segments = try DocumentInput.segments(text, kind: kind, language: sourceLang)
-                let datatype = switch kind { case .text: "plaintext"; case .html: "html"; case .markdown: "x-markdown" }
-                let xliff = try DocumentXLIFF.extract(document: text, original: (name as NSString).lastPathComponent, datatype: datatype, segments: segments,
-                                                      sourceLanguage: sourceLang, targetLanguage: targetLang, toolVersion: TMKit.configuration.version,
-                                                      copySource: copySource)
-                let out = output ?? (file == "-" ? "-" : file + ".xlf")
-                if out == "-" {
-                    Console.out.write(xliff)
-                } else {
-                    do { try xliff.write(toFile: out, atomically: true, encoding: .utf8) } catch { throw UserError("\(out): cannot write (\(error.localizedDescription))") }
-                    let words = segments.reduce(0) { $0 + $1.text.split(separator: " ").count }
-                    Console.out.write("\(out): \(segments.count) segment\(segments.count == 1 ? "" : "s"), \(words) word\(words == 1 ? "" : "s")\n")
+                if output != nil && files.count > 1 { throw UserError("-o names one XLIFF file: give one document, or leave -o out (each document gets DOC.xlf)") }
+                for file in files {
+                    let (text, name) = try Input.readText(file)
+                    let kind = input.resolved(name: name, text: text)
+                    let segments = try DocumentInput.segments(text, kind: kind, language: sourceLang)
+                    let datatype = switch kind { case .text: "plaintext"; case .html: "html"; case .markdown: "x-markdown" }
+                    let xliff = try DocumentXLIFF.extract(document: text, original: (name as NSString).lastPathComponent, datatype: datatype, segments: segments,
+                                                          sourceLanguage: sourceLang, targetLanguage: targetLang, toolVersion: TMKit.configuration.version,
+                                                          copySource: copySource)
+                    let out = output ?? (file == "-" ? "-" : file + ".xlf")
+                    if out == "-" {
+                        Console.out.write(xliff)
+                    } else {
+                        do { try xliff.write(toFile: out, atomically: true, encoding: .utf8) } catch { throw UserError("\(out): cannot write (\(error.localizedDescription))") }
+                        let words = segments.reduce(0) { $0 + $1.text.split(separator: " ").count }
+                        Console.out.write("\(out): \(segments.count) segment\(segments.count == 1 ? "" : "s"), \(words) word\(words == 1 ? "" : "s")\n")
+                    }
                 }
                 Console.out.flush()
             }
@@ -88,30 +91,33 @@ extension TMKit.L10n {
                 takes its sentence's place; a unit without a target keeps its source; everything else is \
                 written back byte for byte.
                 """)
-        @Argument(help: "The XLIFF file.") var file: String
+        @Argument(help: "The XLIFF files (each gives its document).") var files: [String]
         @Option(name: [.customShort("o"), .long], help: "The document to write (default: the original's name with the target language before its extension, beside the XLIFF file).")
         var output: String?
 
         func run() throws {
             try runReportingErrors {
-                let (bytes, name) = try Input.readBytes(file)
-                let merged: DocumentXLIFF.Merged
-                do { merged = try DocumentXLIFF.merge(bytes, file: name) } catch let e as FormatError { throw UserError(e.description) }
-                let out: String
-                if let output {
-                    out = output
-                } else {
-                    let original = merged.original.isEmpty ? "document.txt" : (merged.original as NSString).lastPathComponent
-                    let ext = (original as NSString).pathExtension
-                    let stem = (original as NSString).deletingPathExtension
-                    let lang = merged.targetLanguage ?? "translated"
-                    out = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ext.isEmpty ? "\(stem).\(lang)" : "\(stem).\(lang).\(ext)")
-                }
-                if out == "-" {
-                    Console.out.write(merged.document)
-                } else {
-                    do { try merged.document.write(toFile: out, atomically: true, encoding: .utf8) } catch { throw UserError("\(out): cannot write (\(error.localizedDescription))") }
-                    Console.out.write("\(out): \(merged.translated) of \(merged.translated + merged.untranslated) segments translated\(merged.untranslated > 0 ? ", \(merged.untranslated) left in the source language" : "")\n")
+                if output != nil && files.count > 1 { throw UserError("-o names one document: give one XLIFF file, or leave -o out") }
+                for file in files {
+                    let (bytes, name) = try Input.readBytes(file)
+                    let merged: DocumentXLIFF.Merged
+                    do { merged = try DocumentXLIFF.merge(bytes, file: name) } catch let e as FormatError { throw UserError(e.description) }
+                    let out: String
+                    if let output {
+                        out = output
+                    } else {
+                        let original = merged.original.isEmpty ? "document.txt" : (merged.original as NSString).lastPathComponent
+                        let ext = (original as NSString).pathExtension
+                        let stem = (original as NSString).deletingPathExtension
+                        let lang = merged.targetLanguage ?? "translated"
+                        out = ((file as NSString).deletingLastPathComponent as NSString).appendingPathComponent(ext.isEmpty ? "\(stem).\(lang)" : "\(stem).\(lang).\(ext)")
+                    }
+                    if out == "-" {
+                        Console.out.write(merged.document)
+                    } else {
+                        do { try merged.document.write(toFile: out, atomically: true, encoding: .utf8) } catch { throw UserError("\(out): cannot write (\(error.localizedDescription))") }
+                        Console.out.write("\(out): \(merged.translated) of \(merged.translated + merged.untranslated) segments translated\(merged.untranslated > 0 ? ", \(merged.untranslated) left in the source language" : "")\n")
+                    }
                 }
                 Console.out.flush()
             }

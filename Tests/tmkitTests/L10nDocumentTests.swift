@@ -194,6 +194,26 @@ final class L10nDocumentTests: XCTestCase {
         XCTAssertFalse(try String(contentsOfFile: filled, encoding: .utf8).contains("Замминистра"))
     }
 
+    func testSeveralDocumentsAtOnce() throws {
+        let (md, text) = try markdownArticle()
+        let txt = temp("article.txt")
+        try String(contentsOfFile: CLI.fixture("article-en.txt"), encoding: .utf8).write(toFile: txt, atomically: true, encoding: .utf8)
+        let dir = (md as NSString).deletingLastPathComponent
+        let mergedMD = dir + "/" + ((md as NSString).lastPathComponent as NSString).deletingPathExtension + ".ru.md"
+        let mergedTxt = dir + "/" + ((txt as NSString).lastPathComponent as NSString).deletingPathExtension + ".ru.txt"
+        defer { for f in [md, txt, md + ".xlf", txt + ".xlf", mergedMD, mergedTxt] { try? FileManager.default.removeItem(atPath: f) } }
+        let r = try CLI.run(["l10n", "extract", md, txt, "--target-lang", "ru"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.stdout.split(separator: "\n").count, 2, r.stdout)
+        let m = try CLI.run(["l10n", "merge", md + ".xlf", txt + ".xlf"])
+        XCTAssertEqual(m.status, 0, m.stderr)
+        XCTAssertEqual(try String(contentsOfFile: mergedMD, encoding: .utf8), text)
+        XCTAssertEqual(try String(contentsOfFile: mergedTxt, encoding: .utf8), try String(contentsOfFile: txt, encoding: .utf8))
+        let bad = try CLI.run(["l10n", "extract", md, txt, "--target-lang", "ru", "-o", temp("one.xlf")])
+        XCTAssertEqual(bad.status, 1)
+        XCTAssertTrue(bad.stderr.contains("-o names one XLIFF file"), bad.stderr)
+    }
+
     func testMergeRefusesWhatItCannotGiveBack() throws {
         let plain = temp("plain.xlf")
         defer { try? FileManager.default.removeItem(atPath: plain) }
