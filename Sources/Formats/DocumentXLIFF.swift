@@ -210,7 +210,9 @@ public enum DocumentXLIFF {
         for (k, _) in targets where k < 1 || k > skeleton.spans.count {
             throw FormatError(file: file, line: nil, "trans-unit \(k) is not one of the \(skeleton.spans.count) the skeleton knows")
         }
-        var out = String.UnicodeScalarView()
+        // (Scalars gathered in an array: appending slices to a String.UnicodeScalarView copies it each time.)
+        var out: [Unicode.Scalar] = []
+        out.reserveCapacity(scalars.count)
         var at = 0
         var translated = 0
         for (i, span) in skeleton.spans.enumerated() {
@@ -228,7 +230,9 @@ public enum DocumentXLIFF {
             at = span[1]
         }
         out.append(contentsOf: scalars[at...])
-        return Merged(document: String(out), original: original, targetLanguage: targetLanguage,
+        var document = String.UnicodeScalarView()
+        document.append(contentsOf: out)
+        return Merged(document: String(document), original: original, targetLanguage: targetLanguage,
                       translated: translated, untranslated: skeleton.spans.count - translated)
     }
 }
