@@ -125,7 +125,9 @@ public struct Pretranslator {
 
     /// The table's text with untranslated strings filled (exact and context matches as
     /// translated, fuzzy ones from `minScore` marked for review); every other byte unchanged.
-    public func pretranslate(_ table: StringTable, minScore: Int) throws -> (text: String, exact: Int, fuzzy: Int) {
+    /// - Returns: also `withoutCodes`: XLIFF units that had a match but were left because the
+    ///   memory's translation does not carry their inline codes.
+    public func pretranslate(_ table: StringTable, minScore: Int) throws -> (text: String, exact: Int, fuzzy: Int, withoutCodes: Int) {
         // The strings to fill and their translations; each format then writes them its own way.
         // A single-language catalog (JSON, .strings, Android) holds the source: all its strings are candidates.
         let isTSV = !table.isPO && table.catalog == nil && table.xliff == nil && table.xcstrings == nil
@@ -134,6 +136,7 @@ public struct Pretranslator {
         var fills: [(string: L10nString, text: String, review: Bool)] = []
         var pluralFills: [Int: (forms: [String: String], review: Bool, fuzzy: Bool)] = [:]
         var xliffMarkup: [Int: String] = [:] // XLIFF units whose target carries the source's codes
+        var withoutCodes = 0
         for s in table.strings where s.target.isEmpty && (table.catalog == nil || !s.source.isEmpty) {
             if let doc = table.xcstrings, doc.entries[s.row!].hasVariations {
                 // A plural string: each of the target language's categories from the match of the source's
@@ -163,9 +166,9 @@ public struct Pretranslator {
                 // A source with inline codes: the memory's translation must carry the same codes
                 // (its markup, from an aligned page or a TMX file), else the unit is left to the translator.
                 let u = doc.units[s.row!]
-                if u.sourceHasOtherElements { continue }
+                if u.sourceHasOtherElements { withoutCodes += 1; continue }
                 if !u.sourceCodes.isEmpty {
-                    guard let tmx = t.markup, let markup = XLIFF.targetMarkup(fromTMX: tmx, source: u.sourceCodes) else { continue }
+                    guard let tmx = t.markup, let markup = XLIFF.targetMarkup(fromTMX: tmx, source: u.sourceCodes) else { withoutCodes += 1; continue }
                     fills.append((s, t.text, m.score < 100))
                     xliffMarkup[s.row!] = markup
                     continue
@@ -201,22 +204,22 @@ public struct Pretranslator {
             }
             // Counted by match score (the leverage a translator is paid by), even where a plural
             // message is marked for review because its language has more forms than the memory.
-            return (POEditor.apply(po, to: table.text), exact, fuzzy)
+            return (POEditor.apply(po, to: table.text), exact, fuzzy, withoutCodes)
         }
         if let (kind, entries) = table.catalog {
             // The output is the target-language file; strings without a match keep their source text.
             let replacements = Dictionary(uniqueKeysWithValues: fills.map { ($0.string.row!, $0.text) })
             let review = Set(fills.filter(\.review).map { $0.string.row! })
             return (String(decoding: KeyValueCatalog.write(Array(table.text.utf8), entries: entries, replacements: replacements,
-                                                           review: review, kind: kind), as: UTF8.self), exact, fuzzy)
+                                                           review: review, kind: kind), as: UTF8.self), exact, fuzzy, withoutCodes)
         }
         if let doc = table.xcstrings {
             let x = fills.map { XCStrings.Fill(entry: $0.string.row!, text: $0.text, needsReview: $0.review, plural: pluralFills[$0.string.row!]?.forms) }
-            return (String(decoding: XCStrings.apply(x, to: doc), as: UTF8.self), exact, fuzzy)
+            return (String(decoding: XCStrings.apply(x, to: doc), as: UTF8.self), exact, fuzzy, withoutCodes)
         }
         if let doc = table.xliff {
             let x = fills.map { XLIFF.Fill(unit: doc.units[$0.string.row!], text: $0.text, needsReview: $0.review, markup: xliffMarkup[$0.string.row!]) }
-            return (String(decoding: XLIFF.apply(x, to: doc), as: UTF8.self), exact, fuzzy)
+            return (String(decoding: XLIFF.apply(x, to: doc), as: UTF8.self), exact, fuzzy, withoutCodes)
         }
         var lines = table.text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let t = targetColumn!
@@ -226,7 +229,7 @@ public struct Pretranslator {
             fields[t] = f.text.replacingOccurrences(of: "\t", with: " ").replacingOccurrences(of: "\n", with: " ")
             lines[f.string.row!] = fields.joined(separator: "\t")
         }
-        return (lines.joined(separator: "\n"), exact, fuzzy)
+        return (lines.joined(separator: "\n"), exact, fuzzy, withoutCodes)
     }
 
     /// `text` with a leading and a trailing line break exactly where `source` has them.

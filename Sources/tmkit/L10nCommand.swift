@@ -40,11 +40,12 @@ extension TMKit.L10n {
                 try checkLanguages(sourceLang, targetLang)
                 let table = try readStringTable(file, sourceLang: sourceLang, targetLang: targetLang)
                 let p = Pretranslator(store: try memoryOptions.open(create: true), sourceLanguage: sourceLang, targetLanguage: targetLang)
-                let r: (text: String, exact: Int, fuzzy: Int)
+                let r: (text: String, exact: Int, fuzzy: Int, withoutCodes: Int)
                 do { r = try p.pretranslate(table, minScore: minScore) } catch let e as LocalizationError { throw UserError("\(file): \(e.message)") }
                 do { try r.text.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw UserError("\(output): cannot write (\(error.localizedDescription))") }
                 let untranslated = table.strings.filter { $0.target.isEmpty }.count
-                Console.out.write("\(output): \(r.exact) of \(untranslated) untranslated strings filled from exact or context matches, \(r.fuzzy) from fuzzy matches (marked for review)\n")
+                Console.out.write("\(output): \(r.exact) of \(untranslated) untranslated strings filled from exact or context matches, \(r.fuzzy) from fuzzy matches (marked for review)"
+                                  + (r.withoutCodes > 0 ? "; \(r.withoutCodes) left because the memory's translation does not carry their inline codes" : "") + "\n")
                 Console.out.flush()
             }
         }

@@ -191,6 +191,8 @@ final class L10nDocumentTests: XCTestCase {
         // A memory whose translations have other markup fills only the sentences without codes.
         let p2 = try CLI.run(["l10n", "pretranslate", xlf, "--target-lang", "ru", "--memory", other, "-o", filled])
         XCTAssertTrue(p2.stdout.contains("9 of 13 untranslated strings filled"), p2.stdout)
+        XCTAssertTrue(p2.stdout.contains("; 2 left because the memory's translation does not carry their inline codes"), p2.stdout)
+        XCTAssertFalse(p.stdout.contains("left because"), p.stdout)
         XCTAssertFalse(try String(contentsOfFile: filled, encoding: .utf8).contains("Замминистра"))
     }
 
