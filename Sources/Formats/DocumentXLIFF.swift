@@ -9,6 +9,20 @@ import Foundation
 /// Merging puts each target, its codes turned back into the markup they hold, where its sentence
 /// was; a unit without a target keeps its source. Everything between sentences is kept byte for byte.
 public enum DocumentXLIFF {
+    /// How a translation's text is escaped where its sentence was: as plain text, HTML or Markdown.
+    public enum Escaping: String, Sendable, Codable {
+        case plain, html, markdown
+
+        /// The escaping of a file's `datatype` (a skeleton of an earlier version has no other).
+        init(datatype: String) {
+            switch datatype {
+            case "html", "xhtml": self = .html
+            case "x-markdown", "markdown": self = .markdown
+            default: self = .plain
+            }
+        }
+    }
+
     public struct Segment: Sendable {
         /// Plain text of the sentence.
         public var text: String
@@ -16,10 +30,13 @@ public enum DocumentXLIFF {
         public var markup: String?
         /// Where the sentence (with its codes) is in the document, in Unicode scalars.
         public var span: Range<Int>
-        public init(text: String, markup: String?, span: Range<Int>) {
+        /// What its text is in the document (a Markdown file's HTML blocks are HTML).
+        public var escaping: Escaping
+        public init(text: String, markup: String?, span: Range<Int>, escaping: Escaping = .plain) {
             self.text = text
             self.markup = markup
             self.span = span
+            self.escaping = escaping
         }
     }
 
@@ -28,6 +45,8 @@ public enum DocumentXLIFF {
         var format = "tmkit-document-1"
         var document: String
         var spans: [[Int]]
+        /// Each span's escaping (absent: the file's datatype says).
+        var escapes: [Escaping]?
     }
 
     /// The XLIFF 1.2 file of a document's segments.
@@ -37,7 +56,7 @@ public enum DocumentXLIFF {
     ///   count such a copy as untranslated.
     public static func extract(document: String, original: String, datatype: String, segments: [Segment],
                                sourceLanguage: String, targetLanguage: String, toolVersion: String, copySource: Bool = false) throws -> String {
-        let skeleton = Skeleton(document: document, spans: segments.map { [$0.span.lowerBound, $0.span.upperBound] })
+        let skeleton = Skeleton(document: document, spans: segments.map { [$0.span.lowerBound, $0.span.upperBound] }, escapes: segments.map(\.escaping))
         let encoded = try JSONEncoder().encode(skeleton).base64EncodedString()
         func attr(_ s: String) -> String { TMXWriter.escape(s, quotes: true) }
         var out = """
@@ -60,15 +79,39 @@ public enum DocumentXLIFF {
         return out
     }
 
+    /// A target's text, or one of its codes (element, id, the markup it holds).
+    enum Piece {
+        case text(String)
+        case code(String, String?, String)
+    }
+
+    /// A target as the document writes it: codes as the markup they hold, text escaped, but inside a
+    /// Markdown code span (between codes holding backticks), where backslashes are not escapes.
+    static func text(of pieces: [Piece], escaping: Escaping) -> String {
+        var out = ""
+        var codeSpan: String? // the id of the open code span's ept
+        for p in pieces {
+            switch p {
+            case .code(let n, let id, let raw):
+                out += raw
+                if escaping == .markdown, n == "bpt", codeSpan == nil, !raw.isEmpty, raw.allSatisfy({ $0 == "`" }) { codeSpan = id ?? "" }
+                else if n == "ept", codeSpan != nil, id ?? "" == codeSpan { codeSpan = nil }
+            case .text(let t):
+                out += codeSpan == nil ? escape(t, escaping: escaping, atStart: out.isEmpty) : t
+            }
+        }
+        return out
+    }
+
     /// Target text as the document writes it: HTML escapes `&`, `<` and `>`; Markdown backslashes
     /// what would be read as syntax (emphasis and code marks, brackets, `<`, table pipes, `_` at a
     /// word's edge, and at the start of a segment a heading, quote or list marker); plain text is
     /// written as it is.
-    static func escape(_ text: String, datatype: String, atStart: Bool) -> String {
-        switch datatype {
-        case "html", "xhtml":
+    static func escape(_ text: String, escaping: Escaping, atStart: Bool) -> String {
+        switch escaping {
+        case .html:
             return text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
-        case "x-markdown", "markdown":
+        case .markdown:
             let u = Array(text.unicodeScalars)
             var out = String.UnicodeScalarView()
             func isWordChar(_ k: Int) -> Bool { k >= 0 && k < u.count && (u[k].properties.isAlphabetic || u[k].properties.numericType != nil) }
@@ -93,7 +136,7 @@ public enum DocumentXLIFF {
                 out.append(c)
             }
             return String(out)
-        default:
+        case .plain:
             return text
         }
     }
@@ -113,22 +156,17 @@ public enum DocumentXLIFF {
         let p = try XMLPullParser(bytes: bytes)
         var skeletonText: String?
         var original = "", targetLanguage: String?, datatype = "plaintext"
-        var targets: [Int: String] = [:]
-        // The trans-unit being read, and its target's text with codes turned back into markup.
+        // Each unit's target as text and codes (escaped once the skeleton says how, span by span).
+        var targets: [Int: [Piece]] = [:]
         var unitID: String?, unitLine = 0
         var stack: [String] = []
         var inTarget = false, targetDepth = 0
-        var target = ""
+        var pieces: [Piece] = []
         var sources: [Int: String] = [:] // each unit's source, as its target would give it back
         var inSource = false, sourceDepth = 0, source = ""
         var codeDepth = 0 // inside bpt/ept/ph/it: their text is markup, written as it is
-        var pendingText = "" // target text since the last code, escaped for the document when it ends
         var targetPlain = "" // the target's text and codes' markup as read, to compare with its source
         var plainTargets: [Int: String] = [:]
-        func endText() {
-            target += DocumentXLIFF.escape(pendingText, datatype: datatype, atStart: target.isEmpty)
-            pendingText = ""
-        }
         var inSkeleton = false, skeletonBase64 = ""
         let local = XMLPullParser.localName
         do {
@@ -148,7 +186,7 @@ public enum DocumentXLIFF {
                     if inTarget {
                         switch n {
                         case "bpt", "ept", "ph", "it":
-                            if codeDepth == 0 { endText() }
+                            if codeDepth == 0 { pieces.append(.code(n, a["id"], "")) }
                             codeDepth += 1 // a code's content is the markup it stands for
                         case "sub", "g", "mrk":
                             break // g's and mrk's content is text; sub's is part of its code
@@ -161,14 +199,22 @@ public enum DocumentXLIFF {
                         inTarget = true
                         targetDepth = 0
                         codeDepth = 0
-                        target = ""
+                        pieces = []
                         targetPlain = ""
-                        pendingText = ""
                     }
                     stack.append(raw)
                 case .text(let t):
                     if inSkeleton { skeletonBase64 += t }
-                    if inTarget { if codeDepth > 0 { target += t } else { pendingText += t }; targetPlain += t }
+                    if inTarget {
+                        if codeDepth > 0, case .code(let n, let id, let raw) = pieces.last {
+                            pieces[pieces.count - 1] = .code(n, id, raw + t)
+                        } else if case .text(let previous) = pieces.last {
+                            pieces[pieces.count - 1] = .text(previous + t)
+                        } else {
+                            pieces.append(.text(t))
+                        }
+                        targetPlain += t
+                    }
                     if inSource { source += t }
                 case .end(let raw):
                     let n = local(raw)
@@ -184,12 +230,11 @@ public enum DocumentXLIFF {
                     }
                     if inTarget {
                         if targetDepth == 0 && n == "target" {
-                            endText()
                             inTarget = false
                             guard let id = unitID, let k = Int(id) else {
                                 throw FormatError(file: file, line: unitLine, "a trans-unit without a numeric id: not made by tmkit l10n extract")
                             }
-                            targets[k] = target
+                            targets[k] = pieces
                             plainTargets[k] = targetPlain
                         } else {
                             targetDepth -= 1
@@ -220,7 +265,8 @@ public enum DocumentXLIFF {
                 throw FormatError(file: file, line: nil, "the skeleton's span of trans-unit \(i + 1) is out of order or outside the document")
             }
             out.append(contentsOf: scalars[at..<span[0]])
-            if let t = targets[i + 1], !t.isEmpty {
+            let escaping = skeleton.escapes.map { $0[i] } ?? Escaping(datatype: datatype)
+            if let p = targets[i + 1], case let t = DocumentXLIFF.text(of: p, escaping: escaping), !t.isEmpty {
                 out.append(contentsOf: t.unicodeScalars)
                 // (A copy of the source, as `extract --copy-source` writes it, is not a translation.)
                 if plainTargets[i + 1] != sources[i + 1] { translated += 1 }

@@ -38,6 +38,9 @@ public enum HTMLText {
         public var codes: [Code]
         /// 1-based line in the page.
         public var line: Int
+        /// Whether the block's text is HTML's (false for Markdown's own blocks): how a translation of
+        /// it is escaped when written back (`DocumentXLIFF.merge`).
+        public var isHTML = true
     }
 
     static let blockElements: Set<String> = [

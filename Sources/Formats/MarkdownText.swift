@@ -265,6 +265,10 @@ public enum MarkdownText {
                     for var b in HTMLText.blocks(html) {
                         b.sourceStart = b.sourceStart.map { $0 + base }
                         b.sourceEnd = b.sourceEnd.map { $0 + base }
+                        for k in b.codes.indices where b.codes[k].sourceStart >= 0 {
+                            b.codes[k].sourceStart += base
+                            b.codes[k].sourceEnd += base
+                        }
                         b.line += i
                         blocks.append(b)
                     }
@@ -655,7 +659,7 @@ public enum MarkdownText {
             }
             guard !text.isEmpty else { return nil }
             // Codes after the last character sit at its end (trailing spaces are not text).
-            return HTMLText.Block(text: String(text), element: element, sourceStart: starts, sourceEnd: ends, codes: codes, line: line)
+            return HTMLText.Block(text: String(text), element: element, sourceStart: starts, sourceEnd: ends, codes: codes, line: line, isHTML: false)
         }
     }
 }

@@ -17,7 +17,7 @@ enum DocumentInput {
         var segments: [DocumentXLIFF.Segment] = []
         if kind == .text {
             for s in try segmenter.segment(text) where s.end > s.start {
-                segments.append(DocumentXLIFF.Segment(text: s.text, markup: nil, span: s.start..<s.end))
+                segments.append(DocumentXLIFF.Segment(text: s.text, markup: nil, span: s.start..<s.end, escaping: .plain))
             }
             return segments
         }
@@ -26,7 +26,8 @@ enum DocumentInput {
             for (k, s) in segs.enumerated() where s.end > s.start {
                 let (first, last) = (k == 0, k == segs.count - 1)
                 segments.append(DocumentXLIFF.Segment(text: s.text, markup: block.tmxMarkup(s.start..<s.end, isFirst: first, isLast: last, style: .xliff),
-                                                      span: block.sourceSpan(s.start..<s.end, isFirst: first, isLast: last)))
+                                                      span: block.sourceSpan(s.start..<s.end, isFirst: first, isLast: last),
+                                                      escaping: block.isHTML ? .html : .markdown))
             }
         }
         segments.sort { $0.span.lowerBound < $1.span.lowerBound }
