@@ -725,11 +725,23 @@ extension MemoryStore {
     public func write(overwrite: Bool = false, bulk: Bool = false, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
         invalidatePostingCache()
         defer { invalidatePostingCache() }
-        if bulk, enterRollbackJournal() {
-            defer { leaveRollbackJournal() }
+        return try namingBusy {
+            if bulk, enterRollbackJournal() {
+                defer { leaveRollbackJournal() }
+                return try writeTransaction(overwrite: overwrite, body)
+            }
             return try writeTransaction(overwrite: overwrite, body)
         }
-        return try writeTransaction(overwrite: overwrite, body)
+    }
+
+    /// Runs `body`; SQLite's "database is locked" (another process writing for longer than the busy
+    /// timeout) becomes an error that names the memory and says what happened.
+    func namingBusy<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+            throw OpenError(path: path, message: "another process has been writing to this memory for 10 seconds; nothing was changed, try again when it is done")
+        }
     }
 
     /// Merges the side tables into the main ones, stores each posting list of several parts as one
@@ -781,11 +793,13 @@ extension MemoryStore {
             }
         }
         // (A rewrite of the whole index is one large transaction: faster with a rollback journal.)
-        if enterRollbackJournal() {
-            defer { leaveRollbackJournal() }
-            try merge()
-        } else {
-            try merge()
+        try namingBusy {
+            if enterRollbackJournal() {
+                defer { leaveRollbackJournal() }
+                try merge()
+            } else {
+                try merge()
+            }
         }
         if compact {
             report.compacted = (try? db.writeWithoutTransaction { db -> Bool in

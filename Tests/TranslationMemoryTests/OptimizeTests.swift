@@ -100,4 +100,21 @@ final class OptimizeTests: XCTestCase {
         }
         XCTAssertEqual(try lookups(store), try lookups(store, exhaustive: true))
     }
+
+    /// Another connection holding the write lock past the busy timeout (10 s): the write fails with
+    /// an error that names the memory, and nothing is changed.
+    func testAWriteThatWaitsTooLongNamesTheMemory() throws {
+        let path = temporaryMemoryPath()
+        let store = try MemoryStore(path: path, create: true)
+        try store.write { w in try w.add((0..<10).map { PostingFlushTests.unit($0) }) }
+        let other = try DatabaseQueue(path: path)
+        try other.inDatabase { db in
+            try db.execute(sql: "BEGIN IMMEDIATE")
+            XCTAssertThrowsError(try store.write { w in try w.add([PostingFlushTests.unit(99)]) }) { error in
+                XCTAssertEqual("\(error)", "\(path): another process has been writing to this memory for 10 seconds; nothing was changed, try again when it is done")
+            }
+            try db.execute(sql: "COMMIT")
+        }
+        XCTAssertEqual(try count(store, "SELECT count(*) FROM unit"), 10)
+    }
 }
