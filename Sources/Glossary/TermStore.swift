@@ -73,6 +73,16 @@ public final class TermStore {
     public let path: String
     let db: DatabaseQueue
 
+    /// A write transaction; SQLite's "database is locked" (another process writing for longer than
+    /// the busy timeout) becomes an error that names the glossary.
+    private func writing<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try db.write(body)
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
+            throw OpenError(path: path, message: "another process has been writing to this glossary for 10 seconds; nothing was changed, try again when it is done")
+        }
+    }
+
     public typealias OpenError = StoreFile.OpenError
 
     public init(path: String, create: Bool) throws {
@@ -127,7 +137,7 @@ public final class TermStore {
     /// source term present with another translation is added as a new entry and reported.
     @discardableResult
     public func add(source: Term, target: Term, note: String? = nil, domain: String? = nil) throws -> AddResult {
-        try db.write { db in try add(db, source: source, target: target, note: note, domain: domain) }
+        try writing { db in try add(db, source: source, target: target, note: note, domain: domain) }
     }
 
     func add(_ db: Database, source: Term, target: Term, note: String?, domain: String?) throws -> AddResult {
@@ -176,13 +186,13 @@ public final class TermStore {
 
     /// Adds whole entries in one transaction (imports): all or nothing.
     public func insert(_ entries: [TermEntry]) throws {
-        try db.write { db in for e in entries { _ = try insert(db, e) } }
+        try writing { db in for e in entries { _ = try insert(db, e) } }
     }
 
     /// Changes the terms or fields of an entry; nil leaves a field as it is.
     public func edit(id: Int64, language: String? = nil, text: String? = nil, status: Term.Status? = nil,
                      note: String? = nil, definition: String? = nil, domain: String? = nil) throws -> Bool {
-        try db.write { db in
+        try writing { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM entry WHERE id = ?", arguments: [id]) == 1 else { return false }
             try db.execute(sql: "UPDATE entry SET changed_at = ?, note = COALESCE(?, note), definition = COALESCE(?, definition), domain = COALESCE(?, domain) WHERE id = ?",
                            arguments: [Date().timeIntervalSince1970, note, definition, domain, id])
@@ -199,7 +209,7 @@ public final class TermStore {
     }
 
     public func remove(id: Int64) throws -> Bool {
-        try db.write { db in
+        try writing { db in
             try db.execute(sql: "DELETE FROM term WHERE entry_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [id])
             return db.changesCount > 0
