@@ -265,7 +265,7 @@ public enum DocumentXLIFF {
                 throw FormatError(file: file, line: nil, "the skeleton's span of trans-unit \(i + 1) is out of order or outside the document")
             }
             out.append(contentsOf: scalars[at..<span[0]])
-            let escaping = skeleton.escapes.map { $0[i] } ?? Escaping(datatype: datatype)
+            let escaping = skeleton.escapes.flatMap { i < $0.count ? $0[i] : nil } ?? Escaping(datatype: datatype)
             if let p = targets[i + 1], case let t = DocumentXLIFF.text(of: p, escaping: escaping), !t.isEmpty {
                 out.append(contentsOf: t.unicodeScalars)
                 // (A copy of the source, as `extract --copy-source` writes it, is not a translation.)
