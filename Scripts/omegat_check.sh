@@ -43,8 +43,12 @@ cat > "$P/omegat.project" <<'XML'
     </project>
 </omegat>
 XML
-java -Djava.awt.headless=true -jar /usr/share/omegat/OmegaT.jar --mode=console-translate \
-  --config-dir="$WORK/config" --disable-project-locking --no-team "$P" > "$WORK/omegat.log" 2>&1 || { tail -20 "$WORK/omegat.log"; exit 1; }
+# OmegaT in console mode translates PROJECT with the preferences in CONFIG; its log goes to LOG.
+omegat_translate() {
+  java -Djava.awt.headless=true -jar /usr/share/omegat/OmegaT.jar --mode=console-translate \
+    --config-dir="$2" --disable-project-locking --no-team "$1" > "$3" 2>&1 || { tail -20 "$3"; exit 1; }
+}
+omegat_translate "$P" "$WORK/config" "$WORK/omegat.log"
 python3 - "$P" "$SAMPLE" <<'PY'
 import sys
 p, sample = sys.argv[1], sys.argv[2]
@@ -107,8 +111,7 @@ cat > "$WORK/config2/omegat.prefs" <<'XML'
   </preference>
 </omegat>
 XML
-java -Djava.awt.headless=true -jar /usr/share/omegat/OmegaT.jar --mode=console-translate \
-  --config-dir="$WORK/config2" --disable-project-locking --no-team "$P2" > "$WORK/omegat2.log" 2>&1 || { tail -20 "$WORK/omegat2.log"; exit 1; }
+omegat_translate "$P2" "$WORK/config2" "$WORK/omegat2.log"
 "$TMKIT" l10n merge "$P2/target/article.xlf" -o "$WORK/merged.ru.md" > "$WORK/merge.out"
 python3 - "$WORK" <<'PY'
 import sys
