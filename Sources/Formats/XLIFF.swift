@@ -179,6 +179,9 @@ public enum XLIFF {
         }
     }
 
+    /// A TMX inline code at the start of a string: its element, attributes and content.
+    private static let tmxCode = try! NSRegularExpression(pattern: #"^<(bpt|ept|ph|it)((?:\s+[a-z]+="[^"]*")*)>(.*?)</\1>"#, options: [.dotMatchesLineSeparators])
+
     /// A translation's content with the source's codes, from a memory's target written as TMX
     /// segment content (`tmxMarkup`): each of its codes must be one of the source's (the same
     /// element and markup), and every source code must be used, else nil (the translation cannot
@@ -187,11 +190,10 @@ public enum XLIFF {
         var out = ""
         var used = [Bool](repeating: false, count: codes.count)
         var rest = tmx[...]
-        let element = try! NSRegularExpression(pattern: #"^<(bpt|ept|ph|it)((?:\s+[a-z]+="[^"]*")*)>(.*?)</\1>"#, options: [.dotMatchesLineSeparators])
         while let lt = rest.firstIndex(of: "<") {
             out += rest[..<lt]
             let tail = String(rest[lt...])
-            guard let m = element.firstMatch(in: tail, range: NSRange(tail.startIndex..., in: tail)),
+            guard let m = tmxCode.firstMatch(in: tail, range: NSRange(tail.startIndex..., in: tail)),
                   let whole = Range(m.range, in: tail) else { return nil }
             let name = String(tail[Range(m.range(at: 1), in: tail)!])
             let attrs = String(tail[Range(m.range(at: 2), in: tail)!])

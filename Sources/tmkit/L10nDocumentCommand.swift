@@ -7,7 +7,7 @@ import Segmentation
 enum DocumentInput {
     /// Whether `file` is a document rather than a string table (by its extension).
     static func isDocument(_ file: String) -> Bool {
-        ["md", "markdown", "mdown", "mkd", "html", "htm", "xhtml", "txt"].contains((file as NSString).pathExtension.lowercased())
+        PageInput.kind(name: file, text: "") != .text || (file as NSString).pathExtension.lowercased() == "txt"
     }
 
     /// The sentences of a document, in document order, each with its markup (XLIFF codes) and

@@ -25,9 +25,6 @@ enum PageInput {
         return HTMLText.looksLikeHTML(text) ? .html : .text
     }
 
-    /// Whether `name` or `text` is an HTML page.
-    static func isHTML(name: String, text: String) -> Bool { kind(name: name, text: text) == .html }
-
     /// The blocks of a page or Markdown document.
     static func blocks(_ kind: Kind, _ text: String) -> [HTMLText.Block] {
         switch kind {
@@ -35,11 +32,6 @@ enum PageInput {
         case .markdown: MarkdownText.blocks(text)
         case .text: []
         }
-    }
-
-    /// The sentences of the page's blocks (each block a paragraph).
-    static func sentences(html: String, segmenter: SentenceSegmenter) throws -> [PageSentence] {
-        try sentences(blocks: HTMLText.blocks(html), segmenter: segmenter)
     }
 
     /// The sentences of blocks (each block a paragraph), with their inline codes as TMX markup.
