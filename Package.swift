@@ -51,7 +51,7 @@ let package = Package(
         .executableTarget(
             name: "tmkit",
             dependencies: [
-                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization",
+                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization", "StoreSupport",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

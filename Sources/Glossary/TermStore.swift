@@ -78,8 +78,8 @@ public final class TermStore {
     private func writing<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try db.write(body)
-        } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
-            throw OpenError(path: path, message: "another process has been writing to this glossary for 10 seconds; nothing was changed, try again when it is done")
+        } catch {
+            throw StoreFile.explained(error, path: path, kind: "glossary")
         }
     }
 
@@ -91,13 +91,15 @@ public final class TermStore {
                                              missingHint: "one is created by the first write: tmkit glossary add or import")
         var config = Configuration()
         config.busyMode = .timeout(10)
-        db = try DatabaseQueue(path: path, configuration: config)
+        let readOnly = exists && !StoreFile.isWritable(path)
+        config.readonly = readOnly
+        db = try StoreFile.openQueue(path: path, configuration: config, kind: "glossary")
         try StoreFile.adopt(db, path: path, applicationID: TermStore.applicationID, migrator: TermStore.migrator,
-                            kind: "glossary", isNew: !exists)
+                            kind: "glossary", isNew: !exists, readOnly: readOnly)
     }
 
-    static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
+    static var migrator: StoreMigrator {
+        var m = StoreMigrator()
         m.registerMigration("v1") { db in
             try db.execute(sql: """
                 CREATE TABLE entry (
@@ -293,4 +295,59 @@ func editDistance(_ a: [Character], _ b: [Character]) -> Int {
         swap(&prev, &cur)
     }
     return prev[b.count]
+}
+
+// MARK: Verifying
+
+extension TermStore {
+    /// Checks the glossary: SQLite's integrity check, every term belongs to an entry, every entry
+    /// has a term, and each term's derived columns (language key, folded text, recognition keys)
+    /// are what its language and text give. Read in one transaction. With `repair`, the derived
+    /// columns are computed again, orphaned terms and empty entries removed, in one write
+    /// transaction, and the glossary is checked again.
+    public func verify(repair: Bool = false) throws -> VerifyReport {
+        let start = Date()
+        var report = try db.read { try verify($0, fix: false) }
+        if repair && !report.ok {
+            _ = try writing { try verify($0, fix: true) }
+            report = try db.read { try verify($0, fix: false) }
+            report.repaired = true
+        }
+        report.seconds = Date().timeIntervalSince(start)
+        return report
+    }
+
+    private func verify(_ db: Database, fix: Bool) throws -> VerifyReport {
+        var report = VerifyReport()
+        var log = VerifyReport.Log()
+        for line in try String.fetchAll(db, sql: "PRAGMA integrity_check") where line != "ok" {
+            log.add("SQLite integrity check", line)
+        }
+        let entries = try Int.fetchOne(db, sql: "SELECT count(*) FROM entry") ?? 0
+        var terms = 0
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM term WHERE entry_id NOT IN (SELECT id FROM entry)") {
+            log.add("terms of no entry", "term \(id)")
+            if fix { try db.execute(sql: "DELETE FROM term WHERE id = ?", arguments: [id]) }
+        }
+        for id in try Int64.fetchAll(db, sql: "SELECT id FROM entry WHERE id NOT IN (SELECT entry_id FROM term)") {
+            log.add("entries without a term", "entry \(id)")
+            if fix { try db.execute(sql: "DELETE FROM entry WHERE id = ?", arguments: [id]) }
+        }
+        let rows = try Row.fetchAll(db, sql: "SELECT id, lang, lang_key, text, fold, keys FROM term ORDER BY id")
+        for r in rows {
+            terms += 1
+            let id: Int64 = r[0], lang: String = r[1], text: String = r[3]
+            let langKey = GlossaryLanguage.primary(lang), fold = TermStore.fold(text)
+            let keys = try self.keys(Term(language: lang, text: text)).joined(separator: " ")
+            if (r[2] as String) != langKey || (r[4] as String) != fold || (r[5] as String?) != keys {
+                log.add("terms whose search and recognition keys are not their text's", "term \(id) (\(lang)): '\(text)'")
+                if fix {
+                    try db.execute(sql: "UPDATE term SET lang_key = ?, fold = ?, keys = ? WHERE id = ?", arguments: [langKey, fold, keys, id])
+                }
+            }
+        }
+        report.counts = [("entries", entries), ("terms", terms)]
+        report.problems = log.problems
+        return report
+    }
 }

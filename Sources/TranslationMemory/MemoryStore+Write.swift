@@ -2,6 +2,7 @@ import Foundation
 import GRDB
 import GRDBSQLite
 import ICUText
+import StoreSupport
 
 /// What a write did.
 public struct WriteReport: Sendable, Equatable {
@@ -394,8 +395,12 @@ public final class MemoryWriter {
         batch.clearEntries()
     }
 
-    /// Writes the memory's file to disk in the background during a long write.
-    private lazy var diskWriter = BackgroundSync(path: store.path)
+    /// Writes the memory's log (`-wal`) to disk in the background during a long write, so that the
+    /// checkpoint after the commit finds it mostly synced. Never a descriptor of the memory file
+    /// itself: closing one would drop every POSIX lock this process holds on it (SQLite's locks),
+    /// and another process could then take the memory for unused, checkpoint it and delete the
+    /// log under this one's transaction. That lost acknowledged writes and gave "disk I/O error".
+    private lazy var diskWriter = BackgroundSync(path: store.path + "-wal")
 
     /// Adds a unit; its first variant is the source for duplicate detection.
     @discardableResult
@@ -418,8 +423,8 @@ public final class MemoryWriter {
         }
     }
 
-    private static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
-    private static func normHash(_ v: Variant) -> Int64 { TextKeys.normHash(lang: v.language, norm: norm(v)) }
+    static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
+    static func normHash(_ v: Variant) -> Int64 { TextKeys.normHash(lang: v.language, norm: norm(v)) }
 
     /// Adds unit `k` of a prepared chunk (its first variant is the source for duplicate
     /// detection): the id it is stored under, and whether it is a new row.
@@ -717,30 +722,27 @@ public enum MemoryError: Error, CustomStringConvertible {
 extension MemoryStore {
     /// Runs `body` in one write transaction: all of it is stored, or (on any error) nothing.
     ///
-    /// - Parameter bulk: a large import. A transaction of hundreds of megabytes is slow in WAL mode
-    ///   (every page read searches the growing log), so when no other process has the memory open
-    ///   the transaction runs with a rollback journal instead, and the memory goes back to WAL after
-    ///   it. Either way it is all or nothing; an interrupted import is rolled back on the next open.
+    /// The transaction is immediate: it holds the memory's write lock from its first statement, so
+    /// everything the writer reads (ids, duplicate keys, posting list tails, side table sizes) is
+    /// read under the lock and stays true until the commit. Other processes' lookups go on meanwhile
+    /// (WAL); their writes wait for this one (busy timeout) and then see everything it stored.
+    /// - Parameter bulk: a large import (kept for callers; every write runs in WAL mode: switching a
+    ///   shared file's journal mode lost other processes' writes).
     @discardableResult
     public func write(overwrite: Bool = false, bulk: Bool = false, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
         invalidatePostingCache()
         defer { invalidatePostingCache() }
-        return try namingBusy {
-            if bulk, enterRollbackJournal() {
-                defer { leaveRollbackJournal() }
-                return try writeTransaction(overwrite: overwrite, body)
-            }
-            return try writeTransaction(overwrite: overwrite, body)
-        }
+        return try namingBusy { try writeTransaction(overwrite: overwrite, body) }
     }
 
-    /// Runs `body`; SQLite's "database is locked" (another process writing for longer than the busy
-    /// timeout) becomes an error that names the memory and says what happened.
+    /// Runs `body`; SQLite's errors (another process writing for longer than the busy timeout, a
+    /// full disk, a read-only file, a damaged one) become errors that name the memory and say what
+    /// happened (`StoreFile.explained`).
     func namingBusy<T>(_ body: () throws -> T) throws -> T {
         do {
             return try body()
-        } catch let e as DatabaseError where e.resultCode == .SQLITE_BUSY || e.resultCode == .SQLITE_LOCKED {
-            throw OpenError(path: path, message: "another process has been writing to this memory for 10 seconds; nothing was changed, try again when it is done")
+        } catch {
+            throw StoreFile.explained(error, path: path, kind: "memory")
         }
     }
 
@@ -792,15 +794,7 @@ extension MemoryStore {
                 report.partsAfter = try Int.fetchOne(db, sql: "SELECT count(*) FROM posting") ?? 0
             }
         }
-        // (A rewrite of the whole index is one large transaction: faster with a rollback journal.)
-        try namingBusy {
-            if enterRollbackJournal() {
-                defer { leaveRollbackJournal() }
-                try merge()
-            } else {
-                try merge()
-            }
-        }
+        try namingBusy { try merge() }
         if compact {
             report.compacted = (try? db.writeWithoutTransaction { db -> Bool in
                 try db.execute(sql: "PRAGMA busy_timeout = 200")
@@ -818,19 +812,6 @@ extension MemoryStore {
         try db.read { db in
             (try Int64.fetchOne(db, sql: "PRAGMA page_count") ?? 0) * (try Int64.fetchOne(db, sql: "PRAGMA page_size") ?? 0)
         }
-    }
-
-    /// Switches the memory from WAL to a rollback journal; false when another connection holds it.
-    private func enterRollbackJournal() -> Bool {
-        (try? db.writeWithoutTransaction { db -> Bool in
-            try db.execute(sql: "PRAGMA busy_timeout = 200")
-            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
-            return try String.fetchOne(db, sql: "PRAGMA journal_mode = DELETE")?.lowercased() == "delete"
-        }) ?? false
-    }
-
-    private func leaveRollbackJournal() {
-        _ = try? db.writeWithoutTransaction { db in try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
     }
 
     private func writeTransaction(overwrite: Bool, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
@@ -1070,7 +1051,8 @@ struct RawStatement {
 }
 
 /// Writes a file's dirty pages to disk on a background thread (`fdatasync` on a descriptor of its
-/// own), one sync at a time. Only a head start for the commit's own sync: it changes no data.
+/// own), one sync at a time. Only a head start for a later sync: it changes no data. Only for files
+/// SQLite holds no POSIX locks on (the log), since closing the descriptor releases the process's locks.
 final class BackgroundSync: @unchecked Sendable {
     private let fd: Int32
     private let queue = DispatchQueue(label: "tmkit.sync", qos: .utility)

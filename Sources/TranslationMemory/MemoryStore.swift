@@ -56,30 +56,29 @@ public final class MemoryStore {
             // 64 MiB cache peaked 200 MB higher (and ran no faster) than with this one.
             try db.execute(sql: "PRAGMA cache_size = -16384")
         }
-        do {
-            db = try DatabaseQueue(path: path, configuration: config)
-        } catch {
-            throw OpenError(path: path, message: "cannot open: \(error)")
-        }
+        // A file this process may not write is opened read-only: lookups work, writes are refused.
+        let readOnly = exists && !StoreFile.isWritable(path)
+        config.readonly = readOnly
+        db = try StoreFile.openQueue(path: path, configuration: config, kind: "memory")
         tokenizer = try Tokenizer()
-        try prepareSchema(isNew: !exists)
+        try prepareSchema(isNew: !exists, readOnly: readOnly)
     }
 
-    private func prepareSchema(isNew: Bool) throws {
+    private func prepareSchema(isNew: Bool, readOnly: Bool) throws {
         // A memory converted to one row per unit (v5) or to encoded posting lists (v6) leaves its
         // old tables' pages free: the file would keep up to twice its size. It is compacted once,
         // right after the conversion.
         let packedBefore = isNew ? true : ((try? db.read { try MemoryStore.migrator.appliedIdentifiers($0).contains("v6") }) ?? true)
         try StoreFile.adopt(db, path: path, applicationID: MemoryStore.applicationID, migrator: MemoryStore.migrator,
-                            kind: "memory", isNew: isNew)
+                            kind: "memory", isNew: isNew, readOnly: readOnly)
         if !packedBefore {
             // (Another process holding the memory makes VACUUM fail: the space is then reused by later writes.)
             try? db.writeWithoutTransaction { try $0.execute(sql: "VACUUM") }
         }
     }
 
-    static var migrator: DatabaseMigrator {
-        var m = DatabaseMigrator()
+    static var migrator: StoreMigrator {
+        var m = StoreMigrator()
         m.registerMigration("v1") { db in
             try db.execute(sql: """
                 CREATE TABLE unit (

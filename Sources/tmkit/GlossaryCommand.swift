@@ -26,7 +26,7 @@ extension TMKit {
         static let configuration = CommandConfiguration(
             commandName: "glossary",
             abstract: "Glossary: add, edit, list and search terms; find them in text; check translations.",
-            subcommands: [Add.self, Edit.self, Remove.self, List.self, Search.self, Import.self, Export.self, Find.self, Check.self]
+            subcommands: [Add.self, Edit.self, Remove.self, List.self, Search.self, Import.self, Export.self, Find.self, Check.self, Verify.self]
         )
     }
 }

@@ -3,6 +3,7 @@ import Formats
 import Foundation
 import ICUText
 import Segmentation
+import StoreSupport
 
 extension TMKit {
     struct Segment: ParsableCommand {
@@ -158,7 +159,9 @@ func runReportingErrors(_ body: () throws -> Void) throws {
         throw e
     } catch {
         Console.out.flush()
-        FileHandle.standardError.write(Data(("tmkit: \(error)\n").utf8))
+        // An SQLite error that no store explained (a read of a damaged file, say) names the store.
+        let explained = StoreFile.lastOpened.map { StoreFile.explained(error, path: $0.path, kind: $0.kind) } ?? error
+        FileHandle.standardError.write(Data(("tmkit: \(explained)\n").utf8))
         throw ExitCode(1)
     }
 }

@@ -48,8 +48,8 @@ extension TMKit {
     struct TM: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tm",
-            abstract: "Translation memory: add, import, look up, search, list, remove.",
-            subcommands: [Add.self, Import.self, Export.self, Lookup.self, Concordance.self, List.self, Remove.self, Stats.self, Optimize.self]
+            abstract: "Translation memory: add, import, export, look up, concordance, list, remove, stats, optimize, verify.",
+            subcommands: [Add.self, Import.self, Export.self, Lookup.self, Concordance.self, List.self, Remove.self, Stats.self, Optimize.self, Verify.self]
         )
     }
 }
