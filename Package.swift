@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "TranslationMemoryTests", dependencies: ["TranslationMemory", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Segmentation", "TestSupport"]),
-        .testTarget(name: "GlossaryTests", dependencies: ["Glossary"]),
+        .testTarget(name: "GlossaryTests", dependencies: ["Glossary", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Glossary"]),
         .testTarget(name: "tmkitTests", dependencies: ["tmkit"]),
     ]

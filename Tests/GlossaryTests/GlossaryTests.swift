@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import GRDB
 @testable import Glossary
 
 final class StemmerTests: XCTestCase {
@@ -114,5 +115,38 @@ final class TermStoreTests: XCTestCase {
         XCTAssertEqual(omegat[0].note, "в таблице")
         let csv = try GlossaryTSV.read("en,ru,note\n\"Foreign Ministry\",\"МИД, министерство\",x\n", file: "c.csv", separator: ",")
         XCTAssertEqual(csv[0].terms.map(\.text), ["Foreign Ministry", "МИД, министерство"])
+    }
+}
+
+final class GlossaryVerifyTests: XCTestCase {
+    func testVerifyFindsOrphansAndStaleKeysAndRepairFixesThem() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("tmkit-gv-\(UUID().uuidString)")
+        let path = dir.appendingPathComponent("g.tbdb").path
+        // Glossaries created by several connections at once.
+        final class Errors: @unchecked Sendable { let lock = NSLock(); var list: [String] = [] }
+        let errors = Errors()
+        DispatchQueue.concurrentPerform(iterations: 6) { i in
+            do {
+                let g = try TermStore(path: path, create: true)
+                try g.add(source: Term(language: "en", text: "file manager \(i)"), target: Term(language: "ru", text: "файловый менеджер \(i)"))
+            } catch { errors.lock.lock(); errors.list.append("\(error)"); errors.lock.unlock() }
+        }
+        XCTAssertEqual(errors.list, [])
+        let store = try TermStore(path: path, create: false)
+        XCTAssertEqual(try store.entries().count, 6)
+        XCTAssertTrue(try store.verify().ok)
+        let q = try DatabaseQueue(path: path)
+        try q.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.execute(sql: "UPDATE term SET fold = 'wrong', keys = NULL WHERE id = 1")
+            try db.execute(sql: "INSERT INTO term(entry_id, lang, lang_key, text, fold) VALUES (999, 'en', 'en', 'orphan', 'orphan')")
+            try db.execute(sql: "INSERT INTO entry(id) VALUES (500)")
+        }
+        var r = try store.verify()
+        XCTAssertEqual(Set(r.problems.map(\.kind)), ["terms of no entry", "entries without a term",
+                                                    "terms whose search and recognition keys are not their text's"])
+        r = try store.verify(repair: true)
+        XCTAssertTrue(r.ok && r.repaired, "\(r.problems)")
+        XCTAssertEqual(try store.search("file manager 1").first?.terms.first?.text, "file manager 1")
     }
 }
