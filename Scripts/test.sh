@@ -11,6 +11,15 @@ swift test 2>&1 | tee .build/test.log | grep -E "error:|failed|Executed [0-9]+ t
 grep -q "with 0 failures" .build/test.log && ! grep -q "failed (" .build/test.log || { echo "swift test failed"; exit 1; }
 
 echo
+echo "== Several processes on one memory: random writers of every kind, random SIGKILLs; every acknowledged write kept, verify passes"
+python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 45 --writers 6 --seed "${TMKIT_STRESS_SEED:-$RANDOM}" \
+  --max-import 1000 --big-import 20000 --queries 10
+
+echo
+echo "== Faults: a full disk, a read-only memory and glossary, damaged memory files"
+python3 Scripts/faults.py --tmkit .build/debug/tmkit
+
+echo
 echo "== Localization files: every catalog format filled from the fixture's memory is read back by translate-toolkit (or json/xml), msgfmt -c accepts the PO, an empty memory changes no byte (Debian's ru catalogs too)"
 python3 Scripts/l10n_interop.py --tmkit .build/debug/tmkit
 

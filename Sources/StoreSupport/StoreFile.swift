@@ -89,9 +89,20 @@ public enum StoreFile {
     }
 
     /// Opens the SQLite file, naming what is wrong when it cannot be.
+    ///
+    /// A read-only configuration whose file has no log beside it (closed cleanly) is opened as
+    /// immutable: SQLite cannot read a WAL database on read-only media otherwise (it would need to
+    /// create the shared-memory file), and nothing can change a file this process may not write
+    /// while it reads. (With a log beside it, SQLite reads the log as usual.)
     public static func openQueue(path: String, configuration: Configuration, kind: String) throws -> DatabaseQueue {
+        var target = path
+        if configuration.readonly, !FileManager.default.fileExists(atPath: path + "-wal") {
+            let abs = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            let escaped = abs.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? abs
+            target = "file://" + escaped + "?immutable=1"
+        }
         do {
-            return try DatabaseQueue(path: path, configuration: configuration)
+            return try DatabaseQueue(path: target, configuration: configuration)
         } catch let e as DatabaseError where e.resultCode == .SQLITE_NOTADB {
             throw OpenError(path: path, message: "not a tmkit \(kind) (not an SQLite database)")
         } catch {
