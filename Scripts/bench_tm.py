@@ -12,6 +12,7 @@ For each memory it prints import throughput and peak memory; warm lookups (media
 `%` and ORDER BY similarity, LIMIT 5) on the same English strings and queries, with ratios.
 
 usage: Scripts/bench_tm.py [--queries 2000] [--peer-queries 300] [--recall-queries 100] [--skip-debian] [--skip-synthetic]
+                          [--no-postgres] [--reuse] [--tmkit BINARY]  (--tmkit: compare two builds in one session)
 """
 import argparse, glob, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -199,9 +200,14 @@ def main():
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--no-postgres", action="store_true")
     ap.add_argument("--reuse", action="store_true", help="reuse memories left by an earlier run (no import timing)")
+    ap.add_argument("--tmkit", help="this tmkit binary instead of building .build/release/tmkit (to compare two builds in one session)")
     args = ap.parse_args()
+    if args.tmkit:
+        global TMKIT
+        TMKIT = os.path.abspath(args.tmkit)
     os.makedirs(OUT, exist_ok=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "tmkit"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    if not args.tmkit:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "tmkit"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     pg = None if args.no_postgres else Postgres()
     rng = random.Random(11)
     rows = []

@@ -14,7 +14,7 @@ import as whole processes. Every quick measurement is the fastest of --runs runs
 drifts too much between minutes for single runs to give steady ratios. The import runs once. translate-toolkit is run on
 the synthetic memory's first 100,000 units only (it holds the whole file in memory).
 
-usage: Scripts/bench_tmx.py [--skip-synthetic]
+usage: Scripts/bench_tmx.py [--skip-synthetic] [--runs 3] [--tmkit BINARY]
 """
 import argparse, glob, os, re, subprocess, sys, time
 
@@ -114,9 +114,14 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--runs", type=int, default=3, help="runs of each quick measurement; the fastest counts")
+    ap.add_argument("--tmkit", help="this tmkit binary instead of building .build/release/tmkit (to compare two builds in one session)")
     a = ap.parse_args()
+    if a.tmkit:
+        global TMKIT
+        TMKIT = os.path.abspath(a.tmkit)
     os.makedirs(OUT, exist_ok=True)
-    subprocess.run(["swift", "build", "-c", "release", "--product", "tmkit"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+    if not a.tmkit:
+        subprocess.run(["swift", "build", "-c", "release", "--product", "tmkit"], cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     rows = []
     deb = os.path.join(OUT, "debian-ru.tmdb")
     for f in glob.glob(deb + "*"):
