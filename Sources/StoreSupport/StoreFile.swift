@@ -90,13 +90,15 @@ public enum StoreFile {
 
     /// Opens the SQLite file, naming what is wrong when it cannot be.
     ///
-    /// A read-only configuration whose file has no log beside it (closed cleanly) is opened as
-    /// immutable: SQLite cannot read a WAL database on read-only media otherwise (it would need to
-    /// create the shared-memory file), and nothing can change a file this process may not write
-    /// while it reads. (With a log beside it, SQLite reads the log as usual.)
+    /// A read-only configuration in a folder this process may not write, whose file has no log
+    /// beside it (closed cleanly), is opened as immutable: SQLite cannot read a WAL database there
+    /// otherwise (it would need to create the shared-memory file beside it), and no tmkit can write
+    /// a memory whose folder is read-only. (With a log beside it, SQLite reads the log as usual.)
     public static func openQueue(path: String, configuration: Configuration, kind: String) throws -> DatabaseQueue {
         var target = path
-        if configuration.readonly, !FileManager.default.fileExists(atPath: path + "-wal") {
+        let dir = (path as NSString).deletingLastPathComponent
+        if configuration.readonly, access(dir.isEmpty ? "." : dir, W_OK) != 0,
+           !FileManager.default.fileExists(atPath: path + "-wal") {
             let abs = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
             let escaped = abs.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? abs
             target = "file://" + escaped + "?immutable=1"
@@ -145,10 +147,13 @@ public enum StoreFile {
                     // (Takes effect only before the first write; a file made by an earlier version keeps its pages.)
                     try db.execute(sql: "PRAGMA page_size = 16384")
                 }
-                // Always WAL: readers never wait for a writer, and no process ever switches the file
-                // to another journal mode under another's feet. (A file left with a rollback journal
-                // by tmkit 0.11's bulk imports goes back to WAL when no other process has it open.)
+                // WAL: readers do not wait for writers. (A file left with a rollback journal by a bulk
+                // import, MemoryStore.enterBulkMode, goes back to WAL when no other process has it open.)
                 if try String.fetchOne(db, sql: "PRAGMA journal_mode")?.lowercased() != "wal" {
+                    // (Needs the file to itself: not while a bulk import holds it. Then this process
+                    // uses the rollback journal too, and a later one switches back.)
+                    try db.execute(sql: "PRAGMA busy_timeout = 200")
+                    defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
                     _ = try? String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
                 }
             }

@@ -21,6 +21,8 @@ public final class MemoryStore {
     static let postingCacheLimit = 768 << 20
     /// SQLite's data_version when the cache was filled: another process's commit changes it.
     var postingCacheVersion: Int64 = -1
+    /// Whether a bulk write holds the memory exclusively with a rollback journal (`enterBulkMode`).
+    var inBulkMode = false
 
     func invalidatePostingCache() {
         postingCache.removeAll()
