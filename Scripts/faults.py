@@ -12,6 +12,8 @@ usage: Scripts/faults.py [--tmkit .build/debug/tmkit]
 """
 import argparse, os, random, resource, shutil, subprocess, sys, tempfile
 
+sys.stdout.reconfigure(line_buffering=True)
+
 FAILS = []
 
 

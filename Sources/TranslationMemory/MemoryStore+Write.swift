@@ -738,12 +738,32 @@ extension MemoryStore {
     public func write(overwrite: Bool = false, bulk: Bool = false, _ body: (MemoryWriter) throws -> Void) throws -> WriteReport {
         invalidatePostingCache()
         defer { invalidatePostingCache() }
-        return try namingBusy {
+        let report = try namingBusy {
             if bulk, enterBulkMode() {
                 defer { leaveBulkMode() }
                 return try writeTransaction(overwrite: overwrite, body)
             }
             return try writeTransaction(overwrite: overwrite, body)
+        }
+        trimLog()
+        return report
+    }
+
+    /// The log (`-wal`) size past which a write, once committed, tries to copy it into the file and
+    /// empty it. SQLite's own checkpoint after each commit copies what it can but never empties a log
+    /// that some reader is using; with processes reading and writing all the time the log only
+    /// grew (2.4 GB in a few minutes of the stress script), and every read searched it.
+    static let logLimit = 64 << 20
+
+    /// Empties a large log when no reader needs it within half a second; else leaves it to a later
+    /// write. (After the commit: it never fails the write.)
+    func trimLog() {
+        let attributes = try? FileManager.default.attributesOfItem(atPath: path + "-wal")
+        guard let size = attributes?[.size] as? Int, size > MemoryStore.logLimit else { return }
+        _ = try? db.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA busy_timeout = 500")
+            defer { try? db.execute(sql: "PRAGMA busy_timeout = 10000") }
+            _ = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(TRUNCATE)")
         }
     }
 
