@@ -127,10 +127,12 @@ public enum StoreFile {
             if appID != applicationID && (!tables.isEmpty || appID != 0) {
                 throw OpenError(path: path, message: "not a tmkit \(kind) (an SQLite database of another program)")
             }
-            if try migrator.hasBeenSuperseded(db) {
-                throw OpenError(path: path, message: "written by a newer tmkit (schema \(try migrator.appliedIdentifiers(db).sorted().last ?? "?")); upgrade tmkit to use it")
+            // (Read once: every open of a memory asks.)
+            let applied = try migrator.appliedIdentifiers(db)
+            if migrator.hasBeenSuperseded(applied) {
+                throw OpenError(path: path, message: "written by a newer tmkit (schema \(applied.sorted().last ?? "?")); upgrade tmkit to use it")
             }
-            return (appID == applicationID, try migrator.hasPending(db))
+            return (appID == applicationID, migrator.hasPending(applied))
         }
         do {
             let state = try queue.read(check)
@@ -200,15 +202,15 @@ public struct StoreMigrator {
         return Set(try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"))
     }
 
-    /// Whether the file holds a migration this version does not know (a newer tmkit wrote it).
-    public func hasBeenSuperseded(_ db: Database) throws -> Bool {
+    /// Whether `applied` (`appliedIdentifiers`) holds a migration this version does not know (a newer tmkit wrote it).
+    public func hasBeenSuperseded(_ applied: Set<String>) -> Bool {
         let known = Set(migrations.map(\.id))
-        return try appliedIdentifiers(db).contains { !known.contains($0) }
+        return applied.contains { !known.contains($0) }
     }
 
-    func hasPending(_ db: Database) throws -> Bool {
-        let applied = try appliedIdentifiers(db)
-        return migrations.contains { !applied.contains($0.id) }
+    /// Whether a migration this version knows is not among `applied`.
+    func hasPending(_ applied: Set<String>) -> Bool {
+        migrations.contains { !applied.contains($0.id) }
     }
 
     /// Runs the migrations not yet applied, up to `target` (all when nil), inside the caller's transaction.

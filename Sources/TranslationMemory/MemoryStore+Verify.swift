@@ -34,6 +34,7 @@ extension MemoryStore {
         // What the units call for: each (language, index key)'s entries, and the duplicate keys.
         var expected: [String: [UInt64]] = [:]
         var dups: [DuplicateIndex.Entry] = []
+        let searchOf = try db.cachedStatement(sql: "SELECT search FROM unit WHERE id = ?")
         try forEachStoredUnit(db) { id, raw in
             units += 1
             let decoded: (unit: TranslationUnit, variants: [PackedUnit.StoredVariant])
@@ -62,7 +63,7 @@ extension MemoryStore {
             for v in decoded.variants {
                 PackedUnit.appendSearch(langKey: LanguageTag.primary(v.variant.language), folded: try TextKeys.searchBytes(v.variant.text), to: &search)
             }
-            if let stored = try String.fetchOne(db, sql: "SELECT search FROM unit WHERE id = ?", arguments: [id]), Array(stored.utf8) != search {
+            if let stored = try String.fetchOne(searchOf, arguments: [id]), Array(stored.utf8) != search {
                 log.add("units whose search text is not their variants'", "unit \(id)")
             }
             return true
