@@ -1,4 +1,4 @@
-// swift-tools-version:6.0
+// swift-tools-version:6.1
 import PackageDescription
 
 let package = Package(
@@ -15,6 +15,9 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.0.0"),
+        // The HTTP server (`tmkit serve`), without its optional configuration support.
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
+        .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
     ],
     targets: [
         // The system ICU. Never imported by Swift: it only carries pkg-config's flags.
@@ -48,11 +51,23 @@ let package = Package(
             swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
         ),
         .target(name: "Localization", dependencies: ["Glossary", "ICUText", "TranslationMemory", "Formats"]),
+        // JSON and text renderings of results, the same from the command line and the server.
+        .target(name: "Reports", dependencies: ["TranslationMemory", "Glossary"]),
+        // `tmkit serve`: the HTTP API (tmkit's and amaGama's), tokens, metrics and the web page.
+        .target(
+            name: "TMServer",
+            dependencies: ["TranslationMemory", "Glossary", "Formats", "Segmentation", "Reports", "StoreSupport",
+                           .product(name: "Hummingbird", package: "hummingbird"),
+                           .product(name: "Logging", package: "swift-log")],
+            resources: [.embedInCode("Assets/openapi.yaml"), .embedInCode("Assets/index.html"),
+                        .embedInCode("Assets/app.js"), .embedInCode("Assets/app.css")]
+        ),
         .executableTarget(
             name: "tmkit",
             dependencies: [
-                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization", "StoreSupport",
+                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization", "StoreSupport", "Reports", "TMServer",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .testTarget(name: "ICUTextTests", dependencies: ["ICUText"]),
@@ -65,5 +80,6 @@ let package = Package(
         .testTarget(name: "GlossaryTests", dependencies: ["Glossary", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Glossary"]),
         .testTarget(name: "tmkitTests", dependencies: ["tmkit"]),
+        .testTarget(name: "TMServerTests", dependencies: ["TMServer"]),
     ]
 )

@@ -290,6 +290,11 @@ extension MemoryStore {
         public var unitsByPair: [(source: String, target: String, count: Int)]
     }
 
+    /// The number of units (one count, without reading them).
+    public func count() throws -> Int {
+        try db.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM unit") ?? 0 }
+    }
+
     /// Units in all, variants per language and units per language pair.
     public func stats() throws -> Stats {
         try db.read { db in

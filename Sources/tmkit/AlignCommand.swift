@@ -2,6 +2,7 @@ import Alignment
 import ArgumentParser
 import Formats
 import Foundation
+import Reports
 import Glossary
 import Segmentation
 import TranslationMemory

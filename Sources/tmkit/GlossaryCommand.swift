@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import Reports
 import Glossary
 import TranslationMemory
 
@@ -8,8 +9,10 @@ struct GlossaryOptions: ParsableArguments {
     @Option(name: .long, help: "The glossary file (else $TMKIT_GLOSSARY, else Glossaries/default.tbdb).")
     var glossary: String?
 
-    var path: String {
-        if let glossary { return glossary }
+    var path: String { glossary ?? Self.defaultPath }
+
+    /// $TMKIT_GLOSSARY, else Glossaries/default.tbdb.
+    static var defaultPath: String {
         if let env = ProcessInfo.processInfo.environment["TMKIT_GLOSSARY"], !env.isEmpty { return env }
         return DefaultPaths.file("Glossaries", "default.tbdb")
     }
@@ -29,17 +32,6 @@ extension TMKit {
             subcommands: [Add.self, Edit.self, Remove.self, List.self, Search.self, Import.self, Export.self, Find.self, Check.self, Verify.self]
         )
     }
-}
-
-func entryJSON(_ e: TermEntry) -> JSON {
-    .object([
-        ("id", .int(Int(e.id ?? 0))),
-        ("terms", .array(e.terms.map { t in
-            .object([("lang", .string(t.language)), ("text", .string(t.text)), ("status", .optional(t.status?.rawValue)),
-                     ("pos", .optional(t.partOfSpeech)), ("note", .optional(t.note))])
-        })),
-        ("note", .optional(e.note)), ("definition", .optional(e.definition)), ("domain", .optional(e.domain)),
-    ])
 }
 
 func entryText(_ e: TermEntry) -> String {
@@ -129,7 +121,7 @@ extension TMKit.GlossaryCommand {
             try runReportingErrors {
                 let entries = try options.open(create: false).entries(language: lang)
                 switch format {
-                case .json: Console.out.write(JSON.array(entries.map(entryJSON)).serialized(pretty: true) + "\n")
+                case .json: Console.out.write(JSON.array(entries.map(JSONOut.entry)).serialized(pretty: true) + "\n")
                 case .text: for e in entries { Console.out.write(entryText(e)) }
                 }
                 Console.out.flush()
@@ -146,7 +138,7 @@ extension TMKit.GlossaryCommand {
             try runReportingErrors {
                 let entries = try options.open(create: false).search(query)
                 switch format {
-                case .json: Console.out.write(JSON.array(entries.map(entryJSON)).serialized(pretty: true) + "\n")
+                case .json: Console.out.write(JSON.array(entries.map(JSONOut.entry)).serialized(pretty: true) + "\n")
                 case .text:
                     if entries.isEmpty { Console.out.write("no term like '\(query)'\n") }
                     for e in entries { Console.out.write(entryText(e)) }
@@ -246,11 +238,7 @@ extension TMKit.GlossaryCommand {
                 }
                 switch format {
                 case .json:
-                    Console.out.write(JSON.array(matches.map { m in
-                        .object([("text", .string(m.surface)), ("start", .int(m.start)), ("end", .int(m.end)), ("term", .string(m.term.text)),
-                                 ("entry", .int(Int(m.entry.id ?? 0))),
-                                 ("translations", .array(targetLang.map { m.entry.terms(in: $0) }?.map { .string($0.text) } ?? []))])
-                    }).serialized(pretty: true) + "\n")
+                    Console.out.write(JSONOut.termMatches(matches, targetLanguage: targetLang) + "\n")
                 case .text:
                     for m in matches {
                         let tr = targetLang.map { m.entry.terms(in: $0).map(\.text).joined(separator: "; ") } ?? ""

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import Reports
 import Glossary
 import Localization
 

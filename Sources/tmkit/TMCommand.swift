@@ -1,6 +1,7 @@
 import ArgumentParser
 import Formats
 import Foundation
+import Reports
 import TranslationMemory
 
 /// `--memory`, shared by every command that reads or writes a memory.
@@ -8,8 +9,10 @@ struct MemoryOptions: ParsableArguments {
     @Option(name: .long, help: "The memory file (else $TMKIT_MEMORY, else Memories/default.tmdb).")
     var memory: String?
 
-    var path: String {
-        if let memory { return memory }
+    var path: String { memory ?? Self.defaultPath }
+
+    /// $TMKIT_MEMORY, else Memories/default.tmdb.
+    static var defaultPath: String {
         if let env = ProcessInfo.processInfo.environment["TMKIT_MEMORY"], !env.isEmpty { return env }
         return DefaultPaths.file("Memories", "default.tmdb")
     }
@@ -124,77 +127,33 @@ extension TMKit.TM {
             return files + listed
         }
 
-        /// The units of one file; a parse error names the file and line.
-        func units(of file: String) throws -> [TranslationUnit] {
-            let (bytes, name) = try Input.readBytes(file)
+        func resolvedFormat(_ file: String) throws -> UnitFileFormat {
+            if format != .auto, let f = UnitFileFormat(rawValue: format.rawValue) { return f }
+            guard let f = UnitFileFormat.byExtension(file) else {
+                throw UserError("\(file): cannot tell the format from the extension; give --format tmx|tsv|po|mo")
+            }
+            return f
+        }
+
+        /// Reads one file ('-': standard input), handing each unit to `emit`; a file that does not
+        /// parse names its line. TMX and TSV are streamed, never held whole.
+        func read(_ file: String, progress: Progress?, dryRun: Bool = false, _ emit: (TranslationUnit) throws -> Void) throws -> Int {
             let fmt = try resolvedFormat(file)
-            var units: [TranslationUnit] = []
+            let (path, name) = file == "-" ? ("/dev/stdin", "<stdin>") : (file, file)
+            if file != "-" {
+                var isDir: ObjCBool = false
+                guard FileManager.default.fileExists(atPath: file, isDirectory: &isDir) else { throw UserError("\(file): no such file") }
+                if isDir.boolValue { throw UserError("\(file): is a directory, not a file") }
+            }
+            if fmt == .po || fmt == .mo { try checkLanguages(sourceLang) }
+            let reader = UnitFileReader(sourceLanguage: sourceLang, targetLanguage: targetLang, skipBad: skipBad)
             do {
-                switch fmt {
-                case .tsv:
-                    try TSVReader.read(bytes, file: name) { units.append($0) }
-                case .po, .mo:
-                    let msgs = fmt == .po ? try GettextReader.readPO(bytes, file: name) : try GettextReader.readMO(bytes, file: name)
-                    let header = msgs.first { $0.id.isEmpty }?.strings.first ?? ""
-                    guard let target = targetLang ?? GettextReader.language(ofHeader: header) ?? GettextReader.language(ofPath: name) else {
-                        throw UserError("\(name): the catalog's header names no Language; give --target-lang (nothing was imported)")
-                    }
-                    try checkLanguages(sourceLang, target)
-                    units = GettextReader.units(msgs, file: name, sourceLanguage: sourceLang, targetLanguage: target)
-                case .auto, .tmx: break
-                }
+                return try reader.read(path: path, name: name, format: fmt, notice: { n in
+                    Console.warn("\(name):\(n.line): \(n.skipped ? (dryRun ? "would skip: " : "skipped: ") : "")\(n.message)")
+                }, progress: { progress?.unitsInFile($0) }, emit)
             } catch let e as FormatError {
-                throw UserError(e.description + " (nothing was imported)")
+                throw UserError(e.description + (dryRun ? "" : " (nothing was imported)"))
             }
-            return units
-        }
-
-        func resolvedFormat(_ file: String) throws -> Format {
-            if format != .auto { return format }
-            switch (file as NSString).pathExtension.lowercased() {
-            case "tmx": return .tmx
-            case "po", "pot": return .po
-            case "mo", "gmo": return .mo
-            case "tsv", "tab", "txt", "utf8": return .tsv
-            default: throw UserError("\(file): cannot tell the format from the extension; give --format tmx|tsv|po|mo")
-            }
-        }
-
-        /// Reads a TMX file, handing each unit to `emit` (the file is streamed, never held whole).
-        func readTMX(_ file: String, progress: Progress?, _ emit: (TranslationUnit) throws -> Void) throws -> Int {
-            let parser: XMLPullParser
-            do { parser = try XMLPullParser(path: file) } catch let e as XMLPullParser.ParseError {
-                throw UserError("\(file): \(e.message) (nothing was imported)")
-            }
-            let reader = TMXReader(file: file, skipBad: skipBad)
-            var count = 0
-            do {
-                let result = try reader.read(parser, unit: { u in
-                    try emit(u)
-                    count += 1
-                    if count % 4096 == 0 { progress?.unitsInFile(count) }
-                }, warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
-                for p in result.skipped { Console.warn("\(file):\(p.line): skipped: \(p.message)") }
-            } catch let e as FormatError {
-                throw UserError(e.description + " (nothing was imported)")
-            }
-            return count
-        }
-
-        /// Reads a tab-separated file, handing each unit to `emit` (a large TSV is never held whole).
-        func readTSV(_ file: String, progress: Progress?, _ emit: (TranslationUnit) throws -> Void) throws -> Int {
-            let input = try Input.Chunks(file)
-            var count = 0
-            do {
-                try TSVReader.read(chunks: input.next, file: input.name) { u in
-                    try emit(u)
-                    count += 1
-                    if count % 4096 == 0 { progress?.unitsInFile(count) }
-                }
-            } catch let e as FormatError {
-                throw UserError(e.description + " (nothing was imported)")
-            }
-            return count
         }
 
         func run() throws {
@@ -203,21 +162,7 @@ extension TMKit.TM {
                 if dryRun {
                     var read = 0
                     let start = Date()
-                    for file in files {
-                        if try resolvedFormat(file) == .tmx {
-                            let parser: XMLPullParser
-                            do { parser = try XMLPullParser(path: file) } catch let e as XMLPullParser.ParseError { throw UserError("\(file): \(e.message)") }
-                            do {
-                                let r = try TMXReader(file: file, skipBad: skipBad).read(parser, unit: { _ in read += 1 },
-                                                                                         warning: { p in Console.warn("\(file):\(p.line): \(p.message)") })
-                                for p in r.skipped { Console.warn("\(file):\(p.line): would skip: \(p.message)") }
-                            } catch let e as FormatError { throw UserError(e.description) }
-                        } else if try resolvedFormat(file) == .tsv {
-                            read += try readTSV(file, progress: nil) { _ in }
-                        } else {
-                            read += try units(of: file).count
-                        }
-                    }
+                    for file in files { read += try self.read(file, progress: nil, dryRun: true) { _ in } }
                     Console.out.write("\(files.count == 1 ? files[0] : "\(files.count) files"): \(read) units read, nothing stored (\(String(format: "%.3f", Date().timeIntervalSince(start))) s)\n")
                     Console.out.flush()
                     return
@@ -231,14 +176,7 @@ extension TMKit.TM {
                     // units read so far are prepared and stored (`MemoryWriter.addStreaming`).
                     try w.addStreaming { emit in
                         for (i, file) in files.enumerated() {
-                            switch try resolvedFormat(file) {
-                            case .tmx: read += try readTMX(file, progress: progress, emit)
-                            case .tsv: read += try readTSV(file, progress: progress, emit)
-                            default:
-                                let units = try units(of: file)
-                                read += units.count
-                                for u in units { try emit(u) }
-                            }
+                            read += try self.read(file, progress: progress, emit)
                             progress.tick(i + 1, units: read)
                         }
                     }
@@ -298,61 +236,13 @@ extension TMKit.TM {
                     fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
                     guard fd >= 0 else { throw UserError("\(file): cannot write (\(String(cString: strerror(errno))))") }
                 }
-                let needle = filter?.lowercased()
-                let (sourceLang, targetLang, since) = (sourceLang, targetLang, sinceDate)
-                let filtered = since != nil || sourceLang != "*all*" || needle != nil
-                /// The unit as exported (the source first, only the target asked for), or nil when left out.
-                let select: @Sendable (TranslationUnit) -> TranslationUnit? = { u in
-                    var u = u
-                    if let since, (u.changedAt ?? u.createdAt ?? .distantPast) < since { return nil }
-                    if sourceLang != "*all*" {
-                        guard let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: sourceLang) }) else { return nil }
-                        u.variants.insert(u.variants.remove(at: k), at: 0)
-                        if let t = targetLang {
-                            u.variants = [u.variants[0]] + u.variants.dropFirst().filter { LanguageTag.matches($0.language, requested: t) }
-                            if u.variants.count < 2 { return nil }
-                        }
-                    }
-                    if let needle, !u.variants.contains(where: { $0.text.lowercased().contains(needle) }) { return nil }
-                    return u
-                }
-                var warnings: [String] = []
+                var export = MemoryExport(toolVersion: TMKit.configuration.version)
+                (export.sourceLanguage, export.targetLanguage, export.since, export.filter) = (sourceLang, targetLang, sinceDate, filter)
+                export.format = format == .tsv ? .tsv : .tmx
                 let written: Int
+                let warnings: [String]
                 do {
-                    switch format {
-                    case .tmx:
-                        // Units are read here and formatted and written on another core.
-                        let stream = TMXStreamWriter(fd: fd, writer: TMXWriter(sourceLanguage: sourceLang, creationToolVersion: TMKit.configuration.version))
-                        stream.writeHeader()
-                        do {
-                            try store.forEachUnitBatch { batch in
-                                stream.add {
-                                    let units = try batch.decode()
-                                    return filtered ? units.compactMap(select) : units
-                                }
-                            }
-                            warnings = try stream.finish()
-                        } catch {
-                            _ = try? stream.finish()
-                            throw error
-                        }
-                        written = stream.unitsWritten
-                    case .tsv:
-                        let writer = TSVWriter(sourceLanguage: sourceLang, targetLanguage: targetLang!)
-                        var out = writer.header
-                        var n = 0
-                        try store.forEachUnitBatch { batch in
-                            for u in try batch.decode() {
-                                if let u = select(u), writer.append(u, to: &out) { n += 1 }
-                            }
-                            if out.count >= 1 << 20 {
-                                try FileChunks.writeAll(out, to: fd)
-                                out.removeAll(keepingCapacity: true)
-                            }
-                        }
-                        try FileChunks.writeAll(out, to: fd)
-                        written = n
-                    }
+                    (written, warnings) = try export.write(store, to: fd)
                 } catch {
                     if !toStdout { close(fd); unlink(tmp) }
                     if let e = error as? FileIOError { throw UserError("\(file): \(e.message)") }
@@ -511,11 +401,7 @@ extension TMKit.TM {
                 let s = try store.stats()
                 switch format {
                 case .json:
-                    let obj = JSON.object([
-                        ("units", .int(s.units)),
-                        ("pairs", .array(s.unitsByPair.map { .object([("source", .string($0.source)), ("target", .string($0.target)), ("units", .int($0.count))]) })),
-                        ("languages", .array(s.variantsByLanguage.map { .object([("language", .string($0.language)), ("variants", .int($0.count))]) })),
-                    ])
+                    let obj = JSONOut.stats(s)
                     Console.out.write(obj.serialized(pretty: true) + "\n")
                 case .text:
                     Console.out.write("\(store.path): \(s.units) units\n")

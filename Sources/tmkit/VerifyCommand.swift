@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Reports
 import Glossary
 import StoreSupport
 import TranslationMemory

@@ -1,9 +1,10 @@
 import Foundation
+import Glossary
 import TranslationMemory
 
 /// JSON renderings of results.
-enum JSONOut {
-    static func unitObject(_ u: TranslationUnit) -> JSON {
+public enum JSONOut {
+    public static func unitObject(_ u: TranslationUnit) -> JSON {
         var o: [(String, JSON)] = [
             ("id", u.id.map { .int(Int($0)) } ?? .null),
             ("variants", .array(u.variants.map { .object([("lang", .string($0.language)), ("text", .string($0.text))]) })),
@@ -20,7 +21,7 @@ enum JSONOut {
         return .object(o)
     }
 
-    static func matches(_ ms: [Match], pretty: Bool) -> String {
+    public static func matches(_ ms: [Match], pretty: Bool) -> String {
         JSON.array(ms.map { m in
             .object([
                 ("id", .int(Int(m.unit.id ?? 0))),
@@ -34,7 +35,7 @@ enum JSONOut {
         }).serialized(pretty: pretty)
     }
 
-    static func concordance(_ hits: [ConcordanceHit]) -> String {
+    public static func concordance(_ hits: [ConcordanceHit]) -> String {
         JSON.array(hits.map { h in
             let text = h.searchedTarget ? h.target!.text : h.source.text
             return .object([
@@ -50,12 +51,42 @@ enum JSONOut {
         }).serialized(pretty: true)
     }
 
-    static func units(_ us: [TranslationUnit]) -> String { JSON.array(us.map(unitObject)).serialized(pretty: true) }
+    /// A glossary entry: its terms by language, with status, part of speech and notes.
+    public static func entry(_ e: TermEntry) -> JSON {
+        .object([
+            ("id", .int(Int(e.id ?? 0))),
+            ("terms", .array(e.terms.map { t in
+                .object([("lang", .string(t.language)), ("text", .string(t.text)), ("status", .optional(t.status?.rawValue)),
+                         ("pos", .optional(t.partOfSpeech)), ("note", .optional(t.note))])
+            })),
+            ("note", .optional(e.note)), ("definition", .optional(e.definition)), ("domain", .optional(e.domain)),
+        ])
+    }
+
+    /// The glossary terms found in a text (`glossary find`), with their translations into `targetLanguage`.
+    public static func termMatches(_ ms: [TermMatch], targetLanguage: String?) -> String {
+        JSON.array(ms.map { m in
+            .object([("text", .string(m.surface)), ("start", .int(m.start)), ("end", .int(m.end)), ("term", .string(m.term.text)),
+                     ("entry", .int(Int(m.entry.id ?? 0))),
+                     ("translations", .array(targetLanguage.map { m.entry.terms(in: $0) }?.map { .string($0.text) } ?? []))])
+        }).serialized(pretty: true)
+    }
+
+    /// Units in all, units per language pair and variants per language (`tm stats`).
+    public static func stats(_ s: MemoryStore.Stats) -> JSON {
+        .object([
+            ("units", .int(s.units)),
+            ("pairs", .array(s.unitsByPair.map { .object([("source", .string($0.source)), ("target", .string($0.target)), ("units", .int($0.count))]) })),
+            ("languages", .array(s.variantsByLanguage.map { .object([("language", .string($0.language)), ("variants", .int($0.count))]) })),
+        ])
+    }
+
+    public static func units(_ us: [TranslationUnit]) -> String { JSON.array(us.map(unitObject)).serialized(pretty: true) }
 }
 
 /// Text renderings; ANSI colour only when asked (a terminal).
-enum TextOut {
-    static func match(_ m: Match, color: Bool) -> String {
+public enum TextOut {
+    public static func match(_ m: Match, color: Bool) -> String {
         var s = "\(m.score)%  unit \(m.unit.id ?? 0)\n"
         s += "  source: " + diffLine(m.diff, color: color) + "\n"
         if let t = m.target { s += "  target: \(t.text)\n" }
@@ -72,7 +103,7 @@ enum TextOut {
     }
 
     /// The matched source with the differences marked: [-in the match only-] {+in the query only+}.
-    static func diffLine(_ diff: [FuzzyScorer.DiffOp], color: Bool) -> String {
+    public static func diffLine(_ diff: [FuzzyScorer.DiffOp], color: Bool) -> String {
         diff.map { op in
             switch op.kind {
             case .equal: return op.match
@@ -84,7 +115,7 @@ enum TextOut {
         }.joined(separator: " ")
     }
 
-    static func concordance(_ h: ConcordanceHit, color: Bool) -> String {
+    public static func concordance(_ h: ConcordanceHit, color: Bool) -> String {
         func mark(_ text: String) -> String {
             var out = ""
             var i = text.startIndex
@@ -101,7 +132,7 @@ enum TextOut {
         return s
     }
 
-    static func unit(_ u: TranslationUnit) -> String {
+    public static func unit(_ u: TranslationUnit) -> String {
         var s = "unit \(u.id ?? 0)"
         if let k = u.originKey { s += "  key \(k)" }
         s += "\n"

@@ -1,7 +1,8 @@
 import Foundation
+import ICUText
 
 /// A JSON value that keeps its keys in the order given, serialised without Foundation.
-enum JSON {
+public enum JSON: Sendable {
     case string(String)
     case int(Int)
     case double(Double)
@@ -10,10 +11,10 @@ enum JSON {
     case array([JSON])
     case object([(String, JSON)])
 
-    static func optional(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
+    public static func optional(_ s: String?) -> JSON { s.map(JSON.string) ?? .null }
 
     /// An ISO 8601 UTC timestamp ("2026-11-26T04:35:12Z") or null.
-    static func date(_ d: Date?) -> JSON {
+    public static func date(_ d: Date?) -> JSON {
         guard let d else { return .null }
         var t = time_t(d.timeIntervalSince1970.rounded(.down))
         var tm = tm()
@@ -22,7 +23,7 @@ enum JSON {
                               tm.tm_hour, tm.tm_min, tm.tm_sec))
     }
 
-    func serialized(pretty: Bool = false) -> String {
+    public func serialized(pretty: Bool = false) -> String {
         var out = ""
         write(to: &out, pretty: pretty, indent: 0)
         return out
@@ -30,7 +31,7 @@ enum JSON {
 
     private func write(to out: inout String, pretty: Bool, indent: Int) {
         switch self {
-        case .string(let s): out += jsonString(s)
+        case .string(let s): out += JSONString.literal(s)
         case .int(let i): out += String(i)
         case .double(let d): out += d.isFinite ? String(d) : "null"
         case .bool(let b): out += b ? "true" : "false"
@@ -51,7 +52,7 @@ enum JSON {
             for (i, (k, v)) in fields.enumerated() {
                 if i > 0 { out += "," }
                 if pretty { out += "\n" + String(repeating: "  ", count: indent + 1) }
-                out += jsonString(k) + (pretty ? ": " : ":")
+                out += JSONString.literal(k) + (pretty ? ": " : ":")
                 v.write(to: &out, pretty: pretty, indent: indent + 1)
             }
             if pretty { out += "\n" + String(repeating: "  ", count: indent) }

@@ -1,0 +1,133 @@
+import Foundation
+import Glossary
+import Hummingbird
+import Logging
+import TranslationMemory
+
+/// What a request carries besides itself: the token it was signed with (if any).
+public struct TMContext: RequestContext {
+    public var coreContext: CoreRequestContextStorage
+    var token: TokenRecord?
+    /// The token that was sent, for the request's log line ("-" when none; "?" when unknown).
+    var tokenName: String { token?.name ?? "-" }
+
+    public init(source: ApplicationRequestContextSource) {
+        coreContext = .init(source: source)
+    }
+}
+
+/// One memory the server serves: its name, its file and the open stores of it.
+final class MemoryHandle: @unchecked Sendable {
+    let name: String
+    let path: String
+    let pool: StorePool<MemoryStore>
+    private let lock = NSLock()
+    private var countCache: (Int, Date)?
+    /// The languages of the units (amaGama's languages/).
+    let languageCache = Cached<[String]>()
+
+    init(name: String, path: String) throws {
+        self.name = name
+        self.path = path
+        let first = try MemoryStore(path: path, create: true)
+        pool = StorePool(first: first) { try MemoryStore(path: path, create: false) }
+    }
+
+    /// The number of units, read at most every ten seconds (for /metrics and the list of memories).
+    func units() -> Int {
+        lock.lock()
+        if let (n, at) = countCache, Date().timeIntervalSince(at) < 10 { lock.unlock(); return n }
+        lock.unlock()
+        let n = (try? pool.with { try $0.count() }) ?? 0
+        lock.lock()
+        countCache = (n, Date())
+        lock.unlock()
+        return n
+    }
+
+    /// After a write: the count and the languages are read again.
+    func forgetCount() {
+        lock.lock()
+        countCache = nil
+        lock.unlock()
+        languageCache.clear()
+    }
+}
+
+/// One glossary the server serves.
+final class GlossaryHandle: @unchecked Sendable {
+    let name: String
+    let path: String
+    let pool: StorePool<TermStore>
+
+    init(name: String, path: String) throws {
+        self.name = name
+        self.path = path
+        let first = try TermStore(path: path, create: true)
+        pool = StorePool(first: first) { try TermStore(path: path, create: false) }
+    }
+}
+
+/// Everything the routes share: the stores, the tokens, the limits, the metrics.
+final class Hub: @unchecked Sendable {
+    let configuration: ServerConfiguration
+    let memories: [MemoryHandle]
+    let glossaries: [GlossaryHandle]
+    let tokens: TokenFile
+    let workers: WorkerPool
+    /// Threads that read exports from their pipes (kept apart so that a slow client never holds a lookup's worker).
+    let streamers: WorkerPool
+    let metrics = ServerMetrics()
+    let logger: Logger
+
+    init(configuration: ServerConfiguration, logger: Logger) throws {
+        self.configuration = configuration
+        self.logger = logger
+        memories = try configuration.memories.map { try MemoryHandle(name: $0.name, path: $0.path) }
+        glossaries = try configuration.glossaries.map { try GlossaryHandle(name: $0.name, path: $0.path) }
+        tokens = try TokenFile(path: configuration.tokensPath)
+        workers = WorkerPool(threads: configuration.workers, name: "tmkit-store")
+        streamers = WorkerPool(threads: 4, name: "tmkit-stream")
+    }
+
+    // MARK: Access
+
+    /// The role the request has on a store: its token's, else read when the server is public.
+    func role(_ context: TMContext, _ kind: Grant.Kind, _ name: String) -> Role? {
+        if let t = context.token { return t.role(kind, name) ?? (configuration.publicRead ? .read : nil) }
+        return configuration.publicRead ? .read : nil
+    }
+
+    /// Throws 401 (no token) or 403 (a token without the role) unless the request may do `needed`.
+    func require(_ context: TMContext, _ needed: Role, _ kind: Grant.Kind, _ name: String) throws {
+        if let have = role(context, kind, name), have >= needed { return }
+        if context.token == nil {
+            throw APIError(.unauthorized, needed == .read ? "sign in: send a token as 'Authorization: Bearer …'"
+                                                          : "this needs a token with the \(needed.rawValue) role on \(kind.rawValue) '\(name)'")
+        }
+        throw APIError(.forbidden, "the token '\(context.tokenName)' may not \(needed == .read ? "read" : needed == .write ? "write to" : "administer") \(kind.rawValue) '\(name)'")
+    }
+
+    func memory(_ context: TMContext, _ needed: Role) throws -> MemoryHandle {
+        let name = context.parameters.get("memory") ?? ""
+        guard let m = memories.first(where: { $0.name == name }) else {
+            throw APIError.notFound("no memory named '\(name)' (this server has \(memories.map(\.name).joined(separator: ", ")))")
+        }
+        try require(context, needed, .memory, m.name)
+        return m
+    }
+
+    func glossary(_ context: TMContext, _ needed: Role) throws -> GlossaryHandle {
+        let name = context.parameters.get("glossary") ?? ""
+        guard let g = glossaries.first(where: { $0.name == name }) else {
+            throw APIError.notFound("no glossary named '\(name)' (this server has \(glossaries.map(\.name).joined(separator: ", ")))")
+        }
+        try require(context, needed, .glossary, g.name)
+        return g
+    }
+
+    /// The memories the request may read.
+    func readableMemories(_ context: TMContext) -> [MemoryHandle] {
+        memories.filter { role(context, .memory, $0.name) != nil }
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import Logging
+
+/// How `tmkit serve` runs: what it serves, where, to whom, within which limits.
+public struct ServerConfiguration: Sendable {
+    public struct Store: Sendable {
+        public var name: String
+        public var path: String
+        public init(name: String, path: String) {
+            self.name = name
+            self.path = path
+        }
+    }
+
+    public var memories: [Store]
+    public var glossaries: [Store]
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// The token file (names, SHA-256 digests, grants).
+    public var tokensPath: String
+    /// Anyone may read (look up, search, export) without a token.
+    public var publicRead = false
+    /// The largest JSON request body.
+    public var maxJSONBytes = 1 << 20
+    /// The largest import (TMX, TSV, PO/MO, TBX) body.
+    public var maxImportBytes = 512 << 20
+    /// Texts in one batch lookup.
+    public var maxBatch = 1000
+    /// Seconds a connection may stay silent (a stalled upload included) before it is closed.
+    public var idleTimeout = 60.0
+    /// Threads that run the stores' reads and writes.
+    public var workers = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// The version in answers and exports.
+    public var version = "0"
+
+    public init(memories: [Store], glossaries: [Store], tokensPath: String) {
+        self.memories = memories
+        self.glossaries = glossaries
+        self.tokensPath = tokensPath
+    }
+}
+
+/// `tmkit serve`: the JSON API (`/v1/…`), amaGama's API (`/tmserver/…`, `/api/v1/…`), the web page
+/// (`/`), `/healthz` and `/metrics`, on Hummingbird.
+public enum TMServer {
+    public struct StartError: Error, CustomStringConvertible {
+        public let description: String
+    }
+
+    /// Serves until SIGTERM or SIGINT; then stops accepting, lets the requests in flight finish,
+    /// and returns. `onRunning` is called with the port once the server listens.
+    public static func run(_ configuration: ServerConfiguration, logger: Logger, onRunning: @escaping @Sendable (Int) -> Void = { _ in }) async throws {
+        signal(SIGPIPE, SIG_IGN)
+        let hub: Hub
+        do { hub = try Hub(configuration: configuration, logger: logger) } catch {
+            throw StartError(description: "\(error)")
+        }
+        let router = Router(context: TMContext.self)
+        router.middlewares.add(RequestLog(hub: hub))
+        router.middlewares.add(Authentication(hub: hub))
+        router.middlewares.add(AmaGamaMiddleware(hub: hub))
+        Routes.add(to: router, hub: hub)
+        var http = HTTP1Channel.Configuration()
+        http.idleTimeout = .milliseconds(Int64(configuration.idleTimeout * 1000))
+        let app = Application(
+            router: router,
+            server: .http1(configuration: http),
+            configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: "tmkit/\(configuration.version)"),
+            onServerRunning: { channel in onRunning(channel.localAddress?.port ?? configuration.port) },
+            logger: logger
+        )
+        try await app.runService(gracefulShutdownSignals: [.sigterm, .sigint])
+    }
+}
+
+/// One log line a request: method, path, status, milliseconds, token name; and the metrics.
+struct RequestLog: RouterMiddleware {
+    let hub: Hub
+
+    func handle(_ request: Request, context: TMContext, next: (Request, TMContext) async throws -> Response) async throws -> Response {
+        let start = DispatchTime.now()
+        var status = 500
+        let tokenName = Authentication.secret(request).map { hub.tokens.record(forSecret: $0)?.name ?? "?" } ?? "-"
+        defer {
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            let route = context.endpointPath ?? (request.uri.path.hasPrefix("/tmserver/") || request.uri.path.hasPrefix("/api/v1/") ? "amagama" : "other")
+            hub.metrics.request(route: route, method: request.method.rawValue, status: status, seconds: seconds)
+            hub.logger.info("\(request.method.rawValue) \(request.uri.path) \(status) \(String(format: "%.1f", seconds * 1000)) ms token=\(tokenName)")
+        }
+        do {
+            let response = try await next(request, context)
+            status = response.status.code
+            return response
+        } catch let e as APIError {
+            status = e.status.code
+            return try e.response(from: request, context: context)
+        } catch let e as HTTPError {
+            status = e.status.code
+            let message = e.status == .notFound ? "no such path: \(request.method.rawValue) \(request.uri.path)" : (e.body ?? e.status.reasonPhrase)
+            return try APIError(e.status, message).response(from: request, context: context)
+        } catch let e as StoreFailure {
+            status = 503
+            return try APIError(.serviceUnavailable, e.description).response(from: request, context: context)
+        } catch {
+            status = 500
+            hub.logger.error("\(request.method.rawValue) \(request.uri.path): \(error)")
+            return try APIError(.internalServerError, "\(error)").response(from: request, context: context)
+        }
+    }
+}
+
+/// A store that could not do what was asked for a reason of its own (busy, full disk, read-only).
+struct StoreFailure: Error, CustomStringConvertible {
+    let description: String
+}
+
+/// Reads `Authorization: Bearer …`; an unknown token is refused at once (401), a known one is
+/// put in the context for the routes to check its role.
+struct Authentication: RouterMiddleware {
+    let hub: Hub
+
+    func handle(_ request: Request, context: TMContext, next: (Request, TMContext) async throws -> Response) async throws -> Response {
+        var context = context
+        if request.headers[.authorization] != nil {
+            guard let secret = Authentication.secret(request) else {
+                throw APIError(.unauthorized, "the Authorization header must be 'Bearer TOKEN'")
+            }
+            guard let record = hub.tokens.record(forSecret: secret) else {
+                throw APIError(.unauthorized, "unknown or revoked token")
+            }
+            context.token = record
+        }
+        return try await next(request, context)
+    }
+
+    /// The token of `Authorization: Bearer TOKEN`, or nil.
+    static func secret(_ request: Request) -> String? {
+        guard let header = request.headers[.authorization] else { return nil }
+        let parts = header.split(separator: " ", maxSplits: 1)
+        guard parts.count == 2, parts[0].lowercased() == "bearer" else { return nil }
+        let s = parts[1].trimmingCharacters(in: .whitespaces)
+        return s.isEmpty ? nil : s
+    }
+}

@@ -1,0 +1,80 @@
+import Foundation
+
+/// A fixed set of threads for the stores' blocking work (SQLite reads and writes), so that the
+/// event loops never wait on a disk and the number of open connections stays bounded.
+final class WorkerPool: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var jobs: [() -> Void] = []
+    private var head = 0
+
+    init(threads: Int, name: String) {
+        for i in 0..<max(1, threads) {
+            let t = Thread { [unowned self] in self.loop() }
+            t.name = "\(name)-\(i)"
+            t.stackSize = 4 << 20
+            t.start()
+        }
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while head == jobs.count { condition.wait() }
+            let job = jobs[head]
+            head += 1
+            if head > 1024 && head * 2 > jobs.count {
+                jobs.removeFirst(head)
+                head = 0
+            }
+            condition.unlock()
+            job()
+        }
+    }
+
+    /// Runs `body` on a worker and returns its result.
+    func run<T: Sendable>(_ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
+            condition.lock()
+            jobs.append { c.resume(with: Result { try body() }) }
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    /// Runs `body` on a thread of its own (a long import or export that must not hold a worker).
+    static func detached<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
+            let t = Thread { c.resume(with: Result { try body() }) }
+            t.name = name
+            t.stackSize = 8 << 20
+            t.start()
+        }
+    }
+}
+
+/// Open stores of one file, each used by one thread at a time: a store keeps caches (posting
+/// lists, prepared statements) that are not shared between threads. SQLite orders the writes of
+/// all of them, as it does between processes.
+final class StorePool<Store>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [Store] = []
+    private let open: () throws -> Store
+
+    init(first: Store, open: @escaping () throws -> Store) {
+        free = [first]
+        self.open = open
+    }
+
+    func with<T>(_ body: (Store) throws -> T) throws -> T {
+        lock.lock()
+        let store = free.popLast()
+        lock.unlock()
+        let s = try store ?? open()
+        defer {
+            lock.lock()
+            free.append(s)
+            lock.unlock()
+        }
+        return try body(s)
+    }
+}
