@@ -150,6 +150,8 @@ struct Fields {
             buffer = try await request.collectBody(upTo: limit)
         } catch let e as HTTPError where e.status == .contentTooLarge {
             throw APIError(.contentTooLarge, "the request body is over the limit of \(limit) bytes (--max-json-bytes)")
+        } catch is NIOTooManyBytesError {
+            throw APIError(.contentTooLarge, "the request body is over the limit of \(limit) bytes (--max-json-bytes)")
         }
         let data = Data(buffer.readableBytesView)
         guard !data.isEmpty else { throw APIError.badRequest("the request needs a JSON object as its body") }

@@ -21,9 +21,23 @@ struct TokenOptions: ParsableArguments {
 }
 
 extension TMKit {
+    /// `tmkit serve [options]` runs the server (`serve run`, the default); `tmkit serve token …`
+    /// manages tokens. (Two commands, so that `token add --memory NAME` is not read as the
+    /// server's `--memory NAME=PATH`.)
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Serve memories and glossaries over HTTP: tmkit's JSON API, amaGama's API and a web page.",
+            discussion: "tmkit serve [--memory NAME=PATH …] [--glossary NAME=PATH …] [--host H] [--port P] runs the server (see tmkit serve run --help); tmkit serve token add|list|revoke manages its tokens.",
+            subcommands: [Run.self, Token.self],
+            defaultSubcommand: Run.self
+        )
+    }
+}
+
+extension TMKit.Serve {
+    struct Run: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the server (the default of tmkit serve).",
             discussion: """
                 tmkit's API is under /v1/ (described at /openapi.yaml); amaGama's under /tmserver/ and \
                 /api/v1/ (Weblate's amaGama and tmserver machinery use it unchanged); the web page is at /; \
@@ -31,8 +45,7 @@ extension TMKit {
                 'Authorization: Bearer TOKEN' (tmkit serve token add); --public-read lets anyone look up. \
                 One log line a request goes to standard error. SIGTERM or SIGINT: the server stops \
                 accepting, lets the requests in flight finish (an import completes or rolls back) and exits 0.
-                """,
-            subcommands: [Token.self]
+                """
         )
 
         @Option(name: .long, help: "A memory to serve, NAME=PATH or PATH (named after its file); repeatable. Default: the default memory, named 'default'.")
