@@ -20,6 +20,14 @@ echo "== Faults: a full disk, a read-only memory and glossary, damaged memory fi
 python3 Scripts/faults.py --tmkit .build/debug/tmkit
 
 echo
+echo "== tmkit serve over HTTP on loopback: the API against the CLI's answers, tokens, bad input, amaGama as Weblate calls it, schemathesis"
+python3 Scripts/server_check.py --tmkit .build/debug/tmkit --schemathesis
+
+echo
+echo "== The web page in headless Chromium (Selenium): sign in, search, glossary, import, a read-only token"
+python3 Scripts/web_check.py --tmkit .build/debug/tmkit
+
+echo
 echo "== Localization files: every catalog format filled from the fixture's memory is read back by translate-toolkit (or json/xml), msgfmt -c accepts the PO, an empty memory changes no byte (Debian's ru catalogs too)"
 python3 Scripts/l10n_interop.py --tmkit .build/debug/tmkit
 

@@ -70,6 +70,7 @@ async function loadMe() {
   const signedIn = !!(state.me && state.me.token);
   $("signin-button").hidden = signedIn;
   $("token").hidden = signedIn;
+  $("token-label").hidden = signedIn;
   $("signout-button").hidden = !signedIn;
   if (state.me) {
     say("who", signedIn ? "Signed in as " + state.me.token
@@ -242,8 +243,8 @@ function entryRow(entry, writer) {
       if (!confirm(`Remove "${src}"?`)) return;
       try {
         await api("DELETE", `/v1/glossaries/${enc($("glossary").value)}/entries/${entry.id}`);
-        say("glossary-status", `Removed "${src}".`);
         await loadTerms();
+        say("glossary-status", `Removed "${src}".`);
       } catch (e) { say("glossary-status", e.message, true); }
     });
     actions.append(edit, " ", remove);
@@ -267,8 +268,8 @@ function editRow(row, entry, sl, tl, src, tgt) {
       if (s.value.trim() && s.value !== src) await api("PATCH", path, { lang: sl, text: s.value.trim() });
       if (t.value.trim() && t.value !== tgt) await api("PATCH", path, { lang: tl, text: t.value.trim() });
       if (n.value !== (entry.note || "")) await api("PATCH", path, { note: n.value });
-      say("glossary-status", "Saved.");
       await loadTerms();
+      say("glossary-status", "Saved.");
     } catch (e) { say("glossary-status", e.message, true); }
   });
 }
@@ -307,10 +308,10 @@ $("glossary-add").addEventListener("submit", async (event) => {
   if ($("term-note").value.trim()) body.note = $("term-note").value.trim();
   try {
     const r = await api("POST", `/v1/glossaries/${enc($("glossary").value)}/entries`, body);
-    say("glossary-status", r.result === "updated" ? `"${body.source}" was there; updated.` : `Added "${body.source}".`);
     $("glossary-add").reset();
     $("term-source").focus();
     await loadTerms();
+    say("glossary-status", r.result === "updated" ? `"${body.source}" was there; updated.` : `Added "${body.source}".`);
   } catch (e) { say("glossary-status", e.message, true); }
 });
 
