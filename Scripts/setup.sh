@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what tmkit needs to build and test on Debian, when it is missing.
-# Usage: Scripts/setup.sh [--bench]   (--bench adds the peers the benchmarks compare against)
+# Usage: Scripts/setup.sh [--bench|--tour]   (--bench adds the peers the benchmarks compare against;
+# --tour leaves out what only the tests need: Chromium, Selenium, schemathesis)
 set -euo pipefail
 
 need=()
@@ -11,7 +12,7 @@ command -v python3 >/dev/null || need+=(python3)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v msgfmt >/dev/null || need+=(gettext)
 # The web page's browser test: Debian's Chromium and its driver.
-if [ "${1:-}" != "--build-only" ]; then
+if [ "${1:-}" != "--tour" ]; then
   command -v chromium >/dev/null || need+=(chromium)
   command -v chromedriver >/dev/null || need+=(chromium-driver)
 fi
@@ -30,8 +31,10 @@ fi
 # The interoperability checks read tmkit's TMX back with translate-toolkit and lxml.
 python3 -c "import translate.storage.tmx, lxml" 2>/dev/null || pip install -q translate-toolkit lxml 2>&1 | grep -v "^WARNING: Running pip as" || true
 # The server's checks: Selenium drives Chromium; schemathesis tests the API against its OpenAPI file.
-python3 -c "import selenium" 2>/dev/null || pip install -q selenium 2>&1 | grep -v "^WARNING: Running pip as" || true
-command -v schemathesis >/dev/null || pip install -q schemathesis 2>&1 | grep -v "^WARNING: Running pip as" || true
+if [ "${1:-}" != "--tour" ]; then
+  python3 -c "import selenium" 2>/dev/null || pip install -q selenium 2>&1 | grep -v "^WARNING: Running pip as" || true
+  command -v schemathesis >/dev/null || pip install -q schemathesis 2>&1 | grep -v "^WARNING: Running pip as" || true
+fi
 
 if [ "${1:-}" = "--bench" ]; then
   # The peers the benchmarks compare against: pySBD (segmentation), rapidfuzz and PostgreSQL's

@@ -3,7 +3,7 @@
 # Builds tmkit (release) and walks through what it does. Each step prints what it runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-Scripts/setup.sh
+Scripts/setup.sh --tour
 swift build -c release --product tmkit 2>&1 | tail -1
 TMKIT=.build/release/tmkit
 SAMPLE=Tests/Fixtures/sputnik
