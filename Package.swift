@@ -53,6 +53,8 @@ let package = Package(
         .target(name: "Localization", dependencies: ["Glossary", "ICUText", "TranslationMemory", "Formats"]),
         // JSON and text renderings of results, the same from the command line and the server.
         .target(name: "Reports", dependencies: ["TranslationMemory", "Glossary"]),
+        // A memory on a `tmkit serve` server, for the command line's `--server`.
+        .target(name: "TMClient", dependencies: ["TranslationMemory"]),
         // `tmkit serve`: the HTTP API (tmkit's and amaGama's), tokens, metrics and the web page.
         .target(
             name: "TMServer",
@@ -65,7 +67,7 @@ let package = Package(
         .executableTarget(
             name: "tmkit",
             dependencies: [
-                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization", "StoreSupport", "Reports", "TMServer",
+                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization", "StoreSupport", "Reports", "TMServer", "TMClient",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]

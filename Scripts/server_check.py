@@ -147,6 +147,7 @@ def run(tmkit, folder, args):
     b = srv.base
     try:
         api_checks(tmkit, folder, b, mem, admin, writer, reader, only_other, tokens)
+        cli_server_checks(tmkit, folder, b, mem, writer)
         amagama_checks(b, reader, only_other)
         concurrency_checks(b, writer)
         if args.schemathesis:
@@ -323,6 +324,63 @@ def api_checks(tmkit, folder, b, mem, admin, writer, reader, only_other, tokens)
     m = m.decode()
     check(s == 200 and "tmkit_http_requests_total{" in m and "tmkit_http_request_duration_seconds_bucket{" in m
           and "tmkit_lookups_total " in m and 'tmkit_memory_units{memory="news"}' in m, "Prometheus metrics: requests, latencies, lookups, units")
+
+
+def cli_server_checks(tmkit, folder, b, mem, writer):
+    print("== the command line with --server: the same output as on the file")
+    env = dict(os.environ, TMKIT_TOKEN=writer)
+    env.pop("TMKIT_SERVER", None)
+
+    def both(*a, stdin=None):
+        local = subprocess.run([tmkit, *a, "--memory", mem], cwd=folder, capture_output=True, text=True, input=stdin, env=env)
+        remote = subprocess.run([tmkit, *a, "--server", b, "--memory", "news"], cwd=folder, capture_output=True, text=True, input=stdin, env=env)
+        return local, remote
+
+    q = "MOSCOW (Sputnik) — Iraq intends to strengthen its cooperation with Syria in the fight against the Islamic State group."
+    for fmt in ("text", "json"):
+        l, r = both("tm", "lookup", q, "--source-lang", "en", "--target-lang", "ru", "--threshold", "50", "--format", fmt)
+        check(l.returncode == 0 and l.stdout == r.stdout and l.stdout.strip(), f"tm lookup --format {fmt}")
+    batch = os.path.join(folder, "queries.txt")
+    open(batch, "w").write(q + "\nSubscribe\nWorld news\n")
+    l, r = both("tm", "lookup", "--batch", batch, "--source-lang", "en", "--target-lang", "ru", "--format", "json")
+    check(l.returncode == 0 and l.stdout == r.stdout and len(l.stdout.splitlines()) == 3, "tm lookup --batch")
+    l, r = both("tm", "concordance", "islamic state", "--source-lang", "en", "--target-lang", "ru")
+    check(l.returncode == 0 and l.stdout == r.stdout and "«Islamic State»" in l.stdout, "tm concordance")
+    l, r = both("tm", "stats", "--format", "json")
+    check(l.returncode == 0 and l.stdout == r.stdout, "tm stats --format json")
+    r = subprocess.run([tmkit, "tm", "add", "Remote desks file copy.", "Удалённые редакции сдают текст.", "--source-lang", "en",
+                        "--target-lang", "ru", "--key", "remote.1", "--server", b + "/v1/memories/news"], capture_output=True, text=True, env=env)
+    check(r.returncode == 0 and r.stdout.startswith("unit ") and r.stdout.strip().endswith(": added"), f"tm add --server URL/v1/memories/news ({r.stdout.strip()})")
+    tsv = os.path.join(folder, "remote.tsv")
+    open(tsv, "w").write("en\tru\nRemote one.\tУдалённый один.\nRemote two.\tУдалённый два.\n")
+    r = subprocess.run([tmkit, "tm", "import", tsv, "--server", b, "--memory", "news"], capture_output=True, text=True, env=env)
+    check(r.returncode == 0 and "2 units read; 2 added" in r.stdout, f"tm import --server ({r.stdout.strip()})")
+    bad = os.path.join(folder, "bad.tsv")
+    open(bad, "w").write("en\tru\nfine\tхорошо\nbroken line without a tab\n")
+    r = subprocess.run([tmkit, "tm", "import", bad, "--server", b, "--memory", "news"], capture_output=True, text=True, env=env)
+    check(r.returncode == 1 and "bad.tsv:3" in r.stderr and "nothing was imported" in r.stderr, f"a bad file names its line ({r.stderr.strip()[:120]})")
+    out_l, out_r = os.path.join(folder, "l.tmx"), os.path.join(folder, "r.tmx")
+    l = subprocess.run([tmkit, "tm", "export", out_l, "--memory", mem], capture_output=True, text=True, env=env)
+    r = subprocess.run([tmkit, "tm", "export", out_r, "--server", b, "--memory", "news"], capture_output=True, text=True, env=env)
+    strip = lambda p: [x for x in open(p).read().splitlines() if "creationdate" not in x and "<header" not in x]
+    check(l.returncode == 0 and r.stdout.replace(out_r, "X") == l.stdout.replace(out_l, "X") and strip(out_l) == strip(out_r),
+          f"tm export ({r.stdout.strip()})")
+    r = subprocess.run([tmkit, "tm", "lookup", "x", "--source-lang", "en", "--target-lang", "ru", "--server", "http://127.0.0.1:9"],
+                       capture_output=True, text=True, env=env)
+    check(r.returncode == 1 and "cannot reach the server" in r.stderr, "an unreachable server: a clear error")
+    r = subprocess.run([tmkit, "tm", "stats", "--server", b], capture_output=True, text=True, env=dict(env, TMKIT_TOKEN=""))
+    check(r.returncode == 1 and "401" in r.stderr, "no token: the server's 401 is reported")
+    r = subprocess.run([tmkit, "tm", "optimize", "--server", b], capture_output=True, text=True, env=env)
+    check(r.returncode == 1 and "memory file" in r.stderr, "a command that needs the file says so")
+    l10n = os.path.join(folder, "ui.po")
+    open(l10n, "w").write('msgid ""\nmsgstr ""\n"Language: ru\\n"\n\nmsgid "Subscribe"\nmsgstr ""\n\nmsgid "World"\nmsgstr ""\n')
+    l, r = both("l10n", "analyze", l10n, "--target-lang", "ru")
+    check(l.returncode == 0 and l.stdout == r.stdout, "l10n analyze")
+    l = subprocess.run([tmkit, "l10n", "pretranslate", l10n, "--target-lang", "ru", "-o", l10n + ".l", "--memory", mem], capture_output=True, text=True, env=env)
+    r = subprocess.run([tmkit, "l10n", "pretranslate", l10n, "--target-lang", "ru", "-o", l10n + ".r", "--server", b], capture_output=True, text=True,
+                       env=dict(env, TMKIT_SERVER_MEMORY="news"))
+    check(l.returncode == 0 and r.returncode == 0 and open(l10n + ".l").read() == open(l10n + ".r").read() and "Подписаться" in open(l10n + ".r").read(),
+          "l10n pretranslate ($TMKIT_SERVER_MEMORY names the memory)")
 
 
 def amagama_checks(b, reader, only_other):

@@ -107,3 +107,28 @@ step "$TMKIT" l10n extract "$SAMPLE/article-en.txt" --target-lang ru -o Memories
 step "$TMKIT" l10n pretranslate Memories/article-en.xlf --target-lang ru -o Memories/article-en.ru.xlf
 step "$TMKIT" l10n merge Memories/article-en.ru.xlf -o Memories/article.ru.txt
 head -n 5 Memories/article.ru.txt
+
+echo
+echo "== 10. A desk's server: the memory and glossary over HTTP (tmkit's API, amaGama's API, a web page)"
+rm -f Memories/tour-tokens.json
+TOKEN=$("$TMKIT" serve token add tour --role read --tokens Memories/tour-tokens.json 2>/dev/null)
+echo "\$ $TMKIT serve token add tour --role read --tokens Memories/tour-tokens.json   → a token, shown once (stored as a SHA-256 digest)"
+rm -f Memories/tour-port
+"$TMKIT" serve --tokens Memories/tour-tokens.json --port 0 --port-file Memories/tour-port 2> Memories/tour-server.log &
+SERVER=$!
+for _ in $(seq 100); do [ -s Memories/tour-port ] && break; sleep 0.1; done
+BASE="http://127.0.0.1:$(cat Memories/tour-port)"
+echo "\$ $TMKIT serve --tokens Memories/tour-tokens.json --port 0 &   → listening on $BASE (the web page is at $BASE/)"
+echo
+echo "\$ curl -H 'Authorization: Bearer …' '$BASE/v1/memories/default/lookup?text=…&sourceLang=en&targetLang=ru&threshold=60'"
+curl -s -G -H "Authorization: Bearer $TOKEN" "$BASE/v1/memories/default/lookup" \
+  --data-urlencode "text=Iraq intends to strengthen its cooperation with Syria in the fight against the Islamic State." \
+  -d sourceLang=en -d targetLang=ru -d threshold=60 | python3 -c '
+import json, sys
+for m in json.load(sys.stdin): print(f"  {m[\"score\"]}%  {m[\"source\"]}\n        {m[\"target\"]}")'
+echo
+echo "\$ curl -H 'Authorization: Bearer …' '$BASE/tmserver/en/ru/unit/Subscribe'   (amaGama's URL, as Weblate calls it)"
+curl -s -H "Authorization: Bearer $TOKEN" "$BASE/tmserver/en/ru/unit/Subscribe"; echo
+echo
+echo "\$ kill -TERM $SERVER   (finishes the requests in flight and exits 0)"
+kill -TERM "$SERVER"; wait "$SERVER" && echo "  the server stopped; its log:" && sed 's/^/  /' Memories/tour-server.log | tail -4

@@ -103,11 +103,12 @@ public struct StringTable: Sendable {
 
 /// Fills untranslated strings from a memory, and reports leverage.
 public struct Pretranslator {
-    public let store: MemoryStore
+    /// A memory file or a memory on a server.
+    public let store: any MemoryLookup
     public let sourceLanguage: String
     public let targetLanguage: String
 
-    public init(store: MemoryStore, sourceLanguage: String, targetLanguage: String) {
+    public init(store: any MemoryLookup, sourceLanguage: String, targetLanguage: String) {
         self.store = store
         self.sourceLanguage = sourceLanguage
         self.targetLanguage = targetLanguage

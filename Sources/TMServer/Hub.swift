@@ -110,6 +110,9 @@ final class Hub: @unchecked Sendable {
 
     func memory(_ context: TMContext, _ needed: Role) throws -> MemoryHandle {
         let name = context.parameters.get("memory") ?? ""
+        if context.token == nil && !configuration.publicRead {
+            throw APIError(.unauthorized, "sign in: send a token as 'Authorization: Bearer …'")
+        }
         guard let m = memories.first(where: { $0.name == name }) else {
             throw APIError.notFound("no memory named '\(name)' (this server has \(memories.map(\.name).joined(separator: ", ")))")
         }
@@ -119,6 +122,9 @@ final class Hub: @unchecked Sendable {
 
     func glossary(_ context: TMContext, _ needed: Role) throws -> GlossaryHandle {
         let name = context.parameters.get("glossary") ?? ""
+        if context.token == nil && !configuration.publicRead {
+            throw APIError(.unauthorized, "sign in: send a token as 'Authorization: Bearer …'")
+        }
         guard let g = glossaries.first(where: { $0.name == name }) else {
             throw APIError.notFound("no glossary named '\(name)' (this server has \(glossaries.map(\.name).joined(separator: ", ")))")
         }

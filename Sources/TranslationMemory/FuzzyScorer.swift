@@ -32,6 +32,12 @@ public struct FuzzyScorer: Sendable {
         public var kind: Kind
         public var query: String
         public var match: String
+
+        public init(kind: Kind, query: String, match: String) {
+            self.kind = kind
+            self.query = query
+            self.match = match
+        }
     }
 
     public struct Result: Sendable {

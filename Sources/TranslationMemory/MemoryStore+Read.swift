@@ -15,7 +15,23 @@ public struct Match: Sendable {
     public var diff: [FuzzyScorer.DiffOp]
     /// The penalties that lowered the score, by kind.
     public var penalties: [String: Int]
+
+    public init(unit: TranslationUnit, score: Int, source: Variant, target: Variant?, diff: [FuzzyScorer.DiffOp], penalties: [String: Int]) {
+        self.unit = unit
+        self.score = score
+        self.source = source
+        self.target = target
+        self.diff = diff
+        self.penalties = penalties
+    }
 }
+
+/// What looks up fuzzy matches: a memory file (`MemoryStore`) or a memory on a server.
+public protocol MemoryLookup {
+    func lookup(_ query: String, sourceLanguage: String, targetLanguage: String?, options: LookupOptions) throws -> [Match]
+}
+
+extension MemoryStore: MemoryLookup {}
 
 public struct LookupOptions: Sendable {
     public var threshold = 75
@@ -40,6 +56,14 @@ public struct ConcordanceHit: Sendable {
     /// Ranges of the phrase in the searched side's text (source or target).
     public var ranges: [Range<String.Index>]
     public var searchedTarget: Bool
+
+    public init(unit: TranslationUnit, source: Variant, target: Variant?, ranges: [Range<String.Index>], searchedTarget: Bool) {
+        self.unit = unit
+        self.source = source
+        self.target = target
+        self.ranges = ranges
+        self.searchedTarget = searchedTarget
+    }
 }
 
 extension MemoryStore {
@@ -288,6 +312,12 @@ extension MemoryStore {
         public var units: Int
         public var variantsByLanguage: [(language: String, count: Int)]
         public var unitsByPair: [(source: String, target: String, count: Int)]
+
+        public init(units: Int, variantsByLanguage: [(language: String, count: Int)], unitsByPair: [(source: String, target: String, count: Int)]) {
+            self.units = units
+            self.variantsByLanguage = variantsByLanguage
+            self.unitsByPair = unitsByPair
+        }
     }
 
     /// The number of units (one count, without reading them).

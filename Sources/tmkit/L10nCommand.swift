@@ -40,7 +40,7 @@ extension TMKit.L10n {
             try runReportingErrors {
                 try checkLanguages(sourceLang, targetLang)
                 let table = try readStringTable(file, sourceLang: sourceLang, targetLang: targetLang)
-                let p = Pretranslator(store: try memoryOptions.open(create: true), sourceLanguage: sourceLang, targetLanguage: targetLang)
+                let p = Pretranslator(store: try memoryOptions.lookupSource(), sourceLanguage: sourceLang, targetLanguage: targetLang)
                 let r: (text: String, exact: Int, fuzzy: Int, withoutCodes: Int)
                 do { r = try p.pretranslate(table, minScore: minScore) } catch let e as LocalizationError { throw UserError("\(file): \(e.message)") }
                 do { try r.text.write(toFile: output, atomically: true, encoding: .utf8) } catch { throw UserError("\(output): cannot write (\(error.localizedDescription))") }
@@ -65,7 +65,7 @@ extension TMKit.L10n {
 
         func run() throws {
             try runReportingErrors {
-                let p = Pretranslator(store: try memoryOptions.open(create: true), sourceLanguage: sourceLang, targetLanguage: targetLang)
+                let p = Pretranslator(store: try memoryOptions.lookupSource(), sourceLanguage: sourceLang, targetLanguage: targetLang)
                 // A document (.md, .html, .txt) is analysed sentence by sentence, as l10n extract cuts it.
                 let rows = try p.analyze(try files.map { file in
                     guard DocumentInput.isDocument(file) else { return (file, try readStringTable(file, sourceLang: sourceLang, targetLang: targetLang)) }

@@ -2,12 +2,25 @@ import ArgumentParser
 import Formats
 import Foundation
 import Reports
+import TMClient
 import TranslationMemory
 
 /// `--memory`, shared by every command that reads or writes a memory.
 struct MemoryOptions: ParsableArguments {
-    @Option(name: .long, help: "The memory file (else $TMKIT_MEMORY, else Memories/default.tmdb).")
+    @Option(name: .long, help: "The memory file (else $TMKIT_MEMORY, else Memories/default.tmdb); with --server, the memory's name on the server.")
     var memory: String?
+
+    @Option(name: .long, help: "A tmkit server (http://host:8080) instead of a file (else $TMKIT_SERVER); the token is read from $TMKIT_TOKEN.")
+    var server: String?
+
+    /// The memory on a server, when --server or $TMKIT_SERVER names one.
+    func remote() throws -> RemoteMemory? {
+        let env = ProcessInfo.processInfo.environment
+        guard let url = server ?? env["TMKIT_SERVER"].flatMap({ $0.isEmpty ? nil : $0 }) else { return nil }
+        do {
+            return try RemoteMemory(url: url, memory: memory ?? env["TMKIT_SERVER_MEMORY"], token: env["TMKIT_TOKEN"])
+        } catch let e as RemoteMemory.Failure { throw UserError(e.description) }
+    }
 
     var path: String { memory ?? Self.defaultPath }
 
@@ -17,7 +30,15 @@ struct MemoryOptions: ParsableArguments {
         return DefaultPaths.file("Memories", "default.tmdb")
     }
 
+    /// What lookups go to: the server's memory, or the file (created when missing).
+    func lookupSource() throws -> any MemoryLookup {
+        try remote() ?? open(create: true)
+    }
+
     func open(create: Bool, mapped: Bool = true) throws -> MemoryStore {
+        if server != nil || !(ProcessInfo.processInfo.environment["TMKIT_SERVER"] ?? "").isEmpty {
+            throw UserError("this command works on a memory file, not through a server (--server or $TMKIT_SERVER): run it where the memory is")
+        }
         do {
             return try MemoryStore(path: path, create: create, mapped: mapped)
         } catch let e as MemoryStore.OpenError {
@@ -81,11 +102,19 @@ extension TMKit.TM {
                     guard let eq = p.firstIndex(of: "="), eq != p.startIndex else { throw UserError("--prop '\(p)': expected TYPE=VALUE") }
                     return Property(type: String(p[..<eq]), value: String(p[p.index(after: eq)...]))
                 }
-                let store = try memoryOptions.open(create: true)
                 let who = user ?? ProcessInfo.processInfo.environment["USER"]
                 let unit = TranslationUnit(variants: [Variant(language: sourceLang, text: source), Variant(language: targetLang, text: target)],
                                            createdBy: who, originFile: file, originKey: key, contextPrevious: contextPrev,
                                            contextNext: contextNext, properties: props, notes: note)
+                if let remote = try memoryOptions.remote() {
+                    let (id, result) = try remoteCall { try remote.add(unit, overwrite: overwrite) }
+                    let what = result == "added" ? "added" : result == "merged" ? "already there; metadata updated"
+                        : result == "replaced" ? "translation replaced" : "added as an alternative translation"
+                    Console.out.write("unit \(id): \(what)\n")
+                    Console.out.flush()
+                    return
+                }
+                let store = try memoryOptions.open(create: true)
                 var id: Int64 = 0
                 let report = try store.write(overwrite: overwrite) { id = try $0.add(unit) }
                 let what = report.added > 0 ? "added" : report.merged > 0 ? "already there; metadata updated"
@@ -156,6 +185,37 @@ extension TMKit.TM {
             }
         }
 
+        /// The files sent to a server, each imported there in one transaction (streamed from disk).
+        func importRemote(_ files: [String], _ remote: RemoteMemory) throws {
+            var total = (read: 0, added: 0, alternatives: 0, merged: 0, replaced: 0)
+            let start = Date()
+            for file in files {
+                let format = try resolvedFormat(file)
+                var path = file
+                if file == "-" {
+                    path = NSTemporaryDirectory() + "tmkit-stdin-\(getpid())"
+                    FileManager.default.createFile(atPath: path, contents: FileHandle.standardInput.readDataToEndOfFile())
+                }
+                defer { if file == "-" { unlink(path) } }
+                guard FileManager.default.fileExists(atPath: path) else { throw UserError("\(file): no such file") }
+                let r = try remoteCall {
+                    try remote.importFile(path, name: file == "-" ? "<stdin>" : file, format: format.rawValue, sourceLanguage: sourceLang,
+                                          targetLanguage: targetLang, overwrite: overwrite, skipBad: skipBad, dryRun: dryRun)
+                }
+                for w in r.warnings { Console.warn("\(file):\(w.line): \(w.message)") }
+                for w in r.skipped { Console.warn("\(file):\(w.line): \(dryRun ? "would skip" : "skipped"): \(w.message)") }
+                total.read += r.read; total.added += r.added; total.alternatives += r.alternatives; total.merged += r.merged; total.replaced += r.replaced
+            }
+            let secs = String(format: dryRun ? "%.3f" : "%.2f", Date().timeIntervalSince(start))
+            let what = files.count == 1 ? files[0] : "\(files.count) files"
+            if dryRun {
+                Console.out.write("\(what): \(total.read) units read, nothing stored (\(secs) s)\n")
+            } else {
+                Console.out.write("\(what): \(total.read) units read; \(total.added) added, \(total.alternatives) alternatives, \(total.merged) merged with existing, \(total.replaced) replaced (\(secs) s)\n")
+            }
+            Console.out.flush()
+        }
+
         func run() throws {
             try runReportingErrors {
                 let files = try allFiles()
@@ -167,6 +227,7 @@ extension TMKit.TM {
                     Console.out.flush()
                     return
                 }
+                if let remote = try memoryOptions.remote() { return try importRemote(files, remote) }
                 let store = try memoryOptions.open(create: true, mapped: false) // pages read once: no mapping to swell the process
                 var read = 0
                 let progress = Progress(total: files.count, label: "files")
@@ -226,6 +287,24 @@ extension TMKit.TM {
                     }
                     sinceDate = d
                 }
+                if let remote = try memoryOptions.remote() {
+                    let target = file == "-" ? NSTemporaryDirectory() + "tmkit-export-\(getpid())" : file + ".tmkit-partial"
+                    defer { unlink(target) }
+                    try remoteCall {
+                        try remote.export(to: target, format: format.rawValue, sourceLanguage: sourceLang == "*all*" ? nil : sourceLang,
+                                          targetLanguage: targetLang, since: since, filter: filter)
+                    }
+                    if file == "-" {
+                        let input = try Input.Chunks(target)
+                        while let chunk = try input.next() { try? FileChunks.writeAll(chunk, to: 1) }
+                        return
+                    }
+                    let written = try ExportCount.units(path: target, format: format)
+                    guard rename(target, file) == 0 else { throw UserError("\(file): cannot write (\(String(cString: strerror(errno))))") }
+                    Console.out.write("\(file): \(written) units\n")
+                    Console.out.flush()
+                    return
+                }
                 let store = try memoryOptions.open(create: false, mapped: false)
                 let toStdout = file == "-"
                 let tmp = toStdout ? "" : file + ".tmkit-partial"
@@ -284,7 +363,8 @@ extension TMKit.TM {
         func run() throws {
             try runReportingErrors {
                 try checkLanguages(sourceLang, targetLang)
-                let store = try memoryOptions.open(create: false)
+                let remote = try memoryOptions.remote()
+                let store = remote == nil ? try memoryOptions.open(create: false) : nil
                 var options = LookupOptions(threshold: threshold, limit: limit, exhaustive: exhaustive)
                 options.contextPrevious = contextPrev
                 options.contextNext = contextNext
@@ -300,7 +380,15 @@ extension TMKit.TM {
                 let color = Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 var times: [Double] = []
                 var clock = DispatchTime.now()
-                try store.lookupEach(queries, sourceLanguage: sourceLang, targetLanguage: targetLang, options: options) { q, matches in
+                let each: ((String, [Match]) throws -> Void) throws -> Void = { body in
+                    if let remote {
+                        let all = try remoteCall { try remote.lookupEach(queries, sourceLanguage: sourceLang, targetLanguage: targetLang, options: options) }
+                        for (q, ms) in zip(queries, all) { try body(q, ms) }
+                    } else {
+                        try store!.lookupEach(queries, sourceLanguage: sourceLang, targetLanguage: targetLang, options: options, body)
+                    }
+                }
+                try each { q, matches in
                     let now = DispatchTime.now()
                     times.append(Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e6)
                     defer { clock = DispatchTime.now() }
@@ -339,9 +427,13 @@ extension TMKit.TM {
         func run() throws {
             try runReportingErrors {
                 if side == .target && targetLang == nil { throw UserError("--side target needs --target-lang") }
-                let store = try memoryOptions.open(create: false)
-                let hits = try store.concordance(phrase, sourceLanguage: sourceLang, targetLanguage: targetLang,
-                                                 searchTarget: side == .target, limit: limit)
+                let hits: [ConcordanceHit]
+                if let remote = try memoryOptions.remote() {
+                    hits = try remoteCall { try remote.concordance(phrase, sourceLanguage: sourceLang, targetLanguage: targetLang, searchTarget: side == .target, limit: limit) }
+                } else {
+                    hits = try memoryOptions.open(create: false).concordance(phrase, sourceLanguage: sourceLang, targetLanguage: targetLang,
+                                                                             searchTarget: side == .target, limit: limit)
+                }
                 let color = Console.stdoutIsTerminal && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
                 switch format {
                 case .json: Console.out.write(JSONOut.concordance(hits) + "\n")
@@ -397,14 +489,15 @@ extension TMKit.TM {
 
         func run() throws {
             try runReportingErrors {
-                let store = try memoryOptions.open(create: false)
-                let s = try store.stats()
+                let remote = try memoryOptions.remote()
+                let (s, name) = try remote.map { r in (try remoteCall { try r.stats() }, r.description) }
+                    ?? { let store = try memoryOptions.open(create: false); return (try store.stats(), store.path) }()
                 switch format {
                 case .json:
                     let obj = JSONOut.stats(s)
                     Console.out.write(obj.serialized(pretty: true) + "\n")
                 case .text:
-                    Console.out.write("\(store.path): \(s.units) units\n")
+                    Console.out.write("\(name): \(s.units) units\n")
                     for p in s.unitsByPair { Console.out.write("  \(p.source) ↔ \(p.target): \(p.count)\n") }
                     Console.out.write("variants per language:\n")
                     for l in s.variantsByLanguage { Console.out.write("  \(l.language): \(l.count)\n") }
@@ -464,6 +557,35 @@ extension TMKit.TM {
                 Console.out.flush()
             }
         }
+    }
+}
+
+/// Runs a request to a server; its refusal becomes the command's error.
+func remoteCall<T>(_ body: () throws -> T) throws -> T {
+    do { return try body() } catch let e as RemoteMemory.Failure { throw UserError(e.description) }
+}
+
+/// The units in an exported file (a TMX's <tu> elements, a TSV's rows).
+enum ExportCount {
+    static func units(path: String, format: TMKit.TM.ExportFormat) throws -> Int {
+        let input = try Input.Chunks(path)
+        var count = 0
+        var tail: [UInt8] = []
+        let tu = Array("<tu".utf8)
+        while let chunk = try input.next() {
+            let buf = tail + chunk
+            if format == .tsv {
+                count += buf.count(where: { $0 == 0x0A }) - tail.count(where: { $0 == 0x0A })
+            } else {
+                var i = 0
+                while i + 3 < buf.count {
+                    if buf[i] == tu[0] && buf[i + 1] == tu[1] && buf[i + 2] == tu[2] && (buf[i + 3] == 0x20 || buf[i + 3] == 0x3E) && i + 3 >= tail.count { count += 1 }
+                    i += 1
+                }
+            }
+            tail = Array(buf.suffix(3))
+        }
+        return format == .tsv ? max(0, count - 1) : count
     }
 }
 
