@@ -191,6 +191,39 @@ def small_tsv():
     return path
 
 
+def debian_set(rng, n):
+    """Debian's catalogs less a tenth of the Russian ones (their file list), the English strings of the
+    rest (for the peers), and `n` queries: held-out strings with one word changed."""
+    mos = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/*.mo"))
+    ru = [m for m in mos if "/locale/ru/" in m]
+    held = set(ru[::10])
+    kept = [m for m in mos if m not in held]
+    en_ru = []
+    for m in kept:
+        if m.startswith("/usr/share/locale/ru/"):
+            en_ru += [s for s, t in read_mo(m) if s and t]
+    vocab = [w for s in en_ru for w in s.split() if w.isalpha()]
+    pool = sorted({s for m in held for s, t in read_mo(m) if s and 3 <= len(s.split()) <= 20 and "\n" not in s})
+    rng.shuffle(pool)
+    queries = [perturb(s, rng, vocab) for s in pool[:n]]
+    listfile = os.path.join(OUT, "debian-mo-files.txt")
+    open(listfile, "w").write("\n".join(kept))
+    return listfile, sorted(set(en_ru)), queries
+
+
+def synthetic_set(rng, n):
+    """The synthetic million's English strings, and `n` queries: held-out strings with one word changed."""
+    tsv = os.path.join(OUT, "synthetic-1m.tsv")
+    heldout = os.path.join(OUT, "synthetic-heldout.txt")
+    if not os.path.exists(tsv) or not os.path.exists(heldout):
+        subprocess.run([sys.executable, os.path.join(HERE, "gen_synthetic_tm.py"), "--units", "1000000", "-o", tsv,
+                        "--holdout", "3000", "--holdout-file", heldout], check=True)
+    choices = [l.split("\t")[0] for l in open(tsv, encoding="utf-8").read().splitlines()[1:]]
+    vocab = [w for s in choices[:20000] for w in s.split()]
+    held = [l for l in open(heldout, encoding="utf-8").read().splitlines() if l]
+    return choices, [perturb(s, rng, vocab) for s in held[:n]]
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--queries", type=int, default=2000)
@@ -219,28 +252,12 @@ def main():
                         "--holdout", "3000", "--holdout-file", heldout], check=True)
     try:
         if not args.skip_debian:
-            mos = sorted(glob.glob("/usr/share/locale/*/LC_MESSAGES/*.mo"))
-            ru = [m for m in mos if "/locale/ru/" in m]
-            held = set(ru[::10])
-            kept = [m for m in mos if m not in held]
-            en_ru = []
-            for m in kept:
-                if m.startswith("/usr/share/locale/ru/"):
-                    en_ru += [s for s, t in read_mo(m) if s and t]
-            vocab = [w for s in en_ru for w in s.split() if w.isalpha()]
-            pool = sorted({s for m in held for s, t in read_mo(m) if s and 3 <= len(s.split()) <= 20 and "\n" not in s})
-            rng.shuffle(pool)
-            queries = [perturb(s, rng, vocab) for s in pool[: args.queries]]
-            listfile = os.path.join(OUT, "debian-mo-files.txt")
-            open(listfile, "w").write("\n".join(kept))
+            listfile, choices, queries = debian_set(rng, args.queries)
             rows.append(bench("debian", os.path.join(OUT, "debian.tmdb"),
                               [TMKIT, "tm", "import", "--files-from", listfile, "--memory", os.path.join(OUT, "debian.tmdb")],
-                              0, sorted(set(en_ru)), queries, args, pg))
+                              0, choices, queries, args, pg))
         if not args.skip_synthetic:
-            choices = [l.split("\t")[0] for l in open(tsv, encoding="utf-8").read().splitlines()[1:]]
-            vocab = [w for s in choices[:20000] for w in s.split()]
-            held = [l for l in open(heldout, encoding="utf-8").read().splitlines() if l]
-            queries = [perturb(s, rng, vocab) for s in held[: args.queries]]
+            choices, queries = synthetic_set(rng, args.queries)
             rows.append(bench("synthetic-1m", os.path.join(OUT, "synthetic.tmdb"),
                               [TMKIT, "tm", "import", tsv, "--memory", os.path.join(OUT, "synthetic.tmdb")],
                               1_000_000, choices, queries, args, pg))
