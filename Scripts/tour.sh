@@ -125,7 +125,7 @@ curl -s -G -H "Authorization: Bearer $TOKEN" "$BASE/v1/memories/default/lookup" 
   --data-urlencode "text=Iraq intends to strengthen its cooperation with Syria in the fight against the Islamic State." \
   -d sourceLang=en -d targetLang=ru -d threshold=60 | python3 -c '
 import json, sys
-for m in json.load(sys.stdin): print(f"  {m[\"score\"]}%  {m[\"source\"]}\n        {m[\"target\"]}")'
+for m in json.load(sys.stdin): print("  %d%%  %s\n        %s" % (m["score"], m["source"], m["target"]))'
 echo
 echo "\$ curl -H 'Authorization: Bearer …' '$BASE/tmserver/en/ru/unit/Subscribe'   (amaGama's URL, as Weblate calls it)"
 curl -s -H "Authorization: Bearer $TOKEN" "$BASE/tmserver/en/ru/unit/Subscribe"; echo
