@@ -21,6 +21,8 @@ final class MemoryHandle: @unchecked Sendable {
     let name: String
     let path: String
     let pool: StorePool<MemoryStore>
+    /// The thread the memory's writes run on, one after another (imports included).
+    let writer: WorkerPool
     private let lock = NSLock()
     private var countCache: (Int, Date)?
     /// The languages of the units (amaGama's languages/).
@@ -31,6 +33,7 @@ final class MemoryHandle: @unchecked Sendable {
         self.path = path
         let first = try MemoryStore(path: path, create: true)
         pool = StorePool(first: first) { try MemoryStore(path: path, create: false) }
+        writer = WorkerPool(threads: 1, name: "tmkit-write-\(name)")
     }
 
     /// The number of units, read at most every ten seconds (for /metrics and the list of memories).
@@ -59,12 +62,14 @@ final class GlossaryHandle: @unchecked Sendable {
     let name: String
     let path: String
     let pool: StorePool<TermStore>
+    let writer: WorkerPool
 
     init(name: String, path: String) throws {
         self.name = name
         self.path = path
         let first = try TermStore(path: path, create: true)
         pool = StorePool(first: first) { try TermStore(path: path, create: false) }
+        writer = WorkerPool(threads: 1, name: "tmkit-write-glossary-\(name)")
     }
 }
 

@@ -116,7 +116,7 @@ enum Routes {
             let f = try await Fields.read(request, limit: limit)
             let unit = try UnitFields.unit(f, user: context.token?.name)
             let overwrite = try f.bool("overwrite")
-            let (id, report) = try await hub.onStore(m) { store -> (Int64, WriteReport) in
+            let (id, report) = try await hub.onStore(m, write: true) { store -> (Int64, WriteReport) in
                 var id: Int64 = 0
                 let report = try store.write(overwrite: overwrite) { id = try $0.add(unit) }
                 return (id, report)
@@ -142,7 +142,7 @@ enum Routes {
             let f = try await Fields.read(request, limit: limit)
             let unit = try UnitFields.unit(f, user: context.token?.name)
             // The unit is replaced in one transaction: the old one removed, the new one added (a new id).
-            let newID = try await hub.onStore(m) { store -> Int64? in
+            let newID = try await hub.onStore(m, write: true) { store -> Int64? in
                 var newID: Int64?
                 _ = try store.write(overwrite: true) { w in
                     guard try w.remove(id: id) else { return }
@@ -158,7 +158,7 @@ enum Routes {
         router.delete("/v1/memories/:memory/units/:id") { _, context in
             let m = try hub.memory(context, .write)
             let id = try unitID(context)
-            guard try await hub.onStore(m, { try $0.remove(id: id) }) else { throw APIError.notFound("no unit \(id) in memory '\(m.name)'") }
+            guard try await hub.onStore(m, write: true, { try $0.remove(id: id) }) else { throw APIError.notFound("no unit \(id) in memory '\(m.name)'") }
             m.forgetCount()
             return Response.json(.object([("id", .int(Int(id))), ("removed", .bool(true))]))
         }
@@ -205,7 +205,7 @@ enum Routes {
                 return st
             }
             let (note, domain) = (try f.string("note"), try f.string("domain"))
-            let result = try await hub.onGlossary(g) {
+            let result = try await hub.onGlossary(g, write: true) {
                 try $0.add(source: Term(language: sl, text: s), target: Term(language: tl, text: t, status: status), note: note, domain: domain)
             }
             let entry = try await hub.onGlossary(g) { try $0.entries().first { $0.id == result.entryID } }
@@ -241,7 +241,7 @@ enum Routes {
                 return st
             }
             let (note, definition, domain) = (try f.string("note"), try f.string("definition"), try f.string("domain"))
-            guard try await hub.onGlossary(g, { try $0.edit(id: id, language: lang, text: text, status: status, note: note, definition: definition, domain: domain) }) else {
+            guard try await hub.onGlossary(g, write: true, { try $0.edit(id: id, language: lang, text: text, status: status, note: note, definition: definition, domain: domain) }) else {
                 throw APIError.notFound("no entry \(id) in glossary '\(g.name)'")
             }
             let e = try await hub.onGlossary(g) { try $0.entries().first { $0.id == id } }
@@ -251,7 +251,7 @@ enum Routes {
         router.delete("/v1/glossaries/:glossary/entries/:id") { _, context in
             let g = try hub.glossary(context, .write)
             let id = try unitID(context)
-            guard try await hub.onGlossary(g, { try $0.remove(id: id) }) else { throw APIError.notFound("no entry \(id) in glossary '\(g.name)'") }
+            guard try await hub.onGlossary(g, write: true, { try $0.remove(id: id) }) else { throw APIError.notFound("no entry \(id) in glossary '\(g.name)'") }
             return Response.json(.object([("id", .int(Int(id))), ("removed", .bool(true))]))
         }
 
@@ -349,8 +349,11 @@ enum UnitFields {
 extension Hub {
     /// Runs `body` on a worker with an open store of `memory`; a store's own failures (busy, full
     /// disk, read-only, damaged) become 503 with their explanation, a refused unit 400.
-    func onStore<T: Sendable>(_ memory: MemoryHandle, _ body: @escaping @Sendable (MemoryStore) throws -> T) async throws -> T {
-        try await workers.run {
+    /// - Parameter write: run on the memory's writer thread. SQLite lets one writer in at a time;
+    ///   a write waiting for the lock must not hold a thread that lookups need (with two workers, two
+    ///   adds waiting behind an import stalled every lookup for seconds).
+    func onStore<T: Sendable>(_ memory: MemoryHandle, write: Bool = false, _ body: @escaping @Sendable (MemoryStore) throws -> T) async throws -> T {
+        try await (write ? memory.writer : workers).run {
             do {
                 return try memory.pool.with(body)
             } catch let e as StoreFile.OpenError {
@@ -361,8 +364,8 @@ extension Hub {
         }
     }
 
-    func onGlossary<T: Sendable>(_ glossary: GlossaryHandle, _ body: @escaping @Sendable (TermStore) throws -> T) async throws -> T {
-        try await workers.run {
+    func onGlossary<T: Sendable>(_ glossary: GlossaryHandle, write: Bool = false, _ body: @escaping @Sendable (TermStore) throws -> T) async throws -> T {
+        try await (write ? glossary.writer : workers).run {
             do {
                 return try glossary.pool.with(body)
             } catch let e as StoreFile.OpenError {

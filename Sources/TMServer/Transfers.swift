@@ -67,7 +67,9 @@ enum Transfers {
         }
         let outcome: Outcome
         do {
-            outcome = try await WorkerPool.detached("tmkit-import") {
+            // On the memory's writer thread: adds sent meanwhile wait for the import in order, not
+            // against SQLite's busy timeout.
+            outcome = try await m.writer.run {
                 var o = Outcome()
                 do {
                     if dryRun {
@@ -177,7 +179,7 @@ enum Transfers {
         defer { unlink(path) }
         let count: Int
         do {
-            count = try await hub.workers.run {
+            count = try await g.writer.run {
                 let entries: [TermEntry]
                 if format == "tbx" {
                     let parser: XMLPullParser

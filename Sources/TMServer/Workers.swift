@@ -40,16 +40,6 @@ final class WorkerPool: @unchecked Sendable {
             condition.unlock()
         }
     }
-
-    /// Runs `body` on a thread of its own (a long import or export that must not hold a worker).
-    static func detached<T: Sendable>(_ name: String, _ body: @escaping @Sendable () throws -> T) async throws -> T {
-        try await withCheckedThrowingContinuation { (c: CheckedContinuation<T, any Error>) in
-            let t = Thread { c.resume(with: Result { try body() }) }
-            t.name = name
-            t.stackSize = 8 << 20
-            t.start()
-        }
-    }
 }
 
 /// Open stores of one file, each used by one thread at a time: a store keeps caches (posting
