@@ -116,15 +116,10 @@ def bodies(queries, path):
 
 def pgbench_rate(pg, name, choices, queries, seconds, connections):
     """pg_trgm's lookups a second: pgbench with `connections` clients, each query a random one of `queries`."""
-    import io
-    cur = pg.conn.cursor()
-    cur.execute(f"DROP TABLE IF EXISTS {name}; CREATE TABLE {name} (s text)")
-    buf = io.StringIO("".join(c.replace("\\", "\\\\").replace("\t", " ").replace("\n", " ").replace("\r", " ") + "\n" for c in choices))
-    cur.copy_expert(f"COPY {name}(s) FROM STDIN", buf)
-    cur.execute(f"CREATE INDEX ON {name} USING gist (s gist_trgm_ops)")
+    cur = pg.load(name, choices)
     cur.execute(f"DROP TABLE IF EXISTS {name}_q; CREATE TABLE {name}_q (id int primary key, s text)")
     cur.executemany(f"INSERT INTO {name}_q VALUES (%s, %s)", list(enumerate(queries, 1)))
-    cur.execute(f"ANALYZE {name}; ANALYZE {name}_q")
+    cur.execute(f"ANALYZE {name}_q")
     script = os.path.join(pg.dir, f"{name}.sql")
     open(script, "w").write(f"\\set i random(1, {len(queries)})\n"
                             f"SELECT t.s, similarity(t.s, q.s) AS sim FROM {name} t, {name}_q q WHERE q.id = :i AND t.s % q.s ORDER BY sim DESC LIMIT 5;\n")

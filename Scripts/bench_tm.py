@@ -124,7 +124,8 @@ class Postgres:
             cmd = ["runuser", "-u", "postgres", "--"] + cmd
         subprocess.run(cmd, check=True, capture_output=True)
 
-    def times(self, name, choices, queries):
+    def load(self, name, choices):
+        """Table `name` (s text) holding `choices`, with pg_trgm's GiST index; its cursor."""
         import io
         cur = self.conn.cursor()
         cur.execute(f"DROP TABLE IF EXISTS {name}; CREATE TABLE {name} (s text)")
@@ -132,6 +133,10 @@ class Postgres:
         cur.copy_expert(f"COPY {name}(s) FROM STDIN", buf)
         cur.execute(f"CREATE INDEX ON {name} USING gist (s gist_trgm_ops)")
         cur.execute(f"ANALYZE {name}")
+        return cur
+
+    def times(self, name, choices, queries):
+        cur = self.load(name, choices)
         ts = []
         for q in queries:
             t = time.perf_counter()

@@ -26,15 +26,8 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SAMPLE = os.path.join(ROOT, "Tests", "Fixtures", "sputnik")
-failures = []
-
-
-def check(cond, what):
-    print(("  ok    " if cond else "  FAIL  ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import ROOT, SAMPLE, check, finish  # noqa: E402
 
 
 class Server:
@@ -108,12 +101,7 @@ def main():
             shutil.rmtree(folder, ignore_errors=True)
         else:
             print("kept", folder)
-    if failures:
-        print(f"\n{len(failures)} server checks failed:")
-        for f in failures:
-            print("  -", f)
-        sys.exit(1)
-    print("\nall server checks passed")
+    finish("server checks")
 
 
 def run(tmkit, folder, args):

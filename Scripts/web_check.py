@@ -28,15 +28,8 @@ from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import WebDriverWait
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SAMPLE = os.path.join(ROOT, "Tests", "Fixtures", "sputnik")
-failures = []
-
-
-def check(cond, what):
-    print(("  ok    " if cond else "  FAIL  ") + what, flush=True)
-    if not cond:
-        failures.append(what)
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import ROOT, SAMPLE, check, finish  # noqa: E402
 
 
 def main():
@@ -91,12 +84,7 @@ def main():
             server.send_signal(signal.SIGTERM)
             server.wait(timeout=30)
         shutil.rmtree(folder, ignore_errors=True)
-    if failures:
-        print(f"\n{len(failures)} web page checks failed:")
-        for f in failures:
-            print("  -", f)
-        sys.exit(1)
-    print("\nall web page checks passed")
+    finish("web page checks")
 
 
 def sign_in(driver, wait, token):

@@ -16,8 +16,16 @@ public struct TMContext: RequestContext {
     }
 }
 
+/// A memory or glossary the server serves: its name, its open stores and its writer thread.
+protocol ServedStore: Sendable {
+    associatedtype Store
+    var name: String { get }
+    var pool: StorePool<Store> { get }
+    var writer: WorkerPool { get }
+}
+
 /// One memory the server serves: its name, its file and the open stores of it.
-final class MemoryHandle: @unchecked Sendable {
+final class MemoryHandle: ServedStore, @unchecked Sendable {
     let name: String
     let path: String
     let pool: StorePool<MemoryStore>
@@ -58,7 +66,7 @@ final class MemoryHandle: @unchecked Sendable {
 }
 
 /// One glossary the server serves.
-final class GlossaryHandle: @unchecked Sendable {
+final class GlossaryHandle: ServedStore, @unchecked Sendable {
     let name: String
     let path: String
     let pool: StorePool<TermStore>
@@ -114,27 +122,25 @@ final class Hub: @unchecked Sendable {
     }
 
     func memory(_ context: TMContext, _ needed: Role) throws -> MemoryHandle {
-        let name = context.parameters.get("memory") ?? ""
-        if context.token == nil && !configuration.publicRead {
-            throw APIError(.unauthorized, "sign in: send a token as 'Authorization: Bearer …'")
-        }
-        guard let m = memories.first(where: { $0.name == name }) else {
-            throw APIError.notFound("no memory named '\(name)' (this server has \(memories.map(\.name).joined(separator: ", ")))")
-        }
-        try require(context, needed, .memory, m.name)
-        return m
+        try named(memories, .memory, context, needed)
     }
 
     func glossary(_ context: TMContext, _ needed: Role) throws -> GlossaryHandle {
-        let name = context.parameters.get("glossary") ?? ""
+        try named(glossaries, .glossary, context, needed)
+    }
+
+    /// The store the path names (`:memory`, `:glossary`): 401 without a token on a private server
+    /// (before any name is looked at), 404 for a name the server does not serve, else `require`.
+    private func named<H: ServedStore>(_ list: [H], _ kind: Grant.Kind, _ context: TMContext, _ needed: Role) throws -> H {
+        let name = context.parameters.get(kind.rawValue) ?? ""
         if context.token == nil && !configuration.publicRead {
             throw APIError(.unauthorized, "sign in: send a token as 'Authorization: Bearer …'")
         }
-        guard let g = glossaries.first(where: { $0.name == name }) else {
-            throw APIError.notFound("no glossary named '\(name)' (this server has \(glossaries.map(\.name).joined(separator: ", ")))")
+        guard let store = list.first(where: { $0.name == name }) else {
+            throw APIError.notFound("no \(kind.rawValue) named '\(name)' (this server has \(list.map(\.name).joined(separator: ", ")))")
         }
-        try require(context, needed, .glossary, g.name)
-        return g
+        try require(context, needed, kind, store.name)
+        return store
     }
 
     /// The memories the request may read.

@@ -353,23 +353,21 @@ extension Hub {
     ///   a write waiting for the lock must not hold a thread that lookups need (with two workers, two
     ///   adds waiting behind an import stalled every lookup for seconds).
     func onStore<T: Sendable>(_ memory: MemoryHandle, write: Bool = false, _ body: @escaping @Sendable (MemoryStore) throws -> T) async throws -> T {
-        try await (write ? memory.writer : workers).run {
+        try await on(memory, write: write, body)
+    }
+
+    func onGlossary<T: Sendable>(_ glossary: GlossaryHandle, write: Bool = false, _ body: @escaping @Sendable (TermStore) throws -> T) async throws -> T {
+        try await on(glossary, write: write, body)
+    }
+
+    private func on<H: ServedStore, T: Sendable>(_ handle: H, write: Bool, _ body: @escaping @Sendable (H.Store) throws -> T) async throws -> T {
+        try await (write ? handle.writer : workers).run {
             do {
-                return try memory.pool.with(body)
+                return try handle.pool.with(body)
             } catch let e as StoreFile.OpenError {
                 throw StoreFailure(description: e.description)
             } catch let e as MemoryError {
                 throw APIError.badRequest(e.description)
-            }
-        }
-    }
-
-    func onGlossary<T: Sendable>(_ glossary: GlossaryHandle, write: Bool = false, _ body: @escaping @Sendable (TermStore) throws -> T) async throws -> T {
-        try await (write ? glossary.writer : workers).run {
-            do {
-                return try glossary.pool.with(body)
-            } catch let e as StoreFile.OpenError {
-                throw StoreFailure(description: e.description)
             }
         }
     }
