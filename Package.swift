@@ -58,7 +58,7 @@ let package = Package(
         // `tmkit serve`: the HTTP API (tmkit's and amaGama's), tokens, metrics and the web page.
         .target(
             name: "TMServer",
-            dependencies: ["TranslationMemory", "Glossary", "Formats", "Segmentation", "Reports", "StoreSupport",
+            dependencies: ["TranslationMemory", "Glossary", "Formats", "Segmentation", "Reports", "StoreSupport", "CSupport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("Assets/openapi.yaml"), .embedInCode("Assets/index.html"),

@@ -435,8 +435,13 @@ def schemathesis(b, admin):
     cmd = ["schemathesis", "--config-file", config, "run", spec, "--url", b, "-H", f"Authorization: Bearer {admin}",
            "--checks", "not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance",
            "--phases", "examples,coverage,fuzzing", "--max-examples", os.environ.get("TMKIT_SCHEMATHESIS_EXAMPLES", "25"),
-           "--seed", "7", "--workers", "2", "--no-color", "--suppress-health-check", "all"]
+           "--seed", "7", "--workers", "1", "--no-color", "--suppress-health-check", "all"]
     r = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
+    # An error inside schemathesis itself (not a failed check: CPython 3.11's ast.parse has failed
+    # under hypothesis with "AST constructor recursion depth mismatch") gets one more run.
+    if r.returncode != 0 and "Runtime Error" in r.stdout and "Failures:" not in r.stdout:
+        print("  (schemathesis stopped on an error of its own; running it again)")
+        r = subprocess.run(cmd, capture_output=True, text=True, timeout=900)
     tail = "\n".join(r.stdout.splitlines()[-25:] if r.returncode == 0 else r.stdout.splitlines()[-120:])
     print(tail)
     check(r.returncode == 0, "schemathesis passed")

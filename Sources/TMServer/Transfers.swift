@@ -16,7 +16,7 @@ enum Transfers {
         var name = Array(template.utf8CString)
         let fd = mkstemp(&name)
         guard fd >= 0 else { throw StoreFailure(description: "cannot create a temporary file for the upload (\(String(cString: strerror(errno))))") }
-        let path = String(cString: name)
+        let path = String(decoding: name.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var total = 0
         do {
             defer { close(fd) }
@@ -77,11 +77,11 @@ enum Transfers {
                         return o
                     }
                     try m.pool.with { store in
-                        o.report = try store.write(overwrite: overwrite, bulk: true) { w in
+                        o.report = try atLowPriority { try store.write(overwrite: overwrite, bulk: true) { w in
                             try w.addStreaming { emit in
                                 o.read = try reader.read(path: path, name: name, format: format, notice: { o.notices.append($0) }, emit)
                             }
-                        }
+                        } }
                     }
                 } catch let e as StoreFile.OpenError {
                     throw StoreFailure(description: e.description)

@@ -1,3 +1,4 @@
+import CSupport
 import Foundation
 
 /// A fixed set of threads for the stores' blocking work (SQLite reads and writes), so that the
@@ -39,6 +40,26 @@ final class WorkerPool: @unchecked Sendable {
             condition.signal()
             condition.unlock()
         }
+    }
+}
+
+/// Runs `body` on a thread of its own at a lower priority (nice 10) and waits for it: a long import
+/// then yields the cores to lookups. Threads it starts (the import's readers and workers) inherit the
+/// priority, which the calling thread keeps unchanged.
+func atLowPriority<T>(_ body: () throws -> T) throws -> T {
+    try withoutActuallyEscaping(body) { body in
+        let done = DispatchSemaphore(value: 0)
+        nonisolated(unsafe) var result: Result<T, any Error>?
+        nonisolated(unsafe) let work = body
+        let t = Thread {
+            _ = tmk_lower_thread_priority(10)
+            result = Result { try work() }
+            done.signal()
+        }
+        t.stackSize = 8 << 20
+        t.start()
+        done.wait()
+        return try result!.get()
     }
 }
 

@@ -194,7 +194,7 @@ extension TMKit.TM {
                 var path = file
                 if file == "-" {
                     path = NSTemporaryDirectory() + "tmkit-stdin-\(getpid())"
-                    FileManager.default.createFile(atPath: path, contents: FileHandle.standardInput.readDataToEndOfFile())
+                    _ = FileManager.default.createFile(atPath: path, contents: FileHandle.standardInput.readDataToEndOfFile())
                 }
                 defer { if file == "-" { unlink(path) } }
                 guard FileManager.default.fileExists(atPath: path) else { throw UserError("\(file): no such file") }
