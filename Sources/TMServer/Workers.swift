@@ -43,24 +43,38 @@ final class WorkerPool: @unchecked Sendable {
     }
 }
 
-/// Runs `body` on a thread of its own at a lower priority (nice 10) and waits for it: a long import
-/// then yields the cores to lookups. Threads it starts (the import's readers and workers) inherit the
-/// priority, which the calling thread keeps unchanged.
+/// Runs `body` on a thread of its own at a lower priority (nice 5) and waits for it to end: a long
+/// import then yields the cores to lookups. Threads it starts (the import's readers and workers)
+/// inherit the priority, which the calling thread keeps unchanged. (A POSIX thread, joined: nothing
+/// of `body` outlives the call.)
 func atLowPriority<T>(_ body: () throws -> T) throws -> T {
-    try withoutActuallyEscaping(body) { body in
-        let done = DispatchSemaphore(value: 0)
-        nonisolated(unsafe) var result: Result<T, any Error>?
-        nonisolated(unsafe) let work = body
-        let t = Thread {
-            _ = tmk_lower_thread_priority(10)
-            result = Result { try work() }
-            done.signal()
-        }
-        t.stackSize = 8 << 20
-        t.start()
-        done.wait()
-        return try result!.get()
+    try withoutActuallyEscaping(body) { body -> T in
+        let box = PriorityBox(work: { try body() })
+        let context = Unmanaged.passRetained(box).toOpaque()
+        var attributes = pthread_attr_t()
+        pthread_attr_init(&attributes)
+        pthread_attr_setstacksize(&attributes, 8 << 20)
+        var thread = pthread_t()
+        let started = pthread_create(&thread, &attributes, { p in
+            let box = Unmanaged<PriorityBox>.fromOpaque(p!).takeUnretainedValue()
+            _ = tmk_lower_thread_priority(5)
+            box.result = Result { try box.work() }
+            box.work = { nil }
+            return nil
+        }, context)
+        pthread_attr_destroy(&attributes)
+        Unmanaged<PriorityBox>.fromOpaque(context).release()
+        guard started == 0 else { box.work = { nil }; return try body() }
+        pthread_join(thread, nil)
+        return try box.result!.get() as! T
     }
+}
+
+/// What `atLowPriority` hands its thread: the work, then its result.
+private final class PriorityBox: @unchecked Sendable {
+    var work: () throws -> Any?
+    var result: Result<Any?, any Error>?
+    init(work: @escaping () throws -> Any?) { self.work = work }
 }
 
 /// Open stores of one file, each used by one thread at a time: a store keeps caches (posting
