@@ -88,7 +88,7 @@ public enum JSONOut {
 public enum TextOut {
     public static func match(_ m: Match, color: Bool) -> String {
         var s = "\(m.score)%  unit \(m.unit.id ?? 0)\n"
-        s += "  source: " + diffLine(m.diff, color: color) + "\n"
+        s += "  source: " + markedSource(m.source.text, diff: m.diff, color: color) + "\n"
         if let t = m.target { s += "  target: \(t.text)\n" }
         if !m.penalties.isEmpty {
             s += "  penalties: " + m.penalties.sorted { $0.key < $1.key }.map { "\($0.key) -\($0.value)" }.joined(separator: ", ") + "\n"
@@ -100,6 +100,40 @@ public enum TextOut {
         if let d = m.unit.changedAt, case .string(let s) = JSON.date(d) { meta.append("changed \(s)") }
         if !meta.isEmpty { s += "  " + meta.joined(separator: ", ") + "\n" }
         return s
+    }
+
+    /// The stored source as it is (punctuation and spacing kept) with the differences marked:
+    /// [-in the match only-] {+in the query only+}. Each operation's words are found in the text in
+    /// order; should one not be found (a tokenizer that changed a word), the word-level line is used.
+    public static func markedSource(_ text: String, diff: [FuzzyScorer.DiffOp], color: Bool) -> String {
+        func del(_ s: String) -> String { color ? "\u{1B}[31;9m\(s)\u{1B}[0m" : "[-\(s)-]" }
+        func ins(_ s: String) -> String { color ? "\u{1B}[32m\(s)\u{1B}[0m" : "{+\(s)+}" }
+        var out = ""
+        var at = text.startIndex
+        var pendingInsert: [String] = []
+        for op in diff {
+            if op.kind == .insert {
+                pendingInsert.append(op.query)
+                continue
+            }
+            guard !op.match.isEmpty, let r = text.range(of: op.match, range: at..<text.endIndex) else { return diffLine(diff, color: color) }
+            out += text[at..<r.lowerBound]
+            if !pendingInsert.isEmpty {
+                out += ins(pendingInsert.joined(separator: " ")) + " "
+                pendingInsert = []
+            }
+            switch op.kind {
+            case .equal: out += text[r]
+            case .delete: out += del(String(text[r]))
+            case .replace: out += del(String(text[r])) + ins(op.query)
+            case .insert: break
+            }
+            at = r.upperBound
+        }
+        var rest = String(text[at...])
+        // Words the query has after the match's last word go before its closing punctuation.
+        if !pendingInsert.isEmpty { rest = " " + ins(pendingInsert.joined(separator: " ")) + rest }
+        return out + rest
     }
 
     /// The matched source with the differences marked: [-in the match only-] {+in the query only+}.

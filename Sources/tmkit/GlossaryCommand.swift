@@ -240,6 +240,7 @@ extension TMKit.GlossaryCommand {
                 case .json:
                     Console.out.write(JSONOut.termMatches(matches, targetLanguage: targetLang) + "\n")
                 case .text:
+                    if matches.isEmpty { Console.out.write("no glossary term in the text (\(entries.count) entries with a '\(sourceLang)' term)\n") }
                     for m in matches {
                         let tr = targetLang.map { m.entry.terms(in: $0).map(\.text).joined(separator: "; ") } ?? ""
                         Console.out.write("\(m.start)-\(m.end)  \(m.surface)  → \(m.term.text)" + (tr.isEmpty ? "" : "  = \(tr)") + "  (entry \(m.entry.id ?? 0))\n")

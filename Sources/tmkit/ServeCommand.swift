@@ -9,8 +9,10 @@ struct TokenOptions: ParsableArguments {
     @Option(name: .long, help: "The token file (else $TMKIT_TOKENS, else Memories/tokens.json).")
     var tokens: String?
 
-    var path: String {
-        if let tokens { return tokens }
+    var path: String { tokens ?? Self.defaultPath }
+
+    /// $TMKIT_TOKENS, else Memories/tokens.json.
+    static var defaultPath: String {
         if let env = ProcessInfo.processInfo.environment["TMKIT_TOKENS"], !env.isEmpty { return env }
         return DefaultPaths.file("Memories", "tokens.json")
     }

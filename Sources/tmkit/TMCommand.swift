@@ -48,8 +48,10 @@ struct MemoryOptions: ParsableArguments {
 }
 
 enum DefaultPaths {
-    /// `folder/name` in the current directory when it has `folder`, else beside the tmkit
-    /// package the executable was built in, else in the current directory.
+    /// `folder/name` in the current directory when it has `folder`, else in the tmkit checkout the
+    /// executable was built in, else (an installed tmkit) in the user's data folder:
+    /// `$XDG_DATA_HOME/tmkit/` (else `~/.local/share/tmkit/`), so that a first write never leaves a
+    /// `Memories/` folder in whatever directory it was run from.
     static func file(_ folder: String, _ name: String) -> String {
         let fm = FileManager.default
         var isDir: ObjCBool = false
@@ -62,7 +64,14 @@ enum DefaultPaths {
             }
             dir = dir.deletingLastPathComponent()
         }
-        return folder + "/" + name
+        return dataFolder + "/" + name
+    }
+
+    /// `$XDG_DATA_HOME/tmkit`, else `$HOME/.local/share/tmkit`.
+    static var dataFolder: String {
+        let env = ProcessInfo.processInfo.environment
+        if let x = env["XDG_DATA_HOME"], x.hasPrefix("/") { return x + "/tmkit" }
+        return (env["HOME"] ?? NSHomeDirectory()) + "/.local/share/tmkit"
     }
 }
 

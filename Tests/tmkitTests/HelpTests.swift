@@ -5,7 +5,7 @@ final class HelpTests: XCTestCase {
     func testTopLevelCommands() throws {
         let r = try CLI.run(["--help"])
         XCTAssertEqual(r.status, 0)
-        for c in ["segment", "align", "tm", "glossary", "qa", "l10n"] {
+        for c in ["segment", "align", "tm", "glossary", "qa", "l10n", "serve"] {
             XCTAssertTrue(r.stdout.contains("  \(c) "), "\(c) missing from:\n\(r.stdout)")
         }
         let tm = try CLI.run(["tm", "--help"])
@@ -18,5 +18,17 @@ final class HelpTests: XCTestCase {
         }
         let l = try CLI.run(["l10n", "--help"])
         for c in ["pretranslate", "analyze", "import"] { XCTAssertTrue(l.stdout.contains("  \(c) "), "l10n \(c) missing") }
+        let serve = try CLI.run(["serve", "--help"])
+        for c in ["run", "token"] { XCTAssertTrue(serve.stdout.contains("  \(c) "), "serve \(c) missing") }
+        let run = try CLI.run(["serve", "run", "--help"])
+        for o in ["--memory", "--glossary", "--host", "--port", "--tokens", "--public-read", "--max-json-bytes", "--max-import-bytes", "--idle-timeout"] {
+            XCTAssertTrue(run.stdout.contains(o), "serve \(o) missing")
+        }
+        let token = try CLI.run(["serve", "token", "--help"])
+        for c in ["add", "list", "revoke"] { XCTAssertTrue(token.stdout.contains("  \(c) "), "serve token \(c) missing") }
+        for c in [["tm", "lookup"], ["tm", "add"], ["tm", "import"], ["tm", "export"], ["tm", "concordance"], ["tm", "stats"],
+                  ["l10n", "pretranslate"], ["l10n", "analyze"]] {
+            XCTAssertTrue(try CLI.run(c + ["--help"]).stdout.contains("--server"), "\(c.joined(separator: " ")) --server missing")
+        }
     }
 }

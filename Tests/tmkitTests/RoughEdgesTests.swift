@@ -1,0 +1,66 @@
+import Foundation
+import XCTest
+
+/// The rough edges a new user met (issue 24), each pinned.
+final class RoughEdgesTests: XCTestCase {
+    var folder: String!
+
+    override func setUp() {
+        folder = NSTemporaryDirectory() + "tmkit-edges-\(UUID().uuidString)"
+        try? FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+    }
+
+    override func tearDown() { try? FileManager.default.removeItem(atPath: folder) }
+
+    func testLookupShowsTheStoredSourceWithItsPunctuation() throws {
+        let mem = folder + "/m.tmdb"
+        try CLI.run(["tm", "add", "Hello, world.", "Привет, мир.", "--source-lang", "en", "--target-lang", "ru", "--memory", mem])
+        try CLI.run(["tm", "add", "The Russian Foreign Ministry said Friday.", "МИД России сообщил в пятницу.",
+                     "--source-lang", "en", "--target-lang", "ru", "--memory", mem])
+        var r = try CLI.run(["tm", "lookup", "Hello, world.", "--source-lang", "en", "--target-lang", "ru", "--memory", mem])
+        XCTAssertTrue(r.stdout.contains("  source: Hello, world.\n"), r.stdout)
+        r = try CLI.run(["tm", "lookup", "The Russian Foreign Ministry said on Friday.", "--source-lang", "en", "--target-lang", "ru",
+                         "--memory", mem, "--threshold", "50"])
+        XCTAssertTrue(r.stdout.contains("  source: The Russian Foreign Ministry said {+on+} Friday.\n"), r.stdout)
+        r = try CLI.run(["tm", "lookup", "The Russian Defence Ministry said Friday and more", "--source-lang", "en", "--target-lang", "ru",
+                         "--memory", mem, "--threshold", "40"])
+        XCTAssertTrue(r.stdout.contains("  source: The Russian [-Foreign-]{+Defence+} Ministry said Friday {+and more+}.\n"), r.stdout)
+    }
+
+    func testGlossaryFindSaysWhenTheTextHasNoTerm() throws {
+        let g = folder + "/g.tbdb"
+        try CLI.run(["glossary", "import", CLI.fixture("glossary.en-ru.tsv"), "--glossary", g])
+        let r = try CLI.run(["glossary", "find", "Nothing of the sort here.", "--source-lang", "en", "--glossary", g])
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stdout.hasPrefix("no glossary term in the text"), r.stdout)
+    }
+
+    func testWhereNamesTheFilesAndWhyAndAnInstalledToolUsesTheDataFolder() throws {
+        let env = ["TMKIT_MEMORY": folder + "/chosen.tmdb", "TMKIT_GLOSSARY": "", "TMKIT_TOKENS": ""]
+        var r = try CLI.run(["where"], environment: env)
+        XCTAssertEqual(r.status, 0)
+        XCTAssertTrue(r.stdout.contains("memory: \(folder!)/chosen.tmdb ($TMKIT_MEMORY; not created yet)"), r.stdout)
+        XCTAssertTrue(r.stdout.contains("glossary: ") && r.stdout.contains("(default;"), r.stdout)
+        // A copy of the program outside any checkout, run from a folder without Memories/: the user's data folder.
+        let bin = folder + "/bin/tmkit"
+        try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
+        try FileManager.default.copyItem(atPath: CLI.executable.path, toPath: bin)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: bin)
+        p.arguments = ["where", "--format", "json"]
+        p.currentDirectoryURL = URL(fileURLWithPath: folder)
+        var penv = ProcessInfo.processInfo.environment
+        penv["XDG_DATA_HOME"] = folder + "/data"
+        for k in ["TMKIT_MEMORY", "TMKIT_GLOSSARY", "TMKIT_TOKENS", "TMKIT_SERVER"] { penv.removeValue(forKey: k) }
+        p.environment = penv
+        let out = Pipe()
+        p.standardOutput = out
+        try p.run()
+        p.waitUntilExit()
+        let json = try XCTUnwrap(JSONSerialization.jsonObject(with: out.fileHandleForReading.readDataToEndOfFile()) as? [String: Any])
+        XCTAssertEqual((json["memory"] as? [String: Any])?["path"] as? String, folder + "/data/tmkit/default.tmdb")
+        XCTAssertEqual((json["glossary"] as? [String: Any])?["path"] as? String, folder + "/data/tmkit/default.tbdb")
+        r = try CLI.run(["where", "--help"])
+        XCTAssertTrue(r.stdout.contains("XDG_DATA_HOME"))
+    }
+}
