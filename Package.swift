@@ -39,16 +39,17 @@ let package = Package(
             name: "TranslationMemory",
             dependencies: ["ICUText", "StoreSupport", "CSupport", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")],
-            // The import's hot loops touch class state per unit and per key; bounds stay checked.
-            swiftSettings: [.define("SQLITE_ENABLE_FTS5"), .unsafeFlags(["-enforce-exclusivity=unchecked"])]
+            // The import's hot loops touch class state per unit and per key: those stored properties
+            // are marked @exclusivity(unchecked) in the source (no unsafe flag, so that the library
+            // builds as another package's dependency); bounds stay checked.
+            swiftSettings: [.define("SQLITE_ENABLE_FTS5")]
         ),
         .target(name: "Alignment", dependencies: ["ICUText"]),
         .target(name: "Glossary", dependencies: ["ICUText", "StoreSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Formats",
-            dependencies: ["TranslationMemory", "Glossary", "ICUText"],
-            // The XML reader's hot loops touch class state per byte; bounds stay checked.
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]
+            dependencies: ["TranslationMemory", "Glossary", "ICUText"]
+            // (The XML reader's hot loops touch class state per byte: @exclusivity(unchecked) there too.)
         ),
         .target(name: "Localization", dependencies: ["Glossary", "ICUText", "TranslationMemory", "Formats"]),
         // JSON and text renderings of results, the same from the command line and the server.

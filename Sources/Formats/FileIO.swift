@@ -5,7 +5,7 @@ import Foundation
 public final class FileChunks {
     private let fd: Int32
     private let owned: Bool
-    private var scratch: [UInt8] = []
+    @exclusivity(unchecked) private var scratch: [UInt8] = []
 
     /// - Parameter owned: close `fd` when done.
     public init(fd: Int32, owned: Bool) {

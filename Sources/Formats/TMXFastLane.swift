@@ -426,21 +426,21 @@ final class FastLaneHelper: @unchecked Sendable {
 
     private let sourceLanguage: String?
     /// Used on the helper's thread only.
-    private var cache = FastLaneCache()
+    @exclusivity(unchecked) private var cache = FastLaneCache()
     private let queue = DispatchQueue(label: "tmkit.tmx.fast-lane")
     private let group = DispatchGroup()
     /// The run handed over: where it starts, whether it may still be running, its units (read
     /// only after `group.wait()`) and the next one to hand out.
-    private var runStart: Int?
-    private var running = false
-    private var units: [Unit?] = []
-    private var next = 0
+    @exclusivity(unchecked) private var runStart: Int?
+    @exclusivity(unchecked) private var running = false
+    @exclusivity(unchecked) private var units: [Unit?] = []
+    @exclusivity(unchecked) private var next = 0
     /// The part of the reader's unread bytes handed over: the reader also reads the file and
     /// hands out the units, so the helper's part grows while it finishes first, and shrinks when
     /// the reader has to wait for it.
-    private var share = 0.5
+    @exclusivity(unchecked) private var share = 0.5
     /// Units handed out (for tests and profiles).
-    private(set) var taken = 0
+    @exclusivity(unchecked) private(set) var taken = 0
 
     init(sourceLanguage: String?) { self.sourceLanguage = sourceLanguage }
 

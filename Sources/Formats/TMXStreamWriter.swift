@@ -14,18 +14,18 @@ public final class TMXStreamWriter: @unchecked Sendable {
     private let formatting = DispatchQueue(label: "tmkit.tmx-format", attributes: .concurrent)
     private let slots = DispatchSemaphore(value: 4)
     // Touched only on `queue`.
-    private var warnings: [String] = []
-    private var failure: Error?
-    private var written = 0
+    @exclusivity(unchecked) private var warnings: [String] = []
+    @exclusivity(unchecked) private var failure: Error?
+    @exclusivity(unchecked) private var written = 0
     /// Buffers of written batches, kept for the next ones (a fresh buffer each time would be
     /// page-faulted in anew).
     private let pool = NSLock()
-    private var buffers: [[UInt8]] = []
+    @exclusivity(unchecked) private var buffers: [[UInt8]] = []
 
     /// A batch on its way: formatted on `formatting`, written on `queue` once `done` is signalled.
     private final class Batch: @unchecked Sendable {
         let done = DispatchSemaphore(value: 0)
-        var result: Result<(bytes: [UInt8], units: Int, dropped: [(unit: Int, count: Int)]), Error> = .success(([], 0, []))
+        @exclusivity(unchecked) var result: Result<(bytes: [UInt8], units: Int, dropped: [(unit: Int, count: Int)]), Error> = .success(([], 0, []))
     }
 
     /// - Parameters:

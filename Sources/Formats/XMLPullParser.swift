@@ -26,25 +26,25 @@ public final class XMLPullParser {
     }
 
     private let source: ChunkSource
-    private var buf: [UInt8] = []
-    private var pos = 0
-    private var eof = false
+    @exclusivity(unchecked) private var buf: [UInt8] = []
+    @exclusivity(unchecked) private var pos = 0
+    @exclusivity(unchecked) private var eof = false
     /// 1-based line of the current position.
-    public private(set) var line = 1
+    @exclusivity(unchecked) public private(set) var line = 1
     /// Line where the last event started.
-    public private(set) var eventLine = 1
+    @exclusivity(unchecked) public private(set) var eventLine = 1
     /// Bytes dropped from the front of the buffer so far (to give absolute offsets).
-    private var dropped = 0
+    @exclusivity(unchecked) private var dropped = 0
     /// How far (from the start of the input) the fast lane's input was searched for NUL, and the first found.
-    private var nulScanned = 0
-    private var firstNUL: Int?
+    @exclusivity(unchecked) private var nulScanned = 0
+    @exclusivity(unchecked) private var firstNUL: Int?
     /// Byte offset (in the UTF-8 input, after a UTF-8 byte-order mark) where the last event
     /// started, and where it ended (exclusive). For UTF-16 input they count the converted UTF-8.
-    public private(set) var eventStart = 0
-    public private(set) var eventEnd = 0
-    private var stack: [String] = []
-    private var pendingEnd: String?
-    private var sawRoot = false
+    @exclusivity(unchecked) public private(set) var eventStart = 0
+    @exclusivity(unchecked) public private(set) var eventEnd = 0
+    @exclusivity(unchecked) private var stack: [String] = []
+    @exclusivity(unchecked) private var pendingEnd: String?
+    @exclusivity(unchecked) private var sawRoot = false
     private let maxElementBytes = 64 << 20
 
     /// Reads from a file (streaming).
@@ -469,8 +469,8 @@ public final class XMLPullParser {
 /// Chunks of a file or of bytes in memory.
 final class ChunkSource {
     private let file: FileChunks?
-    private var bytes: [UInt8]?
-    var utf16 = false
+    @exclusivity(unchecked) private var bytes: [UInt8]?
+    @exclusivity(unchecked) var utf16 = false
 
     /// Takes over `fd` (closed when done).
     init(fd: Int32) { file = FileChunks(fd: fd, owned: true) }

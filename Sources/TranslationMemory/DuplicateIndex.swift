@@ -447,7 +447,7 @@ struct DuplicateIndex {
         let old: [[Entry]?]
         let removed: Set<Entry>
         let group = DispatchGroup()
-        var blobs: [(Int, [UInt8])] = []
+        @exclusivity(unchecked) var blobs: [(Int, [UInt8])] = []
         init(slots: [Entry], old: [[Entry]?], removed: Set<Entry>) {
             self.slots = slots
             self.old = old

@@ -49,22 +49,22 @@ public final class MemoryWriter {
     let db: Database
     let store: MemoryStore
     let overwrite: Bool
-    var batch = PostingBatch()
+    @exclusivity(unchecked) var batch = PostingBatch()
     /// Index entries gathered before the posting lists are written (tests lower it to flush often).
-    var postingFlushLimit = PostingBatch.flushLimit
-    var duplicates = DuplicateIndex()
-    public private(set) var report = WriteReport()
+    @exclusivity(unchecked) var postingFlushLimit = PostingBatch.flushLimit
+    @exclusivity(unchecked) var duplicates = DuplicateIndex()
+    @exclusivity(unchecked) public private(set) var report = WriteReport()
     /// Where a bulk write spent its time (printed when TMKIT_PROFILE is set): waiting for the
     /// workers (of which preparing chunks no worker had begun), storing (of which the rows and their
     /// duplicate keys, and filing the chunks' index entries), and writing the index.
-    var profile = (waiting: UInt64(0), storing: UInt64(0), postings: UInt64(0), mainPrep: UInt64(0), rows: UInt64(0), group: UInt64(0),
+    @exclusivity(unchecked) var profile = (waiting: UInt64(0), storing: UInt64(0), postings: UInt64(0), mainPrep: UInt64(0), rows: UInt64(0), group: UInt64(0),
                    dups: UInt64(0))
 
     /// A batch being prepared in the background.
-    private var pending: PendingBatch?
+    @exclusivity(unchecked) private var pending: PendingBatch?
     /// Statements prepared once per write (not looked up by their SQL for every row).
-    private var unitInsert: Statement?
-    private var headerUpdate: Statement?
+    @exclusivity(unchecked) private var unitInsert: Statement?
+    @exclusivity(unchecked) private var headerUpdate: Statement?
 
     private func statement(_ slot: inout Statement?, _ sql: String) throws -> Statement {
         if let s = slot { return s }
@@ -109,16 +109,16 @@ public final class MemoryWriter {
     final class PreparedChunk: @unchecked Sendable {
         let units: ArraySlice<TranslationUnit>
         /// Each unit's packed data, then its search text, one unit after another.
-        var arena: [UInt8] = []
+        @exclusivity(unchecked) var arena: [UInt8] = []
         /// Where each unit's data and search text end in `arena`.
-        var rowEnds: [(data: Int, search: Int)] = []
+        @exclusivity(unchecked) var rowEnds: [(data: Int, search: Int)] = []
         /// Each unit's duplicate keys (`forEachDuplicateKey` order: first the variants' own hashes,
         /// then the source's hash paired with each target's language, …), and where they end.
-        var dupKeys: [Int64] = []
-        var dupEnds: [Int] = []
+        @exclusivity(unchecked) var dupKeys: [Int64] = []
+        @exclusivity(unchecked) var dupEnds: [Int] = []
         /// The units' index entries, numbered by unit within the chunk; where each unit's end.
-        var postings = PostingBatch(capacity: 1 << 14)
-        var entryEnds: [Int] = []
+        @exclusivity(unchecked) var postings = PostingBatch(capacity: 1 << 14)
+        @exclusivity(unchecked) var entryEnds: [Int] = []
         /// Keep the entries in the order added (`--overwrite` files them unit by unit); else only
         /// their grouping is kept, which is all `add(grouped:ids:)` reads.
         let keepEntries: Bool
@@ -129,7 +129,7 @@ public final class MemoryWriter {
         }
 
         private let claimLock = NSLock()
-        private var claimed = false
+        @exclusivity(unchecked) private var claimed = false
         /// True for the one caller (a worker or the storing thread) that is to prepare the chunk.
         func claim() -> Bool {
             claimLock.lock()
@@ -382,7 +382,7 @@ public final class MemoryWriter {
     }
 
     /// Whether this write has written posting lists yet.
-    private var appliedPostings = false
+    @exclusivity(unchecked) private var appliedPostings = false
 
     /// Writes the gathered posting lists. The batch keeps its keys, and what it learnt of their
     /// lists, for the next flush.
@@ -635,7 +635,7 @@ public final class MemoryWriter {
 /// Tokenizers lent to background workers (a tokenizer is used by one thread at a time).
 final class TokenizerPool: @unchecked Sendable {
     private let lock = NSLock()
-    private var free: [Tokenizer] = []
+    @exclusivity(unchecked) private var free: [Tokenizer] = []
     func take() throws -> Tokenizer {
         lock.lock()
         let t = free.popLast()
@@ -655,10 +655,10 @@ final class UncheckedBox<T>: @unchecked Sendable {
 /// reader stays at most `depth` batches ahead.
 final class BatchQueue: @unchecked Sendable {
     private let condition = NSCondition()
-    private var items: [MemoryWriter.PendingBatch] = []
-    private var finished = false
-    private var cancelled = false
-    private(set) var error: Error?
+    @exclusivity(unchecked) private var items: [MemoryWriter.PendingBatch] = []
+    @exclusivity(unchecked) private var finished = false
+    @exclusivity(unchecked) private var cancelled = false
+    @exclusivity(unchecked) private(set) var error: Error?
     let depth: Int
     init(depth: Int) { self.depth = max(1, depth) }
 
@@ -710,7 +710,7 @@ final class BatchQueue: @unchecked Sendable {
 
 final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
-    private(set) var error: Error?
+    @exclusivity(unchecked) private(set) var error: Error?
     func set(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
 }
 
@@ -1123,7 +1123,7 @@ final class BackgroundSync: @unchecked Sendable {
     private let fd: Int32
     private let queue = DispatchQueue(label: "tmkit.sync", qos: .utility)
     private let lock = NSLock()
-    private var running = false
+    @exclusivity(unchecked) private var running = false
 
     private static let registryLock = NSLock()
     nonisolated(unsafe) private static var registry: [String: BackgroundSync] = [:]

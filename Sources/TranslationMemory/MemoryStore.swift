@@ -16,13 +16,13 @@ public final class MemoryStore {
     let db: DatabaseQueue
     let tokenizer: Tokenizer
     /// Large posting lists kept between lookups of one process (batch lookups), by "lang\0key".
-    var postingCache: [String: PostingList] = [:]
-    var postingCacheBytes = 0
+    @exclusivity(unchecked) var postingCache: [String: PostingList] = [:]
+    @exclusivity(unchecked) var postingCacheBytes = 0
     static let postingCacheLimit = 768 << 20
     /// SQLite's data_version when the cache was filled: another process's commit changes it.
-    var postingCacheVersion: Int64 = -1
+    @exclusivity(unchecked) var postingCacheVersion: Int64 = -1
     /// Whether a bulk write holds the memory exclusively with a rollback journal (`enterBulkMode`).
-    var inBulkMode = false
+    @exclusivity(unchecked) var inBulkMode = false
 
     func invalidatePostingCache() {
         postingCache.removeAll()
