@@ -34,7 +34,7 @@ let path = NSTemporaryDirectory() + "consumer-\(getpid()).tmdb"
 defer { for s in ["", "-wal", "-shm"] { unlink(path + s) } }
 let store = try MemoryStore(path: path, create: true)
 _ = try store.add([TranslationUnit(variants: [Variant(language: "en", text: "Hello, world."), Variant(language: "ru", text: "Привет, мир.")])])
-let match = try store.lookup("Hello world!", sourceLanguage: "en", targetLanguage: "ru").first
+let match = try store.lookup("Hello, world.", sourceLanguage: "en", targetLanguage: "ru").first
 let terms = try TermRecognizer(entries: [TermEntry(terms: [Term(language: "en", text: "world"), Term(language: "ru", text: "мир")])],
                                language: "en").find(in: "A new world.")
 print("\(sentences.count) sentences; match \(match?.score ?? 0)% \(match?.target?.text ?? "-"); term \(terms.first?.term.text ?? "-")")

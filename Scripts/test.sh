@@ -11,6 +11,10 @@ swift test 2>&1 | tee .build/test.log | grep -E "error:|failed|Executed [0-9]+ t
 grep -q "with 0 failures" .build/test.log && ! grep -q "failed (" .build/test.log || { echo "swift test failed"; exit 1; }
 
 echo
+echo "== A package that depends on tmkit's libraries by version builds (no unsafe flags) and runs"
+Scripts/dependent_check.sh
+
+echo
 echo "== Several processes on one memory: random writers of every kind, random SIGKILLs; every acknowledged write kept, verify passes"
 python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 45 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
   --max-import 1000 --big-import 20000 --queries 10
