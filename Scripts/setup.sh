@@ -11,6 +11,8 @@ command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v python3 >/dev/null || need+=(python3)
 command -v xmllint >/dev/null || need+=(libxml2-utils)
 command -v msgfmt >/dev/null || need+=(gettext)
+# A tmkit with the Swift runtime linked in (install.sh, the Debian package) links libcurl itself.
+ls /usr/lib/*/libcurl.so >/dev/null 2>&1 || need+=(libcurl4-openssl-dev)
 # The web page's browser test: Debian's Chromium and its driver.
 if [ "${1:-}" != "--tour" ]; then
   command -v chromium >/dev/null || need+=(chromium)

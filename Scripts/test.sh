@@ -15,6 +15,10 @@ echo "== A package that depends on tmkit's libraries by version builds (no unsaf
 Scripts/dependent_check.sh
 
 echo
+echo "== Install: the Debian package (release build, Swift runtime linked in, manual, completions) read, unpacked and run"
+Scripts/deb_check.sh
+
+echo
 echo "== Several processes on one memory: random writers of every kind, random SIGKILLs; every acknowledged write kept, verify passes"
 python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 45 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
   --max-import 1000 --big-import 20000 --queries 10
