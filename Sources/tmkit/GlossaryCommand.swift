@@ -47,10 +47,10 @@ extension TMKit.GlossaryCommand {
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add a term and its translation.")
         @OptionGroup var options: GlossaryOptions
-        @Argument var source: String
-        @Argument var target: String
-        @Option(name: .long) var sourceLang: String
-        @Option(name: .long) var targetLang: String
+        @Argument(help: "The term in the source language.") var source: String
+        @Argument(help: "Its translation.") var target: String
+        @Option(name: .long, help: "The term's language (BCP 47).") var sourceLang: String
+        @Option(name: .long, help: "The translation's language (BCP 47).") var targetLang: String
         @Option(name: .long, help: "A note on the entry.") var note: String?
         @Option(name: .long, help: "Status of the target term: preferred, admitted, deprecated, forbidden.") var status: Term.Status?
         @Option(name: .long, help: "Part of speech of the terms.") var pos: String?
@@ -77,13 +77,13 @@ extension TMKit.GlossaryCommand {
     struct Edit: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Change an entry: a term's text or status, the note, definition or domain.")
         @OptionGroup var options: GlossaryOptions
-        @Argument var id: Int64
+        @Argument(help: "The entry id (as glossary list and search show it).") var id: Int64
         @Option(name: .long, help: "The language of the term to change.") var lang: String?
         @Option(name: .long, help: "New text of that term.") var text: String?
-        @Option(name: .long) var status: Term.Status?
-        @Option(name: .long) var note: String?
-        @Option(name: .long) var definition: String?
-        @Option(name: .long) var domain: String?
+        @Option(name: .long, help: "preferred, admitted, deprecated or forbidden (of the --lang term).") var status: Term.Status?
+        @Option(name: .long, help: "A note on the entry.") var note: String?
+        @Option(name: .long, help: "A definition of the concept.") var definition: String?
+        @Option(name: .long, help: "The subject field.") var domain: String?
 
         func run() throws {
             try runReportingErrors {
@@ -101,7 +101,7 @@ extension TMKit.GlossaryCommand {
     struct Remove: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Remove an entry.")
         @OptionGroup var options: GlossaryOptions
-        @Argument var id: Int64
+        @Argument(help: "The entry id (as glossary list and search show it).") var id: Int64
         func run() throws {
             try runReportingErrors {
                 let store = try options.open(create: false)
@@ -116,7 +116,7 @@ extension TMKit.GlossaryCommand {
         static let configuration = CommandConfiguration(abstract: "List entries.")
         @OptionGroup var options: GlossaryOptions
         @Option(name: .long, help: "Only entries with a term in this language.") var lang: String?
-        @Option(name: .long) var format: OutputFormat = .text
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
         func run() throws {
             try runReportingErrors {
                 let entries = try options.open(create: false).entries(language: lang)
@@ -132,8 +132,8 @@ extension TMKit.GlossaryCommand {
     struct Search: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Entries with a term containing, starting like or close to QUERY (any language, case and ё/е ignored).")
         @OptionGroup var options: GlossaryOptions
-        @Argument var query: String
-        @Option(name: .long) var format: OutputFormat = .text
+        @Argument(help: "A term, a part of one, or a misspelling of it.") var query: String
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
         func run() throws {
             try runReportingErrors {
                 let entries = try options.open(create: false).search(query)
@@ -151,7 +151,7 @@ extension TMKit.GlossaryCommand {
     struct Import: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Import a TBX termbase, or a TSV or CSV glossary (a header naming languages, or OmegaT's source/target/comment columns).")
         @OptionGroup var options: GlossaryOptions
-        @Argument var file: String
+        @Argument(help: "The file: .tbx (TBX v3 or 2008), .tsv, .csv or .txt.") var file: String
         @Option(name: .long, help: "Source language of a file without a header.") var sourceLang: String?
         @Option(name: .long, help: "Target language of a file without a header.") var targetLang: String?
         func run() throws {
@@ -186,8 +186,8 @@ extension TMKit.GlossaryCommand {
         static let configuration = CommandConfiguration(abstract: "Export the glossary as TBX-Basic (FILE.tbx: every language and field) or TSV (source, target, note).")
         @OptionGroup var options: GlossaryOptions
         @Argument(help: "The file to write ('-': standard output).") var file: String
-        @Option(name: .long) var sourceLang: String
-        @Option(name: .long) var targetLang: String
+        @Option(name: .long, help: "The source language (TSV: the first column).") var sourceLang: String
+        @Option(name: .long, help: "The target language (TSV: the second column).") var targetLang: String
         func run() throws {
             try runReportingErrors {
                 let entries = try options.open(create: false).entries(language: sourceLang)
@@ -205,9 +205,9 @@ extension TMKit.GlossaryCommand {
         @OptionGroup var options: GlossaryOptions
         @Argument(help: "The text ('-' or a file with --file).") var text: String?
         @Option(name: .long, help: "Read the text from this file (an HTML page or Markdown file: the text of its blocks, offsets into the file).") var file: String?
-        @Option(name: .long) var sourceLang: String
-        @Option(name: .long) var targetLang: String?
-        @Option(name: .long) var format: OutputFormat = .text
+        @Option(name: .long, help: "The language of the text.") var sourceLang: String
+        @Option(name: .long, help: "Show the terms' translations into this language.") var targetLang: String?
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
         @Flag(name: .long, help: "Print the time to load the glossary, build the index and find the terms to standard error.") var timing = false
         func run() throws {
             try runReportingErrors {
@@ -259,9 +259,9 @@ extension TMKit.GlossaryCommand {
         @OptionGroup var options: GlossaryOptions
         @Argument(help: "Source sentences, one a line (or a TMX file).") var sourceFile: String
         @Argument(help: "Their translations, one a line (not with a TMX file).") var targetFile: String?
-        @Option(name: .long) var sourceLang: String
-        @Option(name: .long) var targetLang: String
-        @Option(name: .long) var format: OutputFormat = .text
+        @Option(name: .long, help: "The source language of the pairs.") var sourceLang: String
+        @Option(name: .long, help: "The target language of the pairs.") var targetLang: String
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
         func run() throws {
             try runReportingErrors {
                 var src: [String] = [], tgt: [String] = []

@@ -30,9 +30,9 @@ extension TMKit.L10n {
             discussion: "Everything else in the file is written back byte for byte. PO fuzzy matches get the 'fuzzy' flag; in a TSV table they are filled too (review them)."
         )
         @OptionGroup var memoryOptions: MemoryOptions
-        @Argument var file: String
-        @Option(name: .long) var sourceLang = "en"
-        @Option(name: .long) var targetLang: String
+        @Argument(help: "The catalog to fill (PO, XLIFF, JSON, .strings, Android XML, .xcstrings or TSV).") var file: String
+        @Option(name: .long, help: "The language of the source strings.") var sourceLang = "en"
+        @Option(name: .long, help: "The language to fill in.") var targetLang: String
         @Option(name: .long, help: "Lowest fuzzy score to fill.") var minScore = 75
         @Option(name: [.customShort("o"), .long], help: "The file to write.") var output: String
 
@@ -58,10 +58,10 @@ extension TMKit.L10n {
             discussion: "String tables and XLIFF files by their strings; documents (.md, .html, .txt) by their sentences, as 'l10n extract' cuts them.")
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, json, csv }
         @OptionGroup var memoryOptions: MemoryOptions
-        @Argument var files: [String]
-        @Option(name: .long) var sourceLang = "en"
-        @Option(name: .long) var targetLang: String
-        @Option(name: .long) var format: Format = .text
+        @Argument(help: "Catalogs and documents to analyse.") var files: [String]
+        @Option(name: .long, help: "The language of the source strings.") var sourceLang = "en"
+        @Option(name: .long, help: "The language they are translated into.") var targetLang: String
+        @Option(name: .long, help: "text, json or csv.") var format: Format = .text
 
         func run() throws {
             try runReportingErrors {
@@ -102,9 +102,9 @@ extension TMKit.L10n {
             abstract: "Translated strings of a PO, XLIFF or TSV file into the memory, with their key and file.",
             discussion: "XLIFF codes are stored as the units' markup; the sentences of an extracted document (l10n extract) with their neighbours as context, not their ids as keys.")
         @OptionGroup var memoryOptions: MemoryOptions
-        @Argument var file: String
-        @Option(name: .long) var sourceLang = "en"
-        @Option(name: .long) var targetLang: String
+        @Argument(help: "A translated catalog whose pairs go into the memory.") var file: String
+        @Option(name: .long, help: "The language of the source strings.") var sourceLang = "en"
+        @Option(name: .long, help: "The language of the translations.") var targetLang: String
         func run() throws {
             try runReportingErrors {
                 let table = try readStringTable(file, sourceLang: sourceLang, targetLang: targetLang)

@@ -50,8 +50,8 @@ extension TMKit.L10n {
                 'tmkit l10n pretranslate' fills it from the memory.
                 """)
         @Argument(help: "The documents (each gets its own XLIFF file).") var files: [String]
-        @Option(name: .long) var sourceLang = "en"
-        @Option(name: .long) var targetLang: String
+        @Option(name: .long, help: "The language of the document.") var sourceLang = "en"
+        @Option(name: .long, help: "The language it will be translated into.") var targetLang: String
         @Option(name: .long, help: "How to read the document: auto (by its extension; HTML also by its start), text, html or markdown.")
         var input: TMKit.Segment.InputKind = .auto
         @Option(name: [.customShort("o"), .long], help: "The XLIFF file to write (default: the document's name with .xlf added).") var output: String?

@@ -20,11 +20,11 @@ extension TMKit {
         )
         @Argument(help: "The files to check.") var files: [String]
         @Option(name: .long, help: "The language of a monolingual file (a page, a source catalog).") var lang: String?
-        @Option(name: .long) var sourceLang: String?
-        @Option(name: .long) var targetLang: String?
+        @Option(name: .long, help: "The language of the source strings (a catalog), or of the text (a page).") var sourceLang: String?
+        @Option(name: .long, help: "The language of the translations (a catalog).") var targetLang: String?
         @Option(name: .long, help: "A glossary whose terms the translations must use.") var glossary: String?
         @Option(name: .long, help: "Warn about translations longer than this many characters.") var maxLength: Int?
-        @Option(name: .long) var format: OutputFormat = .text
+        @Option(name: .long, help: "text or json.") var format: OutputFormat = .text
 
         func validate() throws {
             if files.isEmpty { throw ValidationError("give the files to check") }

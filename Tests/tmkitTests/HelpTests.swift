@@ -32,3 +32,48 @@ final class HelpTests: XCTestCase {
         }
     }
 }
+
+/// Help texts stay complete and true to the commands.
+final class HelpTextTests: XCTestCase {
+    /// Every argument and option of every command says what it is for (read from the command
+    /// definitions, as the manual page is made).
+    func testEveryArgumentAndOptionIsDescribed() throws {
+        let r = try CLI.run(["--experimental-dump-help"])
+        let root = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+        var missing: [String] = []
+        func walk(_ c: [String: Any], _ path: [String]) {
+            XCTAssertFalse((c["abstract"] as? String ?? "").isEmpty || path.count > 1 && c["abstract"] == nil, "\(path) has no abstract")
+            for a in c["arguments"] as? [[String: Any]] ?? [] where a["shouldDisplay"] as? Bool ?? true {
+                if (a["abstract"] as? String ?? "").isEmpty { missing.append(path.joined(separator: " ") + " " + (a["valueName"] as? String ?? "?")) }
+            }
+            for s in c["subcommands"] as? [[String: Any]] ?? [] where s["commandName"] as? String != "help" {
+                walk(s, path + [s["commandName"] as? String ?? "?"])
+            }
+        }
+        walk(try XCTUnwrap(root["command"] as? [String: Any]), ["tmkit"])
+        XCTAssertEqual(missing, [], "undescribed arguments and options")
+    }
+
+    func testTheTMAbstractNamesItsCommands() throws {
+        let r = try CLI.run(["tm", "--help"])
+        let overview = r.stdout.components(separatedBy: "\n\n")[0].replacingOccurrences(of: "\n", with: " ")
+        for c in ["add", "import", "export", "look up", "concordance", "list", "remove", "stats", "optimize", "verify"] {
+            XCTAssertTrue(overview.contains(c), "tm's overview lacks \(c): \(overview)")
+        }
+        XCTAssertFalse(overview.contains("search"), overview)
+    }
+
+    func testAMistypedSubcommandIsNamedWithTheNearestOne() throws {
+        var r = try CLI.run(["tm", "lokup", "x"])
+        XCTAssertEqual(r.status, 64)
+        XCTAssertEqual(r.stderr, "tmkit: 'lokup' is not a command of 'tmkit tm'; did you mean 'tmkit tm lookup'? (its commands: add, import, export, lookup, concordance, list, remove, stats, optimize, verify)\n")
+        r = try CLI.run(["glosary", "find"])
+        XCTAssertTrue(r.stderr.contains("did you mean 'tmkit glossary'?"), r.stderr)
+        r = try CLI.run(["tm", "zzzzzz"])
+        XCTAssertTrue(r.stderr.contains("'zzzzzz' is not a command of 'tmkit tm' (its commands:"), r.stderr)
+        // What is not a mistyped subcommand goes on to the parser as before.
+        XCTAssertEqual(try CLI.run(["tm", "--help"]).status, 0)
+        XCTAssertEqual(try CLI.run(["serve", "token", "--help"]).status, 0)
+        XCTAssertEqual(try CLI.run(["help", "tm"]).status, 0)
+    }
+}
