@@ -120,10 +120,13 @@ public struct MemoryExport: Sendable {
         var u = unit
         if let since, (u.changedAt ?? u.createdAt ?? .distantPast) < since { return nil }
         if sourceLanguage != "*all*" {
-            guard let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: sourceLanguage) }) else { return nil }
+            // The tag asked for, else another region of its language ("en" for "en-US").
+            guard let k = u.variants.firstIndex(where: { LanguageTag.matches($0.language, requested: sourceLanguage) })
+                ?? u.variants.firstIndex(where: { LanguageTag.isFallback($0.language, requested: sourceLanguage) }) else { return nil }
             u.variants.insert(u.variants.remove(at: k), at: 0)
             if let t = targetLanguage {
-                u.variants = [u.variants[0]] + u.variants.dropFirst().filter { LanguageTag.matches($0.language, requested: t) }
+                let rest = TranslationUnit(variants: Array(u.variants.dropFirst()))
+                u.variants = [u.variants[0]] + rest.variants(answering: t)
                 if u.variants.count < 2 { return nil }
             }
         }

@@ -86,10 +86,12 @@ public struct StringTable: Sendable {
         guard ext == "tsv" else { throw LocalizationError("\(name): not a PO, XLIFF, JSON, .strings or TSV string table (other catalog formats are not supported yet)") }
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         let header = lines.first?.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) ?? []
-        guard let s = header.firstIndex(where: { LanguageTag.matches($0, requested: sourceLanguage) }) else {
+        guard let s = header.firstIndex(where: { LanguageTag.matches($0, requested: sourceLanguage) })
+            ?? header.firstIndex(where: { LanguageTag.isFallback($0, requested: sourceLanguage) }) else {
             throw LocalizationError("\(name):1: no '\(sourceLanguage)' column in the header")
         }
         let t = header.firstIndex(where: { LanguageTag.matches($0, requested: targetLanguage) })
+            ?? header.firstIndex(where: { LanguageTag.isFallback($0, requested: targetLanguage) })
         let k = header.firstIndex { ["key", "id"].contains($0.lowercased()) }
         var strings: [L10nString] = []
         for (i, l) in lines.enumerated().dropFirst() where !l.isEmpty {
@@ -133,6 +135,7 @@ public struct Pretranslator {
         // A single-language catalog (JSON, .strings, Android) holds the source: all its strings are candidates.
         let isTSV = !table.isPO && table.catalog == nil && table.xliff == nil && table.xcstrings == nil
         let targetColumn = table.header.firstIndex(where: { LanguageTag.matches($0, requested: targetLanguage) })
+            ?? table.header.firstIndex(where: { LanguageTag.isFallback($0, requested: targetLanguage) })
         if isTSV && targetColumn == nil { throw LocalizationError("no '\(targetLanguage)' column to fill") }
         var fills: [(string: L10nString, text: String, review: Bool)] = []
         var pluralFills: [Int: (forms: [String: String], review: Bool, fuzzy: Bool)] = [:]

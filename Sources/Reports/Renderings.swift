@@ -31,7 +31,7 @@ public enum JSONOut {
                 ("diff", .array(m.diff.map { .object([("op", .string($0.kind.rawValue)), ("query", .string($0.query)), ("match", .string($0.match))]) })),
                 ("penalties", .object(m.penalties.sorted { $0.key < $1.key }.map { ($0.key, .int($0.value)) })),
                 ("unit", unitObject(m.unit)),
-            ])
+            ] + (m.languageFallback ? [("languageFallback", JSON.bool(true))] : []))
         }).serialized(pretty: pretty)
     }
 
@@ -87,7 +87,7 @@ public enum JSONOut {
 /// Text renderings; ANSI colour only when asked (a terminal).
 public enum TextOut {
     public static func match(_ m: Match, color: Bool) -> String {
-        var s = "\(m.score)%  unit \(m.unit.id ?? 0)\n"
+        var s = "\(m.score)%  unit \(m.unit.id ?? 0)" + (m.languageFallback ? "  (stored as \(m.source.language)\(m.target.map { " → " + $0.language } ?? ""): another region of the language asked for)" : "") + "\n"
         s += "  source: " + markedSource(m.source.text, diff: m.diff, color: color) + "\n"
         if let t = m.target { s += "  target: \(t.text)\n" }
         if !m.penalties.isEmpty {

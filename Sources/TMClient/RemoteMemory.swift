@@ -252,7 +252,7 @@ enum Decode {
             return FuzzyScorer.DiffOp(kind: k, query: d["query"] as? String ?? "", match: d["match"] as? String ?? "")
         }
         return Match(unit: try unit(u), score: score, source: Variant(canonicalLanguage: sl, text: source), target: target, diff: diff,
-                     penalties: o["penalties"] as? [String: Int] ?? [:])
+                     penalties: o["penalties"] as? [String: Int] ?? [:], languageFallback: o["languageFallback"] as? Bool ?? false)
     }
 
     static func concordanceHit(_ v: Any) throws -> ConcordanceHit {

@@ -15,8 +15,13 @@ public struct Match: Sendable {
     public var diff: [FuzzyScorer.DiffOp]
     /// The penalties that lowered the score, by kind.
     public var penalties: [String: Int]
+    /// The source or target variant is of another region of the language asked for ("en" for
+    /// "en-US"): the memory had no variant of the tag itself. Their tags say which.
+    public var languageFallback = false
 
-    public init(unit: TranslationUnit, score: Int, source: Variant, target: Variant?, diff: [FuzzyScorer.DiffOp], penalties: [String: Int]) {
+    public init(unit: TranslationUnit, score: Int, source: Variant, target: Variant?, diff: [FuzzyScorer.DiffOp], penalties: [String: Int],
+                languageFallback: Bool = false) {
+        self.languageFallback = languageFallback
         self.unit = unit
         self.score = score
         self.source = source
@@ -203,7 +208,7 @@ extension MemoryStore {
         var matches: [Match] = []
         for id in ids {
             guard let unit = try loadUnit(db, id: id) else { continue }
-            for source in unit.variants where LanguageTag.matches(source.language, requested: sourceLanguage) {
+            for source in unit.variants(answering: sourceLanguage) {
                 let r = scorer.score(q, try tokenizer.tokenize(source.text))
                 guard r.score >= threshold else { continue }
                 var score = r.score
@@ -212,16 +217,19 @@ extension MemoryStore {
                    try unit.contextNext.map(TextKeys.norm) == TextKeys.norm(next) {
                     score = 101
                 }
-                let targets = targetLanguage.map { t in unit.variants.filter { LanguageTag.matches($0.language, requested: t) } } ?? []
+                let targets = targetLanguage.map { t in unit.variants(answering: t) } ?? []
                 if targetLanguage != nil && targets.isEmpty { continue }
                 for target in targets.isEmpty ? [nil] : targets.map(Optional.some) {
+                    let fallback = LanguageTag.isFallback(source.language, requested: sourceLanguage)
+                        || (target.map { LanguageTag.isFallback($0.language, requested: targetLanguage!) } ?? false)
                     matches.append(Match(unit: unit, score: score, source: Variant(language: source.language, text: source.text),
-                                         target: target, diff: r.diff, penalties: r.penalties))
+                                         target: target, diff: r.diff, penalties: r.penalties, languageFallback: fallback))
                 }
             }
         }
         matches.sort {
             if $0.score != $1.score { return $0.score > $1.score }
+            if $0.languageFallback != $1.languageFallback { return !$0.languageFallback } // the tag asked for first
             if $0.unit.usageCount != $1.unit.usageCount { return $0.unit.usageCount > $1.unit.usageCount }
             return ($0.unit.changedAt ?? .distantPast) > ($1.unit.changedAt ?? .distantPast)
         }
@@ -369,7 +377,7 @@ extension MemoryStore {
             var hits: [ConcordanceHit] = []
             while hits.count < limit, let row = try rows.next() {
                 guard let unit = try loadUnit(db, id: row[0]) else { continue }
-                for v in unit.variants where hits.count < limit && LanguageTag.matches(v.language, requested: searched) {
+                for v in unit.variants(answering: searched) where hits.count < limit {
                     let ranges = try ConcordanceHighlighter.ranges(of: key, in: v.text)
                     guard !ranges.isEmpty else { continue }
                     let searchedVariant = Variant(language: v.language, text: v.text)

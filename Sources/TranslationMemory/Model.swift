@@ -79,9 +79,19 @@ public struct TranslationUnit: Sendable, Equatable {
         self.notes = notes
     }
 
-    /// The first variant in `language` (matched as `LanguageTag.matches` says).
+    /// The first variant in `language` (see `variants(answering:)`).
     public func variant(_ language: String) -> Variant? {
-        variants.first { LanguageTag.matches($0.language, requested: language) }
+        variants(answering: language).first
+    }
+
+    /// The variants that answer a request for `language`: those of the tag asked for (or a more
+    /// specific one: "en" takes "en-US"), else those of the same language in another region or none
+    /// ("en-US" falls back to "en" and "en-GB"), as CAT tools name regional tags that memories lack.
+    public func variants(answering language: String) -> [Variant] {
+        let exact = variants.filter { LanguageTag.matches($0.language, requested: language) }
+        if !exact.isEmpty { return exact }
+        let primary = LanguageTag.primary(language)
+        return variants.filter { LanguageTag.primary($0.language) == primary }
     }
 }
 
@@ -125,6 +135,12 @@ public enum LanguageTag {
     /// The lower-cased primary subtag ("en" for "en-US"): the key of the fuzzy index.
     public static func primary(_ tag: String) -> String {
         String(tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? Substring(tag)).lowercased()
+    }
+
+    /// Whether a stored tag answers a request only by falling back from the region to the language
+    /// ("en" or "en-GB" for "en-US").
+    public static func isFallback(_ stored: String, requested: String) -> Bool {
+        !matches(stored, requested: requested) && primary(stored) == primary(requested)
     }
 
     /// Whether a stored tag answers a request: case-insensitive, and "en" takes "en-US".

@@ -96,7 +96,12 @@ final class StoreTests: XCTestCase {
         XCTAssertEqual(u.variants.map(\.language), ["en-US", "de-DE"])
         XCTAssertEqual(try store.lookup("Color", sourceLanguage: "en", targetLanguage: "de").count, 1)
         XCTAssertEqual(try store.lookup("Color", sourceLanguage: "en-us", targetLanguage: "DE-DE").count, 1)
-        XCTAssertEqual(try store.lookup("Color", sourceLanguage: "en-GB", targetLanguage: "de").count, 0)
+        // Another region of the language: a fallback, said in the match (issue 24).
+        let gb = try store.lookup("Color", sourceLanguage: "en-GB", targetLanguage: "de")
+        XCTAssertEqual(gb.count, 1)
+        XCTAssertEqual(gb.first?.languageFallback, true)
+        XCTAssertEqual(try store.lookup("Color", sourceLanguage: "en-us", targetLanguage: "de").first?.languageFallback, false)
+        XCTAssertEqual(try store.lookup("Color", sourceLanguage: "fr", targetLanguage: "de").count, 0)
     }
 
     func testContextMatchScores101() throws {

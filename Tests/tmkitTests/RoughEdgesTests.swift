@@ -64,3 +64,34 @@ final class RoughEdgesTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("XDG_DATA_HOME"))
     }
 }
+
+/// A regional tag asked for (en-US, ru-RU) falls back to the memory's other tags of the language.
+final class RegionFallbackTests: XCTestCase {
+    func testLookupConcordanceAndExportFallBackFromTheRegionToTheLanguage() throws {
+        let folder = NSTemporaryDirectory() + "tmkit-region-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let mem = folder + "/m.tmdb"
+        try CLI.run(["tm", "add", "The desk meets at nine.", "Редакция собирается в девять.", "--source-lang", "en", "--target-lang", "ru", "--memory", mem])
+        var r = try CLI.run(["tm", "lookup", "The desk meets at nine.", "--source-lang", "en-US", "--target-lang", "ru-RU", "--memory", mem])
+        XCTAssertTrue(r.stdout.hasPrefix("100%  unit 1  (stored as en → ru: another region of the language asked for)\n"), r.stdout)
+        r = try CLI.run(["tm", "lookup", "The desk meets at nine.", "--source-lang", "en-US", "--target-lang", "ru-RU", "--memory", mem, "--format", "json"])
+        XCTAssertTrue(r.stdout.contains("\"languageFallback\": true"), r.stdout)
+        // The tag asked for comes first when the memory has it too.
+        try CLI.run(["tm", "add", "The desk meets at nine.", "Редакция собирается в 9.", "--source-lang", "en-US", "--target-lang", "ru-RU", "--memory", mem])
+        r = try CLI.run(["tm", "lookup", "The desk meets at nine.", "--source-lang", "en-US", "--target-lang", "ru-RU", "--memory", mem, "--format", "json"])
+        let matches = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [[String: Any]])
+        XCTAssertEqual(matches.first?["targetLang"] as? String, "ru-RU")
+        XCTAssertNil(matches.first?["languageFallback"])
+        // An exact request for the language alone is unchanged: "en" takes en and en-US.
+        r = try CLI.run(["tm", "lookup", "The desk meets at nine.", "--source-lang", "en", "--target-lang", "ru", "--memory", mem, "--format", "json"])
+        XCTAssertEqual((try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [Any])?.count, 2)
+        r = try CLI.run(["tm", "concordance", "desk", "--source-lang", "en-GB", "--target-lang", "ru", "--memory", mem])
+        XCTAssertTrue(r.stdout.contains("«desk»"), r.stdout)
+        let tsv = folder + "/out.tsv"
+        r = try CLI.run(["tm", "export", tsv, "--source-lang", "en-GB", "--target-lang", "ru-RU", "--memory", mem])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let rows = try String(contentsOfFile: tsv, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(rows.count, 3, "\(rows)")
+    }
+}
