@@ -275,13 +275,25 @@ public final class TermStore {
                     let words = f.split(separator: " ").map(String.init)
                     let stems = Set(words.map(stemmer.stem))
                     if qWords.allSatisfy({ stems.contains(stemmer.stem($0)) }) { score = 2 }
-                    else if qWords.count == 1, words.contains(where: { abs($0.count - q.count) <= 2 && editDistance(Array($0), Array(q)) <= (q.count > 5 ? 2 : 1) }) { score = 3 }
+                    else if qWords.allSatisfy({ w in words.contains { $0 == w || stemmer.stem($0) == stemmer.stem(w) || TermStore.typoAway($0, w) } }) {
+                        // Each word of the query is in the term, inflected or a typo away ("file manger",
+                        // "файловый менежер"); a one-word query, a typo away from one of its words. A term of
+                        // as many words as the query first.
+                        score = words.count == qWords.count ? 3 : 4
+                    }
                     else { continue }
                 }
                 scored[id] = min(scored[id] ?? 9, score)
             }
             return try scored.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }.compactMap { try load(db, $0.key) }
         }
+    }
+}
+
+extension TermStore {
+    /// Whether `word` is a typo away from `query`: one edit for words of up to five letters, two beyond.
+    static func typoAway(_ word: String, _ query: String) -> Bool {
+        abs(word.count - query.count) <= 2 && editDistance(Array(word), Array(query)) <= (query.count > 5 ? 2 : 1)
     }
 }
 

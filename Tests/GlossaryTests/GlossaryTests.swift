@@ -150,3 +150,21 @@ final class GlossaryVerifyTests: XCTestCase {
         XCTAssertEqual(try store.search("file manager 1").first?.terms.first?.text, "file manager 1")
     }
 }
+
+final class GlossaryNearMissTests: XCTestCase {
+    func testMultiWordQueriesFindTermsWithATypoInAnyWord() throws {
+        let path = NSTemporaryDirectory() + "tmkit-near-\(UUID().uuidString).tbdb"
+        defer { for s in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + s) } }
+        let store = try TermStore(path: path, create: true)
+        try store.add(source: Term(language: "en", text: "file manager"), target: Term(language: "ru", text: "файловый менеджер"))
+        try store.add(source: Term(language: "en", text: "Deputy Foreign Minister"), target: Term(language: "ru", text: "заместитель министра иностранных дел"))
+        try store.add(source: Term(language: "en", text: "manager"), target: Term(language: "ru", text: "менеджер"))
+        func first(_ q: String) throws -> String? { try store.search(q).first?.terms.first?.text }
+        XCTAssertEqual(try first("file manger"), "file manager")
+        XCTAssertEqual(try first("файловый менежер"), "file manager")
+        XCTAssertEqual(try first("deputy foriegn minister"), "Deputy Foreign Minister")
+        XCTAssertEqual(try first("managr"), "manager")
+        XCTAssertTrue(try store.search("file cabinet").isEmpty)
+        XCTAssertTrue(try store.search("garden manger").isEmpty)
+    }
+}
