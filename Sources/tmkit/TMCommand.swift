@@ -369,6 +369,18 @@ extension TMKit.TM {
             if !(0...100).contains(threshold) { throw ValidationError("--threshold must be between 0 and 100") }
         }
 
+        /// Why a lookup found nothing: the best score below the threshold, if any reaches 30%.
+        func bestBelow(_ q: String, store: MemoryStore?, remote: RemoteMemory?, options: LookupOptions) -> String {
+            guard threshold > 30 else { return "" }
+            var o = options
+            o.threshold = 30
+            o.limit = 1
+            let best = try? (remote.map { try $0.lookup(q, sourceLanguage: sourceLang, targetLanguage: targetLang, options: o) }
+                ?? store?.lookup(q, sourceLanguage: sourceLang, targetLanguage: targetLang, options: o))?.first
+            guard let best else { return " (none above 30% either)" }
+            return " (the best is \(best.score)%, unit \(best.unit.id ?? 0): --threshold \(best.score) shows it)"
+        }
+
         func run() throws {
             try runReportingErrors {
                 try checkLanguages(sourceLang, targetLang)
@@ -397,6 +409,7 @@ extension TMKit.TM {
                         try store!.lookupEach(queries, sourceLanguage: sourceLang, targetLanguage: targetLang, options: options, body)
                     }
                 }
+                var emptySingle = false
                 try each { q, matches in
                     let now = DispatchTime.now()
                     times.append(Double(now.uptimeNanoseconds - clock.uptimeNanoseconds) / 1e6)
@@ -406,10 +419,16 @@ extension TMKit.TM {
                         Console.out.write(JSONOut.matches(matches, pretty: batch == nil) + "\n")
                     case .text:
                         if batch != nil { Console.out.write("# \(q)\n") }
-                        if matches.isEmpty { Console.out.write("no match at or above \(threshold)%\n") }
+                        if matches.isEmpty {
+                            // One query: the best score below the threshold is looked up after this read ends.
+                            if batch == nil { emptySingle = true } else { Console.out.write("no match at or above \(threshold)%\n") }
+                        }
                         for m in matches { Console.out.write(TextOut.match(m, color: color)) }
                         if batch != nil { Console.out.write("\n") }
                     }
+                }
+                if emptySingle {
+                    Console.out.write("no match at or above \(threshold)%" + bestBelow(queries[0], store: store, remote: remote, options: options) + "\n")
                 }
                 Console.out.flush()
                 if timing, !times.isEmpty {

@@ -27,6 +27,17 @@ final class RoughEdgesTests: XCTestCase {
         XCTAssertTrue(r.stdout.contains("  source: The Russian [-Foreign-]{+Defence+} Ministry said Friday {+and more+}.\n"), r.stdout)
     }
 
+    func testALookupThatFindsNothingSaysHowCloseTheBestUnitIs() throws {
+        let mem = folder + "/m.tmdb"
+        try CLI.run(["tm", "add", "So far, the forces have carried out around 1,800 sorties. Several hundreds of militants have been killed.",
+                     "Уже совершено около 1800 вылетов. Убиты несколько сотен боевиков.", "--source-lang", "en", "--target-lang", "ru", "--memory", mem])
+        var r = try CLI.run(["tm", "lookup", "So far, the forces have carried out around 2,000 sorties.", "--source-lang", "en", "--target-lang", "ru", "--memory", mem])
+        XCTAssertTrue(r.stdout.hasPrefix("no match at or above 75% (the best is "), r.stdout)
+        XCTAssertTrue(r.stdout.contains("%, unit 1: --threshold "), r.stdout)
+        r = try CLI.run(["tm", "lookup", "Zebra crossing", "--source-lang", "en", "--target-lang", "ru", "--memory", mem])
+        XCTAssertEqual(r.stdout, "no match at or above 75% (none above 30% either)\n")
+    }
+
     func testGlossaryFindSaysWhenTheTextHasNoTerm() throws {
         let g = folder + "/g.tbdb"
         try CLI.run(["glossary", "import", CLI.fixture("glossary.en-ru.tsv"), "--glossary", g])
