@@ -18,6 +18,8 @@ let package = Package(
         // The HTTP server (`tmkit serve`), without its optional configuration support.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+        // API documentation (swift package generate-documentation); a plugin, nothing is linked.
+        .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
     targets: [
         // The system ICU. Never imported by Swift: it only carries pkg-config's flags.

@@ -19,6 +19,10 @@ echo "== Install: the Debian package (release build, Swift runtime linked in, ma
 Scripts/deb_check.sh
 
 echo
+echo "== API documentation: a DocC archive for each library product, with its worked example"
+Scripts/docs.sh
+
+echo
 echo "== Several processes on one memory: random writers of every kind, random SIGKILLs; every acknowledged write kept, verify passes"
 python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 45 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
   --max-import 1000 --big-import 20000 --queries 10
