@@ -39,8 +39,38 @@ let terms = try TermRecognizer(entries: [TermEntry(terms: [Term(language: "en", 
                                language: "en").find(in: "A new world.")
 print("\(sentences.count) sentences; match \(match?.score ?? 0)% \(match?.target?.text ?? "-"); term \(terms.first?.term.text ?? "-")")
 SWIFT
+# The worked examples of the DocC catalogs, one executable target each, compiled (not run: they name
+# files of their own), so that the documentation cannot drift from the API.
+examples=""
+for module in ICUText Segmentation TranslationMemory Alignment Formats Glossary; do
+  mkdir -p "$work/consumer/Sources/example$module"
+  python3 - "Sources/$module/$module.docc/$module.md" "$work/consumer/Sources/example$module/main.swift" <<'PY'
+import re, sys
+text = open(sys.argv[1], encoding="utf-8").read()
+code = re.search(r"```swift\n(.*?)```", text, re.S).group(1)
+prelude = "let englishArticle = \"Iraq intends to act. Talks went on.\"\nlet russianArticle = \"Ирак намерен действовать. Переговоры шли.\"\n"
+lines = code.splitlines()
+imports = [l for l in lines if l.startswith("import ")]
+body = [l for l in lines if not l.startswith("import ")]
+open(sys.argv[2], "w", encoding="utf-8").write("\n".join(imports) + "\n" + prelude + "\n".join(body) + "\n")
+PY
+  deps=$(grep -o '^import [A-Za-z]*' "$work/consumer/Sources/example$module/main.swift" | awk '{print $2}' | grep -v Foundation \
+         | sed 's/.*/.product(name: "&", package: "tmkit")/' | paste -sd, -)
+  examples="$examples    .executableTarget(name: \"example$module\", dependencies: [$deps]),\n"
+done
+python3 - "$work/consumer/Package.swift" "$examples" <<'PY'
+import sys
+p, extra = sys.argv[1], sys.argv[2].replace("\\n", "\n")
+s = open(p).read()
+s = s.replace("    targets: [", "    targets: [\n" + extra, 1)
+open(p, "w").write(s)
+PY
 cd "$work/consumer"
 swift build 2>&1 | grep -E "error|unsafe|Build complete" || true
+for module in ICUText Segmentation TranslationMemory Alignment Formats Glossary; do
+  [ -x ".build/debug/example$module" ] || { echo "the worked example of $module's documentation does not compile"; swift build --product "example$module" 2>&1 | grep error | head; exit 1; }
+done
+echo "the worked examples of the six modules' documentation compile"
 out=$(.build/debug/consumer)
 echo "$out"
 [ "$out" = "2 sentences; match 100% Привет, мир.; term world" ] || { echo "the consumer's output is not the expected one"; exit 1; }
