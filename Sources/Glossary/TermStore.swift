@@ -231,6 +231,11 @@ public final class TermStore {
                          changedAt: (r["changed_at"] as Double?).map(Date.init(timeIntervalSince1970:)))
     }
 
+    /// One entry by id, or nil.
+    public func entry(id: Int64) throws -> TermEntry? {
+        try db.read { try load($0, id) }
+    }
+
     /// All entries (or those with a term in `language`), in id order: two queries, whatever the size.
     public func entries(language: String? = nil) throws -> [TermEntry] {
         try db.read { db in

@@ -267,8 +267,7 @@ enum Decode {
             guard let s = h["start"] as? Int, let e = h["end"] as? Int, 0 <= s, s <= e, e <= scalars.count else { return nil }
             return scalars.index(scalars.startIndex, offsetBy: s)..<scalars.index(scalars.startIndex, offsetBy: e)
         }
-        var unit = TranslationUnit(id: Int64(id), variants: [Variant(canonicalLanguage: sl, text: source)] + (target.map { [$0] } ?? []))
-        unit.id = Int64(id)
+        let unit = TranslationUnit(id: Int64(id), variants: [Variant(canonicalLanguage: sl, text: source)] + (target.map { [$0] } ?? []))
         return ConcordanceHit(unit: unit, source: Variant(canonicalLanguage: sl, text: source), target: target, ranges: ranges, searchedTarget: searchedTarget)
     }
 }

@@ -48,10 +48,11 @@ struct AmaGamaMiddleware: RouterMiddleware {
         if let callback, callback.isEmpty || callback.count > 100 || !callback.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "_.$".contains($0)) }) {
             throw APIError.badRequest("'jsoncallback' must be a JavaScript name (letters, digits, _ . $)", field: "jsoncallback")
         }
+        // (Every memory of readableMemories may be read: only the one a prefix names needs the check.)
+        if let only { try hub.require(context, .read, .memory, only.name) }
         let memories = only.map { [$0] } ?? hub.readableMemories(context)
-        for m in memories { try hub.require(context, .read, .memory, m.name) }
-        if memories.isEmpty {
-            if context.token == nil && !hub.configuration.publicRead { throw APIError(.unauthorized, "sign in: send a token as 'Authorization: Bearer …'") }
+        if memories.isEmpty && context.token == nil && !hub.configuration.publicRead {
+            throw APIError(.unauthorized, "sign in: send a token as 'Authorization: Bearer …'")
         }
         rest = rest.drop(while: { $0 == "/" })
         let parts = rest.split(separator: "/", maxSplits: 3, omittingEmptySubsequences: false)

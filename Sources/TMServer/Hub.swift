@@ -31,8 +31,8 @@ final class MemoryHandle: ServedStore, @unchecked Sendable {
     let pool: StorePool<MemoryStore>
     /// The thread the memory's writes run on, one after another (imports included).
     let writer: WorkerPool
-    private let lock = NSLock()
-    private var countCache: (Int, Date)?
+    /// The number of units (for /metrics and the list of memories).
+    private let countCache = Cached<Int>()
     /// The languages of the units (amaGama's languages/).
     let languageCache = Cached<[String]>()
 
@@ -46,21 +46,15 @@ final class MemoryHandle: ServedStore, @unchecked Sendable {
 
     /// The number of units, read at most every ten seconds (for /metrics and the list of memories).
     func units() -> Int {
-        lock.lock()
-        if let (n, at) = countCache, Date().timeIntervalSince(at) < 10 { lock.unlock(); return n }
-        lock.unlock()
+        if let n = countCache.get(maxAge: 10) { return n }
         let n = (try? pool.with { try $0.count() }) ?? 0
-        lock.lock()
-        countCache = (n, Date())
-        lock.unlock()
+        countCache.set(n)
         return n
     }
 
     /// After a write: the count and the languages are read again.
     func forgetCount() {
-        lock.lock()
-        countCache = nil
-        lock.unlock()
+        countCache.clear()
         languageCache.clear()
     }
 }

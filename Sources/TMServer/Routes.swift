@@ -208,7 +208,7 @@ enum Routes {
             let result = try await hub.onGlossary(g, write: true) {
                 try $0.add(source: Term(language: sl, text: s), target: Term(language: tl, text: t, status: status), note: note, domain: domain)
             }
-            let entry = try await hub.onGlossary(g) { try $0.entries().first { $0.id == result.entryID } }
+            let entry = try await hub.onGlossary(g) { try $0.entry(id: result.entryID) }
             let kind: String
             switch result.kind {
             case .added: kind = "added"
@@ -222,7 +222,7 @@ enum Routes {
         router.get("/v1/glossaries/:glossary/entries/:id") { _, context in
             let g = try hub.glossary(context, .read)
             let id = try unitID(context)
-            guard let e = try await hub.onGlossary(g, { try $0.entries().first { $0.id == id } }) else {
+            guard let e = try await hub.onGlossary(g, { try $0.entry(id: id) }) else {
                 throw APIError.notFound("no entry \(id) in glossary '\(g.name)'")
             }
             return Response.json(JSONOut.entry(e))
@@ -244,7 +244,7 @@ enum Routes {
             guard try await hub.onGlossary(g, write: true, { try $0.edit(id: id, language: lang, text: text, status: status, note: note, definition: definition, domain: domain) }) else {
                 throw APIError.notFound("no entry \(id) in glossary '\(g.name)'")
             }
-            let e = try await hub.onGlossary(g) { try $0.entries().first { $0.id == id } }
+            let e = try await hub.onGlossary(g) { try $0.entry(id: id) }
             return Response.json(e.map(JSONOut.entry) ?? .null)
         }
 

@@ -59,7 +59,7 @@ public enum TMServer {
         }
         let router = Router(context: TMContext.self)
         router.middlewares.add(RequestLog(hub: hub))
-        router.middlewares.add(Authentication(hub: hub))
+        router.middlewares.add(Authentication())
         router.middlewares.add(AmaGamaMiddleware(hub: hub))
         Routes.add(to: router, hub: hub)
         var http = HTTP1Channel.Configuration()
@@ -82,7 +82,10 @@ struct RequestLog: RouterMiddleware {
     func handle(_ request: Request, context: TMContext, next: (Request, TMContext) async throws -> Response) async throws -> Response {
         let start = DispatchTime.now()
         var status = 500
-        let tokenName = Authentication.secret(request).map { hub.tokens.record(forSecret: $0)?.name ?? "?" } ?? "-"
+        // The token is looked up once, here; `Authentication` refuses a header that names none.
+        var context = context
+        context.token = Authentication.secret(request).flatMap { hub.tokens.record(forSecret: $0) }
+        let tokenName = request.headers[.authorization] == nil ? "-" : (context.token?.name ?? "?")
         defer {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             let route = context.endpointPath ?? (request.uri.path.hasPrefix("/tmserver/") || request.uri.path.hasPrefix("/api/v1/") ? "amagama" : "other")
@@ -116,21 +119,13 @@ struct StoreFailure: Error, CustomStringConvertible {
     let description: String
 }
 
-/// Reads `Authorization: Bearer …`; an unknown token is refused at once (401), a known one is
-/// put in the context for the routes to check its role.
+/// Refuses (401) an `Authorization` header that is not `Bearer TOKEN` or names no known token; a
+/// known one is in the context already (`RequestLog` looked it up) for the routes to check its role.
 struct Authentication: RouterMiddleware {
-    let hub: Hub
-
     func handle(_ request: Request, context: TMContext, next: (Request, TMContext) async throws -> Response) async throws -> Response {
-        var context = context
-        if request.headers[.authorization] != nil {
-            guard let secret = Authentication.secret(request) else {
-                throw APIError(.unauthorized, "the Authorization header must be 'Bearer TOKEN'")
-            }
-            guard let record = hub.tokens.record(forSecret: secret) else {
-                throw APIError(.unauthorized, "unknown or revoked token")
-            }
-            context.token = record
+        if request.headers[.authorization] != nil && context.token == nil {
+            throw APIError(.unauthorized, Authentication.secret(request) == nil ? "the Authorization header must be 'Bearer TOKEN'"
+                                                                                 : "unknown or revoked token")
         }
         return try await next(request, context)
     }

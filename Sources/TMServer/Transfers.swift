@@ -68,8 +68,8 @@ enum Transfers {
         let outcome: Outcome
         do {
             // On the memory's writer thread: adds sent meanwhile wait for the import in order, not
-            // against SQLite's busy timeout.
-            outcome = try await m.writer.run {
+            // against SQLite's busy timeout. (A dry run stores nothing: a worker reads it.)
+            outcome = try await (dryRun ? hub.workers : m.writer).run {
                 var o = Outcome()
                 do {
                     if dryRun {
@@ -137,7 +137,7 @@ enum Transfers {
             var fds: [Int32] = [0, 0]
             guard pipe(&fds) == 0 else { throw StoreFailure(description: "cannot create a pipe (\(String(cString: strerror(errno))))") }
             let (readEnd, writeEnd) = (fds[0], fds[1])
-            let failure = FailureBox()
+            let failure = ErrorBox()
             let producer = Thread {
                 defer { close(writeEnd) }
                 do { try produce(writeEnd) } catch { failure.set(error) }
@@ -157,7 +157,7 @@ enum Transfers {
                 if chunk.isEmpty { break }
                 try await writer.write(ByteBuffer(bytes: chunk))
             }
-            if let e = failure.get() {
+            if let e = failure.error {
                 hub.logger.error("export failed: \(e)")
                 throw e
             }
@@ -207,12 +207,4 @@ enum Transfers {
         }
         return Response.json(.object([("file", .string(name)), ("format", .string(format)), ("entries", .int(count))]))
     }
-}
-
-/// The error of a producer thread, read by the request once the producer is done.
-final class FailureBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: (any Error)?
-    func set(_ e: any Error) { lock.lock(); error = e; lock.unlock() }
-    func get() -> (any Error)? { lock.lock(); defer { lock.unlock() }; return error }
 }

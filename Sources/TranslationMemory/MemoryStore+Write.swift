@@ -708,10 +708,13 @@ final class BatchQueue: @unchecked Sendable {
     }
 }
 
-final class ErrorBox: @unchecked Sendable {
+/// The first error of work done on other threads, read once they are done.
+public final class ErrorBox: @unchecked Sendable {
     private let lock = NSLock()
-    @exclusivity(unchecked) private(set) var error: Error?
-    func set(_ e: Error) { lock.lock(); if error == nil { error = e }; lock.unlock() }
+    private var first: Error?
+    public init() {}
+    public var error: Error? { lock.lock(); defer { lock.unlock() }; return first }
+    public func set(_ e: Error) { lock.lock(); if first == nil { first = e }; lock.unlock() }
 }
 
 public enum MemoryError: Error, CustomStringConvertible {

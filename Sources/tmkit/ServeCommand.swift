@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Reports
 import TMServer
+import TranslationMemory
 
 /// `--tokens`, shared by `serve` and `serve token …`.
 struct TokenOptions: ParsableArguments {
@@ -106,7 +107,7 @@ extension TMKit.Serve {
                 var logger = Logger(label: "tmkit")
                 logger.logLevel = .info
                 let (host, portFile) = (host, portFile)
-                let outcome = Outcome()
+                let outcome = ErrorBox()
                 let done = DispatchSemaphore(value: 0)
                 Task {
                     do {
@@ -120,7 +121,7 @@ extension TMKit.Serve {
                     done.signal()
                 }
                 done.wait()
-                if let e = outcome.get() {
+                if let e = outcome.error {
                     if let s = e as? TMServer.StartError { throw UserError(s.description) }
                     throw UserError("\(e)")
                 }
@@ -128,14 +129,6 @@ extension TMKit.Serve {
             }
         }
     }
-}
-
-/// The error a server task ended with.
-final class Outcome: @unchecked Sendable {
-    private let lock = NSLock()
-    private var error: (any Error)?
-    func set(_ e: any Error) { lock.lock(); error = e; lock.unlock() }
-    func get() -> (any Error)? { lock.lock(); defer { lock.unlock() }; return error }
 }
 
 extension Role: ExpressibleByArgument {}
