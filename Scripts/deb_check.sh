@@ -4,6 +4,7 @@
 # program (no checkout around it: its data goes to $XDG_DATA_HOME/tmkit).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+checkout=$(pwd)
 work=$(mktemp -d /tmp/tmkit-debcheck-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 deb=$(Scripts/make_deb.sh "$work/out" | tail -1)
@@ -35,3 +36,35 @@ manual=$(zcat "$work/root/usr/share/man/man1/tmkit.1.gz")
 grep -q '^.SS tm lookup' <<< "$manual" || fail "the manual has no tm lookup"
 bash -c "source '$work/root/usr/share/bash-completion/completions/tmkit' && complete -p tmkit" >/dev/null || fail "the bash completion does not load"
 echo "$(basename "$deb"): info, contents, unpacked and run: ok ($(du -h "$deb" | cut -f1))"
+
+# install.sh into a prefix of its own (no staging root), run from there as a user would.
+(cd "$checkout" && Scripts/install.sh --prefix "$work/prefix") > "$work/install.log" 2>&1 || { tail -20 "$work/install.log"; fail "install.sh --prefix failed"; }
+for f in bin/tmkit share/man/man1/tmkit.1.gz share/bash-completion/completions/tmkit share/zsh/site-functions/_tmkit share/fish/vendor_completions.d/tmkit.fish; do
+  [ -s "$work/prefix/$f" ] || fail "install.sh --prefix did not install $f"
+done
+size=$(stat -c %s "$work/prefix/bin/tmkit")
+[ "$size" -lt 100000000 ] || fail "the installed binary is $size bytes: not stripped?"
+lookup=$(XDG_DATA_HOME="$work/data2" "$work/prefix/bin/tmkit" tm lookup "Hello, world!" --source-lang en-US --target-lang ru 2>&1 || true)
+[ -z "$lookup" ] || grep -q "no match\|no memory" <<< "$lookup" || fail "a fresh install found units it never stored: $lookup"
+XDG_DATA_HOME="$work/data2" "$work/prefix/bin/tmkit" tm add "Hello, world." "Привет, мир." --source-lang en --target-lang ru >/dev/null
+lookup=$(XDG_DATA_HOME="$work/data2" "$work/prefix/bin/tmkit" tm lookup "Hello, world!" --source-lang en-US --target-lang ru)
+grep -q "Привет, мир." <<< "$lookup" || fail "the tmkit installed by install.sh does not find its unit"
+echo "install.sh --prefix: installed and run: ok ($((size / 1000000)) MB binary, stripped)"
+
+# dpkg -i into this system, then dpkg -r: as root only, and only when no tmkit package is installed here.
+if [ "$(id -u)" != 0 ]; then
+  echo "dpkg -i: not run (needs root; CI runs it)"
+elif dpkg-query -W tmkit >/dev/null 2>&1; then
+  echo "dpkg -i: not run (a tmkit package is already installed on this machine)"
+else
+  trap 'dpkg -r tmkit >/dev/null 2>&1 || true; rm -rf "$work"' EXIT
+  dpkg -i "$deb" > "$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -i failed"; }
+  [ "$(dpkg-query -W -f='${Status}' tmkit)" = "install ok installed" ] || fail "dpkg does not list tmkit as installed"
+  [ "$(command -v tmkit)" = /usr/bin/tmkit ] || fail "tmkit is not /usr/bin/tmkit on the PATH: $(command -v tmkit)"
+  XDG_DATA_HOME="$work/data3" tmkit tm add "Good night." "Спокойной ночи." --source-lang en --target-lang ru >/dev/null
+  lookup=$(XDG_DATA_HOME="$work/data3" tmkit tm lookup "Good night." --source-lang en --target-lang ru)
+  grep -q "Спокойной ночи." <<< "$lookup" || fail "the dpkg-installed tmkit does not find its unit"
+  dpkg -r tmkit > "$work/dpkg.log" 2>&1 || { cat "$work/dpkg.log"; fail "dpkg -r failed"; }
+  [ ! -e /usr/bin/tmkit ] && [ ! -e /usr/share/man/man1/tmkit.1.gz ] || fail "dpkg -r left files behind"
+  echo "dpkg -i, run, dpkg -r: ok"
+fi

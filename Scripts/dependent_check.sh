@@ -75,3 +75,32 @@ out=$(.build/debug/consumer)
 echo "$out"
 [ "$out" = "2 sentences; match 100% Привет, мир.; term world" ] || { echo "the consumer's output is not the expected one"; exit 1; }
 echo "a package depending on tmkit 99.0.0 (this checkout) builds and runs"
+
+# Three of the worked examples run, in a folder of their own, and print what their comments say.
+mkdir -p "$work/run" && cd "$work/run"
+cat > segment.srx <<'SRX'
+<?xml version="1.0" encoding="UTF-8"?>
+<srx xmlns="http://www.lisa.org/srx20" version="2.0">
+  <header segmentsubflows="yes" cascade="yes"/>
+  <body>
+    <languagerules>
+      <languagerule languagerulename="Default">
+        <rule break="no"><beforebreak>\bDr\.</beforebreak><afterbreak>\s</afterbreak></rule>
+        <rule break="yes"><beforebreak>[.?!]+</beforebreak><afterbreak>\s</afterbreak></rule>
+      </languagerule>
+    </languagerules>
+    <maprules><languagemap languagepattern=".*" languagerulename="Default"/></maprules>
+  </body>
+</srx>
+SRX
+expect_output() {  # module, expected output
+  local got
+  got=$("$work/consumer/.build/debug/example$1" 2>&1) || { echo "the worked example of $1 fails: $got"; exit 1; }
+  [ "$got" = "$2" ] || { printf 'the worked example of %s prints\n%s\ninstead of what its comments say:\n%s\n' "$1" "$got" "$2"; exit 1; }
+}
+expect_output Segmentation "0 39 Dr. Smith arrived at 10 a.m. on Friday.
+40 67 He met the U.S. delegation."
+expect_output TranslationMemory "80 МИД сообщил в пятницу.
+replace Foreign → Defence"
+expect_output Glossary 'Исламского государства → ["Islamic State"]'
+echo "the worked examples of Segmentation, TranslationMemory and Glossary print what their comments say"

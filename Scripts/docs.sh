@@ -13,5 +13,10 @@ for module in ICUText Segmentation TranslationMemory Alignment Formats Glossary;
   page="$out/$module.doccarchive/data/documentation/$(echo "$module" | tr '[:upper:]' '[:lower:]').json"
   [ -f "$page" ] || { echo "docs: no page for $module in its archive"; exit 1; }
   grep -q "A worked example" "$page" || { echo "docs: $module's page lacks its worked example"; exit 1; }
-  echo "docs: $module → $out/$module.doccarchive ($(echo "$log" | grep -c "warning:") warnings)"
+  # Every public parameter documented: a warning (an undocumented or misnamed parameter) fails.
+  if grep -q "warning:" <<< "$log"; then
+    grep -A1 "warning:" <<< "$log" | grep -E "warning:|-->" | paste - - | sed "s|\.\./|Sources/$module/|"
+    echo "docs: $module has DocC warnings"; exit 1
+  fi
+  echo "docs: $module → $out/$module.doccarchive (no warnings)"
 done

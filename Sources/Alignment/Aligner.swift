@@ -62,8 +62,12 @@ public final class Aligner {
     /// The beads of the alignment, in order, covering every sentence of both sides once.
     ///
     /// - Parameters:
-    ///   - sourceParagraphs, targetParagraphs: the paragraph number of each sentence, when known.
-    ///   - sourceAnchors, targetAnchors: extra anchors per sentence (equal strings correspond).
+    ///   - source: the source text's sentences.
+    ///   - target: the translation's sentences.
+    ///   - sourceParagraphs: the paragraph number of each source sentence, when known.
+    ///   - targetParagraphs: the paragraph number of each target sentence, when known.
+    ///   - sourceAnchors: extra anchors per source sentence (equal strings on both sides correspond).
+    ///   - targetAnchors: extra anchors per target sentence.
     public func align(source: [String], target: [String], sourceParagraphs: [Int]? = nil, targetParagraphs: [Int]? = nil,
                       sourceAnchors: [[String]]? = nil, targetAnchors: [[String]]? = nil) throws -> [Bead] {
         if source.isEmpty && target.isEmpty { return [] }

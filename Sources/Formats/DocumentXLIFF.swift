@@ -50,6 +50,12 @@ public enum DocumentXLIFF {
     }
 
     /// The XLIFF 1.2 file of a document's segments.
+    /// - Parameter document: the document's text (kept, encoded, as the skeleton that `merge` fills).
+    /// - Parameter original: the file name written in `<file original=…>`.
+    /// - Parameter segments: the translatable segments, with their spans in `document`.
+    /// - Parameter sourceLanguage: the document's language tag.
+    /// - Parameter targetLanguage: the translation's language tag.
+    /// - Parameter toolVersion: written in `<tool tool-version=…>`.
     /// - Parameter datatype: XLIFF's `datatype` ("plaintext", "html", "x-markdown").
     /// - Parameter copySource: give every unit a `<target state="new">` holding a copy of its source,
     ///   as tools that translate only existing targets (OmegaT) need; `pretranslate` and `merge`

@@ -7,6 +7,7 @@ public final class FileChunks {
     private let owned: Bool
     @exclusivity(unchecked) private var scratch: [UInt8] = []
 
+    /// - Parameter fd: an open file descriptor, read from its current offset.
     /// - Parameter owned: close `fd` when done.
     public init(fd: Int32, owned: Bool) {
         self.fd = fd

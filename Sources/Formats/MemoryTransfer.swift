@@ -43,6 +43,11 @@ public struct UnitFileReader: Sendable {
 
     /// Reads the file at `path` (called `name` in messages), handing each unit to `emit`; returns
     /// how many units it read. A file that does not parse throws `FormatError` (file and line).
+    /// - Parameter path: the file to read.
+    /// - Parameter name: the file's name in messages and notices.
+    /// - Parameter format: the file's format.
+    /// - Parameter notice: called with each warning and each unit left out.
+    /// - Parameter emit: called with each unit, in file order; an error it throws ends the read.
     /// - Parameter progress: called now and then with the units read so far.
     public func read(path: String, name: String, format: UnitFileFormat, notice: (Notice) -> Void = { _ in },
                      progress: ((Int) -> Void)? = nil, _ emit: (TranslationUnit) throws -> Void) throws -> Int {

@@ -12,6 +12,8 @@ public enum JSONString {
     }
 
     /// Appends `s` as a JSON string literal to `out`.
+    /// - Parameter s: the text.
+    /// - Parameter out: the string the literal is appended to.
     /// - Parameter appleStrings: Apple `.strings` syntax instead: the same escapes, but control
     ///   characters other than line break, tab and return as `\Uxxxx`.
     public static func append(_ s: String, to out: inout String, appleStrings: Bool = false) {
@@ -34,6 +36,8 @@ public enum JSONString {
 
     /// Reads the literal starting at `i` (its opening quote) and moves `i` past it; nil when it
     /// is not a valid literal (an unknown escape, a control character, the end of the input).
+    /// - Parameter b: the bytes of the JSON text.
+    /// - Parameter i: the offset of the opening quote; on return, the offset after the closing one.
     /// - Parameter validated: the buffer is known to be UTF-8 (text SQLite gave back), so the
     ///   literal's bytes need no second check.
     public static func read(_ b: UnsafeBufferPointer<UInt8>, at i: inout Int, validated: Bool = false) -> String? {

@@ -731,6 +731,9 @@ extension MemoryStore {
     /// everything the writer reads (ids, duplicate keys, posting list tails, side table sizes) is
     /// read under the lock and stays true until the commit. Other processes' lookups go on meanwhile
     /// (WAL); their writes wait for this one (busy timeout) and then see everything it stored.
+    /// - Parameter overwrite: a unit with the source of a stored one replaces that unit's
+    ///   translation in its language instead of being kept beside it.
+    /// - Parameter body: the writes, given a writer valid only during the call.
     /// - Parameter bulk: a large import. A transaction of hundreds of megabytes is slower in WAL
     ///   mode (pages go to the log, then the checkpoint copies them into the file: the synthetic
     ///   million imported in 10.3 s instead of 6.3 s), so when no other process has the memory open

@@ -42,6 +42,8 @@ public final class MemoryStore {
     public typealias OpenError = StoreFile.OpenError
 
     /// Opens the memory at `path`; creates it (and its folder) when `create` is true and it is missing.
+    /// - Parameter path: the memory's file.
+    /// - Parameter create: create the file when it is missing (else a missing file is an error).
     /// - Parameter mapped: read the file through mmap (fast repeated lookups); off for long
     ///   sequential reads such as exports, where mapped pages would only swell the process.
     public init(path: String, create: Bool, mapped: Bool = true) throws {
