@@ -37,9 +37,14 @@ let package = Package(
         .target(name: "CSupport"),
         // What the SQLite-backed stores (memories, glossaries) share.
         .target(name: "StoreSupport", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        // What a memory is, whichever engine stores it: units and variants, normalisation, the
+        // tokenizer, index keys, posting lists, the fuzzy scorer, the lookup with its bounds,
+        // duplicate keys and rules, the packed unit encoding. No database in it.
+        .target(name: "MemoryCore", dependencies: ["ICUText", "CSupport"]),
+        // The SQLite store (`MemoryStore`), re-exporting MemoryCore: what `import TranslationMemory` gives.
         .target(
             name: "TranslationMemory",
-            dependencies: ["ICUText", "StoreSupport", "CSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["MemoryCore", "ICUText", "StoreSupport", "CSupport", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "GRDBSQLite", package: "GRDB.swift")],
             // The import's hot loops touch class state per unit and per key: those stored properties
             // are marked @exclusivity(unchecked) in the source (no unsafe flag, so that the library

@@ -4,21 +4,6 @@ import GRDBSQLite
 import ICUText
 import StoreSupport
 
-/// What a write did.
-public struct WriteReport: Sendable, Equatable {
-    /// New units stored.
-    public var added = 0
-    /// Units that were already there (same source and targets): their metadata was updated.
-    public var merged = 0
-    /// New units whose source was there with another target (kept as alternatives).
-    public var alternatives = 0
-    /// Existing units whose target was replaced (`overwrite`).
-    public var replaced = 0
-    public var removed = 0
-
-    public init() {}
-}
-
 /// What `MemoryStore.optimize` did.
 public struct OptimizeReport: Sendable, Equatable {
     /// Rows of `dup_delta` merged into the duplicate buckets.
@@ -708,22 +693,6 @@ final class BatchQueue: @unchecked Sendable {
     }
 }
 
-/// The first error of work done on other threads, read once they are done.
-public final class ErrorBox: @unchecked Sendable {
-    private let lock = NSLock()
-    private var first: Error?
-    public init() {}
-    public var error: Error? { lock.lock(); defer { lock.unlock() }; return first }
-    public func set(_ e: Error) { lock.lock(); if first == nil { first = e }; lock.unlock() }
-}
-
-public enum MemoryError: Error, CustomStringConvertible {
-    case invalid(String)
-    public var description: String {
-        switch self { case .invalid(let m): m }
-    }
-}
-
 extension MemoryStore {
     /// Runs `body` in one write transaction: all of it is stored, or (on any error) nothing.
     ///
@@ -931,121 +900,6 @@ func encodeList<T: Encodable>(_ items: [T]) -> String? {
     return String(decoding: d, as: UTF8.self)
 }
 
-func decodeList<T: Decodable>(_ s: String?) -> [T] {
-    guard let s, let d = s.data(using: .utf8) else { return [] }
-    return (try? JSONDecoder().decode([T].self, from: d)) ?? []
-}
-
-func encodeProps(_ props: [Property]) -> String? {
-    guard !props.isEmpty else { return nil }
-    var out = "["
-    for (i, p) in props.enumerated() {
-        if i > 0 { out += "," }
-        out += "{\"type\":"
-        StoredJSON.appendString(p.type, to: &out)
-        out += ",\"value\":"
-        StoredJSON.appendString(p.value, to: &out)
-        out += "}"
-    }
-    return out + "]"
-}
-
-func decodeProps(_ s: String?) -> [Property] {
-    guard let s else { return [] }
-    if let items = StoredJSON.parseArray(s) {
-        var out: [Property] = []
-        for item in items {
-            guard case .object(let fields) = item else { return decodeList(s) }
-            out.append(Property(type: fields["type"] ?? "", value: fields["value"] ?? ""))
-        }
-        return out
-    }
-    return decodeList(s)
-}
-
-func encodeNotes(_ notes: [String]) -> String? {
-    guard !notes.isEmpty else { return nil }
-    var out = "["
-    for (i, n) in notes.enumerated() {
-        if i > 0 { out += "," }
-        StoredJSON.appendString(n, to: &out)
-    }
-    return out + "]"
-}
-
-func decodeNotes(_ s: String?) -> [String] {
-    guard let s else { return [] }
-    if let items = StoredJSON.parseArray(s) {
-        var out: [String] = []
-        for item in items {
-            guard case .string(let v) = item else { return decodeList(s) }
-            out.append(v)
-        }
-        return out
-    }
-    return decodeList(s)
-}
-
-/// The JSON of the props and notes columns, written and read by hand: arrays of strings or of
-/// objects with string fields (JSONEncoder/Decoder cost more than the rest of an export).
-enum StoredJSON {
-    enum Item { case string(String), object([String: String]) }
-
-    static func appendString(_ s: String, to out: inout String) { JSONString.append(s, to: &out) }
-
-    /// The items of a JSON array of strings or flat string objects; nil for anything else.
-    static func parseArray(_ s: String) -> [Item]? {
-        var copy = s
-        return copy.withUTF8 { b -> [Item]? in
-            var i = 0
-            func space() { while i < b.count, b[i] == 0x20 || b[i] == 0x0A || b[i] == 0x0D || b[i] == 0x09 { i += 1 } }
-            func string() -> String? { JSONString.read(b, at: &i, validated: true) } // a Swift String's bytes
-            space()
-            guard i < b.count, b[i] == 0x5B else { return nil }
-            i += 1
-            var items: [Item] = []
-            space()
-            if i < b.count, b[i] == 0x5D { return [] }
-            while true {
-                space()
-                guard i < b.count else { return nil }
-                if b[i] == 0x22 {
-                    guard let v = string() else { return nil }
-                    items.append(.string(v))
-                } else if b[i] == 0x7B {
-                    i += 1
-                    var fields: [String: String] = [:]
-                    space()
-                    if i < b.count, b[i] == 0x7D { i += 1 } else {
-                        while true {
-                            space()
-                            guard let k = string() else { return nil }
-                            space()
-                            guard i < b.count, b[i] == 0x3A else { return nil }
-                            i += 1
-                            space()
-                            guard let v = string() else { return nil }
-                            fields[k] = v
-                            space()
-                            guard i < b.count else { return nil }
-                            if b[i] == 0x2C { i += 1; continue }
-                            if b[i] == 0x7D { i += 1; break }
-                            return nil
-                        }
-                    }
-                    items.append(.object(fields))
-                } else {
-                    return nil
-                }
-                space()
-                guard i < b.count else { return nil }
-                if b[i] == 0x2C { i += 1; continue }
-                if b[i] == 0x5D { return items }
-                return nil
-            }
-        }
-    }
-}
 extension MemoryWriter {
     /// Waits for background preparation to stop (the transaction is being rolled back).
     func abandonPending() {

@@ -17,7 +17,7 @@ public enum Placeholders {
         return copy.withUTF8 { b in spans(in: b).map { String(decoding: UnsafeBufferPointer(rebasing: b[$0]), as: UTF8.self) } }
     }
 
-    static func spans(in b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
+    package static func spans(in b: UnsafeBufferPointer<UInt8>) -> [Range<Int>] {
         var out: [Range<Int>] = []
         var i = 0
         let n = b.count

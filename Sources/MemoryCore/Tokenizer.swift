@@ -25,7 +25,7 @@ public struct TokenizedText: Sendable {
     /// The text with all white space removed (to see white-space-only differences).
     public var compact: String { String(String.UnicodeScalarView(text.unicodeScalars.filter { !$0.properties.isWhitespace })) }
 
-    init(text: String, tokens: [Token]) {
+    package init(text: String, tokens: [Token]) {
         self.text = text
         self.tokens = tokens
         wordKeys = tokens.filter(\.isWordLike).map(\.key)
@@ -54,14 +54,14 @@ public struct TokenizedText: Sendable {
 public final class Tokenizer: @unchecked Sendable { // one thread at a time
     private let words: BreakIterator
     /// A lower-cased copy of the text being keyed (`indexKeys`), reused.
-    var lower: [UInt8] = []
+    package var lower: [UInt8] = []
 
     public init() throws {
         words = try BreakIterator(.word, locale: "root")
     }
 
     /// ICU word boundaries of `buf` with their rule status (for `indexKeys`).
-    func forEachWordBoundary(in buf: UnsafeBufferPointer<UInt8>, _ body: (Int, Int32) throws -> Void) throws {
+    package func forEachWordBoundary(in buf: UnsafeBufferPointer<UInt8>, _ body: (Int, Int32) throws -> Void) throws {
         try words.forEachBoundary(in: buf, body)
     }
 
@@ -115,13 +115,13 @@ public final class Tokenizer: @unchecked Sendable { // one thread at a time
     }
 
     /// Case folding for keys: ASCII by hand, the rest through ICU.
-    static func fold(_ s: String) -> String {
+    package static func fold(_ s: String) -> String {
         if s.utf8.allSatisfy({ $0 < 0x80 }) || UTF8Scan.isPlainLatinCyrillic(s, allowLatin1: false) { return s.lowercased() }
         return (try? s.caseFolded()) ?? s.lowercased()
     }
 
     /// Tokens inside a placeholder (`%1$@`, `{name}`, `{{count}}`) become one tag token.
-    static func mergePlaceholders(_ tokens: [Token], spans: [Range<Int>], text: String) -> [Token] {
+    package static func mergePlaceholders(_ tokens: [Token], spans: [Range<Int>], text: String) -> [Token] {
         guard !spans.isEmpty else { return tokens }
         let bytes = Array(text.utf8)
         var out: [Token] = []
@@ -142,7 +142,7 @@ public final class Tokenizer: @unchecked Sendable { // one thread at a time
 
     /// "<", name characters, ">" produced as separate tokens become one tag token ("<b>", "</b>", "<x1/>",
     /// "{1}", "%s", "{{count}}" stay as they are split; tags are counted by the scorer).
-    static func mergeTags(_ tokens: [Token], text: String) -> [Token] {
+    package static func mergeTags(_ tokens: [Token], text: String) -> [Token] {
         guard tokens.contains(where: { $0.kind == .punctuation && $0.surface == "<" }) else { return tokens }
         var out: [Token] = []
         var i = 0

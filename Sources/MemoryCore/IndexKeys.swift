@@ -3,44 +3,44 @@ import ICUText
 
 /// A variant's word keys as the fuzzy index files them, in two flat arrays: an import prepares
 /// millions of variants, and one allocation per array costs far less than one String per word.
-struct IndexKeys: Equatable {
-    struct Key: Equatable {
-        /// `PostingBatch.hash` of the index key (computed while preparing, off the storing thread).
-        var hash: Int
+package struct IndexKeys: Equatable {
+    package struct Key: Equatable {
+        /// `KeyHash.hash` of the index key (computed while preparing, off the storing thread).
+        package var hash: Int
         /// Where the index key ends in `bytes`.
-        var end: Int32
+        package var end: Int32
         /// The length of its word key (the index key without a repeat's suffix).
-        var wordLength: Int32
-        /// `PostingBatch.hash` of the word key, truncated (to find repeats).
-        var wordHash: UInt32
+        package var wordLength: Int32
+        /// `KeyHash.hash` of the word key, truncated (to find repeats).
+        package var wordHash: UInt32
     }
     /// The index keys one after another: each word key, with "\u{1}k" after its k-th repeat (k ≥ 2),
     /// so that a multiset overlap is a set overlap (`TokenizedText.indexKeys`).
     private(set) var bytes: [UInt8] = []
-    private(set) var keys: [Key] = []
+    package private(set) var keys: [Key] = []
     /// One bit per earlier key of the variant, by the top bits of its word hash (`append`).
     private var seen: UInt64 = 0
 
     /// Number of word keys.
-    var count: Int { keys.count }
+    package var count: Int { keys.count }
 
-    init() {}
+    package init() {}
 
     /// Empties the keys, keeping the arrays' storage (a worker reuses one for every variant).
-    mutating func removeAll() {
+    package mutating func removeAll() {
         bytes.removeAll(keepingCapacity: true)
         keys.removeAll(keepingCapacity: true)
         seen = 0
     }
 
-    static func == (a: IndexKeys, b: IndexKeys) -> Bool { a.bytes == b.bytes && a.keys == b.keys }
+    package static func == (a: IndexKeys, b: IndexKeys) -> Bool { a.bytes == b.bytes && a.keys == b.keys }
 
-    init(wordKeys: [String]) {
+    package init(wordKeys: [String]) {
         for var k in wordKeys { k.withUTF8 { append($0) } }
     }
 
     /// The word keys separated by U+001F: what a packed unit stores.
-    var joined: [UInt8] {
+    package var joined: [UInt8] {
         var out: [UInt8] = []
         out.reserveCapacity(bytes.count)
         appendJoined(to: &out)
@@ -48,12 +48,12 @@ struct IndexKeys: Equatable {
     }
 
     /// The length of `joined`.
-    var joinedCount: Int {
+    package var joinedCount: Int {
         keys.isEmpty ? 0 : keys.reduce(keys.count - 1) { $0 + Int($1.wordLength) }
     }
 
     /// Appends `joined` to `out`.
-    func appendJoined(to out: inout [UInt8]) {
+    package func appendJoined(to out: inout [UInt8]) {
         bytes.withUnsafeBufferPointer { b in
             var start = 0
             for (i, k) in keys.enumerated() {
@@ -65,18 +65,18 @@ struct IndexKeys: Equatable {
     }
 
     /// The index keys as strings (tests, and the general path's callers).
-    var strings: [String] {
+    package var strings: [String] {
         (0..<count).map { i in withKey(i) { String(decoding: $0, as: UTF8.self) } }
     }
 
     /// Calls `body` with the bytes of index key `i`.
-    func withKey<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+    package func withKey<R>(_ i: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
         let start = i == 0 ? 0 : Int(keys[i - 1].end)
         return try bytes.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[start..<Int(keys[i].end)])) }
     }
 
     /// Calls `body` with the hash and bytes of each index key.
-    func withKeys(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
+    package func withKeys(_ body: (Int, UnsafeBufferPointer<UInt8>) throws -> Void) rethrows {
         try bytes.withUnsafeBufferPointer { b in
             try keys.withUnsafeBufferPointer { ks in
                 var start = 0
@@ -90,12 +90,12 @@ struct IndexKeys: Equatable {
 
     /// Calls `body` with the hash of each index key.
     @inline(__always)
-    func forEachHash(_ body: (Int) -> Void) {
+    package func forEachHash(_ body: (Int) -> Void) {
         keys.withUnsafeBufferPointer { for k in $0 { body(k.hash) } }
     }
 
-    mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
-        let h = PostingBatch.hash(key)
+    package mutating func append(_ key: UnsafeBufferPointer<UInt8>) {
+        let h = KeyHash.hash(key)
         let wordHash = UInt32(truncatingIfNeeded: h)
         // Repeats are few in a segment: count earlier equal keys (same hash, then same bytes),
         // unless no earlier key's hash left this one's bit in `seen`.
@@ -116,7 +116,7 @@ struct IndexKeys: Equatable {
         if n > 1 {
             bytes.append(0x01)
             bytes.append(contentsOf: String(n).utf8)
-            hash = bytes.withUnsafeBufferPointer { PostingBatch.hash(UnsafeBufferPointer(rebasing: $0[start...])) }
+            hash = bytes.withUnsafeBufferPointer { KeyHash.hash(UnsafeBufferPointer(rebasing: $0[start...])) }
         }
         keys.append(Key(hash: hash, end: Int32(bytes.count), wordLength: Int32(key.count), wordHash: wordHash))
     }
@@ -127,7 +127,7 @@ extension Tokenizer {
     /// Cyrillic and common punctuation, see `UTF8Scan.lowercasedPlain`) without markup or
     /// placeholders takes a lane that builds no tokens: its keys are the lower-cased slices
     /// between ICU word boundaries ("#" for a number), which is what `tokenize` makes of such text.
-    func indexKeys(_ text: String) throws -> IndexKeys {
+    package func indexKeys(_ text: String) throws -> IndexKeys {
         var keys = IndexKeys()
         try indexKeys(text, into: &keys)
         return keys
@@ -135,7 +135,7 @@ extension Tokenizer {
 
     /// Appends the keys of the words ICU finds in `text`: slices of its lower-cased copy `lower`
     /// (same offsets), `number` for numbers.
-    func appendICUKeys(text: UnsafeBufferPointer<UInt8>, lower: UnsafeBufferPointer<UInt8>,
+    package func appendICUKeys(text: UnsafeBufferPointer<UInt8>, lower: UnsafeBufferPointer<UInt8>,
                        number: UnsafeBufferPointer<UInt8>, to keys: inout IndexKeys) throws {
         var last = 0
         try forEachWordBoundary(in: text) { b, status in
@@ -149,7 +149,7 @@ extension Tokenizer {
     }
 
     /// `indexKeys(text)` into `keys` (emptied first; its storage is reused).
-    func indexKeys(_ text: String, into keys: inout IndexKeys) throws {
+    package func indexKeys(_ text: String, into keys: inout IndexKeys) throws {
         keys.removeAll()
         lower.removeAll(keepingCapacity: true)
         guard UTF8Scan.appendLowercasedPlain(text, to: &lower),
@@ -171,5 +171,5 @@ extension Tokenizer {
         }
     }
 
-    static let numberKey: [UInt8] = Array("#".utf8)
+    package static let numberKey: [UInt8] = Array("#".utf8)
 }

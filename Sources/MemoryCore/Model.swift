@@ -112,7 +112,7 @@ public enum LanguageTag {
     }
 
     /// Already in canonical case: lowercase language, then "XX" regions, "Xxxx" scripts, lowercase others.
-    static func isCanonical(_ tag: String) -> Bool {
+    package static func isCanonical(_ tag: String) -> Bool {
         var index = 0
         var length = 0
         var upper = 0, lower = 0, firstUpper = false

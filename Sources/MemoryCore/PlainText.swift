@@ -6,30 +6,31 @@ import ICUText
 /// each text six times (NFC check, normalisation, lower-casing for keys and for search, markup,
 /// characters the word splitter leaves to ICU). Every step it skips gives what the general path
 /// gives; `PlainTextTests` compares them.
-enum PlainText {
-    struct Flags: OptionSet {
-        let rawValue: UInt8
+package enum PlainText {
+    package struct Flags: OptionSet {
+        package let rawValue: UInt8
+        package init(rawValue: UInt8) { self.rawValue = rawValue }
         /// "<", "%" or "{": markup or placeholders, which the tokenizer makes tags of.
-        static let markup = Flags(rawValue: 1)
+        package static let markup = Flags(rawValue: 1)
         /// A character `PlainWords` leaves to ICU (":", "_", soft hyphen, "·", "‧", "‿", "⁀", "⁔").
-        static let subtleWords = Flags(rawValue: 2)
+        package static let subtleWords = Flags(rawValue: 2)
         /// White space that `TextKeys.normOfNFC` changes (a run, an end, a control, a no-break space),
         /// or empty text.
-        static let unnormalized = Flags(rawValue: 4)
+        package static let unnormalized = Flags(rawValue: 4)
         /// ё (search text reads it as е).
-        static let yo = Flags(rawValue: 8)
+        package static let yo = Flags(rawValue: 8)
         /// ѐ ѓ ї ќ ѝ ў: search text drops their marks (the general path).
-        static let marked = Flags(rawValue: 16)
+        package static let marked = Flags(rawValue: 16)
         /// A letter of U+00C0–U+017F (Latin-1 and Latin Extended-A): search text maps it (`Latin`).
-        static let latin = Flags(rawValue: 32)
+        package static let latin = Flags(rawValue: 32)
     }
 
     /// Letters of U+00C0–U+017F (French, German, Spanish, Polish, Czech … text), with their case
     /// folding and search form taken from the general path once: `fold` where it is two bytes
     /// (or "ss" for ß), so that lower-casing keeps every offset; nil for the few it is not (İ, ſ, ŉ).
-    enum Latin {
-        struct Entry { var fold: (UInt8, UInt8); var search: [UInt8] }
-        static let table: [Entry?] = (0xC0...0x17F).map { cp -> Entry? in
+    package enum Latin {
+        package struct Entry { var fold: (UInt8, UInt8); var search: [UInt8] }
+        package static let table: [Entry?] = (0xC0...0x17F).map { cp -> Entry? in
             guard let u = Unicode.Scalar(cp) else { return nil }
             let s = String(u)
             let fold = Array(Tokenizer.fold(s).utf8)
@@ -37,13 +38,13 @@ enum PlainText {
             return Entry(fold: (fold[0], fold[1]), search: Array(search.utf8))
         }
         /// The code point of the two-byte sequence at `b[i]` (lead byte C3–C5).
-        @inline(__always) static func codePoint(_ c0: UInt8, _ c1: UInt8) -> Int { Int(c0 & 0x1F) << 6 | Int(c1 & 0x3F) }
+        @inline(__always) package static func codePoint(_ c0: UInt8, _ c1: UInt8) -> Int { Int(c0 & 0x1F) << 6 | Int(c1 & 0x3F) }
     }
 
     /// The word keys of plain text whose keys `PlainWords` finds alone, joined by U+001F (what a
     /// packed unit stores for other texts, and derives for these: `PackedUnit.writeVariant`);
     /// nil for other text.
-    static func joinedKeys(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+    package static func joinedKeys(_ text: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var lower: [UInt8] = []
         guard let flags = scan(text, into: &lower), flags.isDisjoint(with: [.markup, .subtleWords]) else { return nil }
         var out: [UInt8] = []
@@ -59,7 +60,7 @@ enum PlainText {
 
     /// The search form of lower-cased plain text with Latin letters: ё read as е, Latin letters
     /// without their marks (`Latin.table`).
-    static func appendSearch(lower: [UInt8], to out: inout [UInt8]) {
+    package static func appendSearch(lower: [UInt8], to out: inout [UInt8]) {
         lower.withUnsafeBufferPointer { l in
             var i = 0
             while i < l.count {
@@ -80,7 +81,7 @@ enum PlainText {
 
     /// Per ASCII character: 0x20 when lower-casing sets that bit (A–Z), and the `Flags` it raises
     /// (markup `<` `%` `{`, subtle word characters `:` `_`, controls: unnormalized white space).
-    static let ascii: [UInt8] = (0..<128).map { c -> UInt8 in
+    package static let ascii: [UInt8] = (0..<128).map { c -> UInt8 in
         switch c {
         case 0x41...0x5A: return 0x20
         case 0x3C, 0x25, 0x7B: return Flags.markup.rawValue
@@ -95,7 +96,7 @@ enum PlainText {
     /// `previousSpace`), and whether the last is a space. Nil when a byte needs a look of its own
     /// (not ASCII, a control, markup, a character the word splitter leaves to ICU).
     @inline(__always)
-    static func swar(_ w: UInt64, previousSpace: Bool) -> (lower: UInt64, doubleSpace: Bool, lastSpace: Bool)? {
+    package static func swar(_ w: UInt64, previousSpace: Bool) -> (lower: UInt64, doubleSpace: Bool, lastSpace: Bool)? {
         let high: UInt64 = 0x8080_8080_8080_8080
         guard w & high == 0 else { return nil }
         // Per byte c < 0x80, c + k stays in its byte: its top bit tells whether c ≥ 0x80 - k.
@@ -114,7 +115,7 @@ enum PlainText {
 
     /// Appends the lower-cased bytes of `b` to `out` and returns what it saw; nil (with `out`
     /// holding an unspecified tail) when the text is not plain.
-    static func scan(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Flags? {
+    package static func scan(_ b: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) -> Flags? {
         let base = out.count
         let n = b.count
         out.append(contentsOf: repeatElement(0, count: n))
@@ -209,7 +210,7 @@ extension Tokenizer {
     /// `search` after the language's mark, `TextKeys.appendSearch`). Plain text takes one pass
     /// (`PlainText.scan`); other text the general path. `derived`: the keys are what
     /// `PlainText.joinedKeys` finds in the text (a packed unit need not store them).
-    func prepare(_ text: String, language: String, langKey: String, keys: inout IndexKeys,
+    package func prepare(_ text: String, language: String, langKey: String, keys: inout IndexKeys,
                  search: inout [UInt8]) throws -> (nfc: String, normHash: Int64, derived: Bool) {
         lower.removeAll(keepingCapacity: true)
         var copy = text

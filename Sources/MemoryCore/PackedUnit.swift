@@ -1,4 +1,5 @@
 import Foundation
+import ICUText
 
 /// A unit as one row stores it (schema v5): its metadata and every variant packed in one blob.
 /// A memory holds one row per unit, so that an import writes one row (and no index entry) per
@@ -11,16 +12,16 @@ import Foundation
 /// (since v7, plain text's keys are left out: an empty string with a non-zero number stands for
 /// the keys `PlainText.joinedKeys` finds in the text). Numbers are LEB128 varints; a string is its UTF-8 length and bytes, an optional one its length
 /// plus one (0 for none).
-enum PackedUnit {
+package enum PackedUnit {
     /// A variant as stored: what a unit's variant is, plus its word keys.
-    struct StoredVariant {
-        var variant: Variant
+    package struct StoredVariant {
+        package var variant: Variant
         /// The word keys joined by U+001F as stored: empty, with a non-zero `wordCount`, for
         /// keys derived from the text (`writeVariant`); a rewrite keeps them so.
-        var storedKeys: String
-        var wordCount: Int
+        package var storedKeys: String
+        package var wordCount: Int
 
-        init(variant: Variant, keys: String, wordCount: Int) {
+        package init(variant: Variant, keys: String, wordCount: Int) {
             self.variant = variant
             storedKeys = keys
             self.wordCount = wordCount
@@ -29,17 +30,18 @@ enum PackedUnit {
         /// The word keys joined by U+001F, derived from the text when they are not stored
         /// (only writes that take a unit's keys out of the index need them: lookups, which
         /// decode every candidate, do not pay for it).
-        var keys: String {
+        package var keys: String {
             guard storedKeys.isEmpty, wordCount > 0 else { return storedKeys }
             var text = variant.text
             return text.withUTF8 { PlainText.joinedKeys($0) }.map { String(decoding: $0, as: UTF8.self) } ?? ""
         }
     }
 
-    struct Writer {
-        var bytes: [UInt8] = []
+    package struct Writer {
+        package var bytes: [UInt8] = []
+        package init() {}
 
-        mutating func varint(_ v: UInt64) {
+        package mutating func varint(_ v: UInt64) {
             var v = v
             while v >= 0x80 {
                 bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -48,12 +50,12 @@ enum PackedUnit {
             bytes.append(UInt8(v))
         }
 
-        mutating func double(_ d: Double?) {
+        package mutating func double(_ d: Double?) {
             let bits = (d ?? .nan).bitPattern
             for i in 0..<8 { bytes.append(UInt8(truncatingIfNeeded: bits >> (8 * UInt64(i)))) }
         }
 
-        mutating func string(_ s: String) {
+        package mutating func string(_ s: String) {
             var s = s
             s.withUTF8 { b in
                 varint(UInt64(b.count))
@@ -61,12 +63,12 @@ enum PackedUnit {
             }
         }
 
-        mutating func string(bytes b: [UInt8]) {
+        package mutating func string(bytes b: [UInt8]) {
             varint(UInt64(b.count))
             bytes.append(contentsOf: b)
         }
 
-        mutating func optional(_ s: String?) {
+        package mutating func optional(_ s: String?) {
             guard var s else { varint(0); return }
             s.withUTF8 { b in
                 varint(UInt64(b.count) + 1)
@@ -75,13 +77,13 @@ enum PackedUnit {
         }
     }
 
-    struct Reader {
-        let b: UnsafeRawBufferPointer
-        var i = 0
+    package struct Reader {
+        package let b: UnsafeRawBufferPointer
+        package var i = 0
 
-        init(_ b: UnsafeRawBufferPointer) { self.b = b }
+        package init(_ b: UnsafeRawBufferPointer) { self.b = b }
 
-        mutating func varint() throws -> UInt64 {
+        package mutating func varint() throws -> UInt64 {
             var v: UInt64 = 0
             var shift: UInt64 = 0
             while true {
@@ -94,30 +96,30 @@ enum PackedUnit {
             }
         }
 
-        mutating func double() throws -> Double? {
+        package mutating func double() throws -> Double? {
             guard i + 8 <= b.count else { throw MemoryError.invalid("a stored unit is damaged") }
             let d = Double(bitPattern: UInt64(littleEndian: b.loadUnaligned(fromByteOffset: i, as: UInt64.self)))
             i += 8
             return d.isNaN ? nil : d
         }
 
-        mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+        package mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
             guard n >= 0, i + n <= b.count else { throw MemoryError.invalid("a stored unit is damaged") }
             defer { i += n }
             return UnsafeRawBufferPointer(rebasing: b[i..<i + n])
         }
 
-        mutating func string() throws -> String {
+        package mutating func string() throws -> String {
             String(decoding: try bytes(Int(try varint())), as: UTF8.self)
         }
 
-        mutating func optional() throws -> String? {
+        package mutating func optional() throws -> String? {
             let n = try varint()
             return n == 0 ? nil : String(decoding: try bytes(Int(n - 1)), as: UTF8.self)
         }
 
-        mutating func skipString() throws { _ = try bytes(Int(try varint())) }
-        mutating func skipOptional() throws {
+        package mutating func skipString() throws { _ = try bytes(Int(try varint())) }
+        package mutating func skipOptional() throws {
             let n = try varint()
             if n > 0 { _ = try bytes(Int(n - 1)) }
         }
@@ -125,7 +127,7 @@ enum PackedUnit {
 
     /// Sets the created and changed dates of packed data that has none (they lead the header).
     /// (In place: a prepared chunk's bytes, `PreparedChunk.stampRow`.)
-    static func stamp(_ data: UnsafeMutableBufferPointer<UInt8>, now: Date) {
+    package static func stamp(_ data: UnsafeMutableBufferPointer<UInt8>, now: Date) {
         let bits = now.timeIntervalSince1970.bitPattern
         for field in 0..<2 {
             let at = 8 * field
@@ -139,7 +141,7 @@ enum PackedUnit {
     /// The unit's fields before its variants.
     /// - Parameter changeFromCreation: a missing change date and user are written as the creation's
     ///   (a new unit's; the unit is not copied to set them).
-    static func writeHeader(_ u: TranslationUnit, changeFromCreation: Bool = false, into w: inout Writer) {
+    package static func writeHeader(_ u: TranslationUnit, changeFromCreation: Bool = false, into w: inout Writer) {
         w.double(u.createdAt?.timeIntervalSince1970)
         w.double((changeFromCreation ? u.changedAt ?? u.createdAt : u.changedAt)?.timeIntervalSince1970)
         w.double(u.lastUsedAt?.timeIntervalSince1970)
@@ -155,7 +157,7 @@ enum PackedUnit {
         w.varint(UInt64(u.variants.count))
     }
 
-    static func writeVariant(language: String, text: String, markup: String?, props: String?, notes: String?,
+    package static func writeVariant(language: String, text: String, markup: String?, props: String?, notes: String?,
                              keys: [UInt8], wordCount: Int, into w: inout Writer) {
         w.string(language)
         w.string(text)
@@ -169,7 +171,7 @@ enum PackedUnit {
     /// `writeVariant` with the keys as prepared (joined as they are written). Keys that
     /// `PlainText.joinedKeys` derives from the text (`derived`) are not written: an empty key
     /// string with a non-zero count stands for them (schema v7).
-    static func writeVariant(language: String, text: String, markup: String?, props: String?, notes: String?,
+    package static func writeVariant(language: String, text: String, markup: String?, props: String?, notes: String?,
                              keys: IndexKeys, derived: Bool, into w: inout Writer) {
         w.string(language)
         w.string(text)
@@ -186,7 +188,7 @@ enum PackedUnit {
     }
 
     /// The joined keys of a stored variant: as stored, or derived from its text.
-    static func storedKeys<R>(_ keys: UnsafeRawBufferPointer, count: Int, text: UnsafeRawBufferPointer,
+    package static func storedKeys<R>(_ keys: UnsafeRawBufferPointer, count: Int, text: UnsafeRawBufferPointer,
                               _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R {
         guard keys.isEmpty, count > 0 else { return try body(keys) }
         guard let derived = PlainText.joinedKeys(text.bindMemory(to: UInt8.self)) else {
@@ -196,7 +198,7 @@ enum PackedUnit {
     }
 
     /// Encodes a unit whose variants' keys are known.
-    static func encode(_ u: TranslationUnit, keys: [(joined: [UInt8], count: Int)]) -> [UInt8] {
+    package static func encode(_ u: TranslationUnit, keys: [(joined: [UInt8], count: Int)]) -> [UInt8] {
         var w = Writer()
         w.bytes.reserveCapacity(256)
         writeHeader(u, into: &w)
@@ -208,7 +210,7 @@ enum PackedUnit {
     }
 
     /// Decodes a stored unit and its variants' keys.
-    static func decode(_ b: UnsafeRawBufferPointer, id: Int64) throws -> (unit: TranslationUnit, variants: [StoredVariant]) {
+    package static func decode(_ b: UnsafeRawBufferPointer, id: Int64) throws -> (unit: TranslationUnit, variants: [StoredVariant]) {
         do { return try decodeFields(b, id: id) } catch {
             throw MemoryError.invalid("unit \(id) is damaged in the memory (its stored row does not decode)")
         }
@@ -249,7 +251,7 @@ enum PackedUnit {
 
     /// Where a stored unit's variants begin (after its header and their count): a rewrite that
     /// changes only the header copies the rest as it is.
-    static func variantsOffset(_ b: UnsafeRawBufferPointer) throws -> Int {
+    package static func variantsOffset(_ b: UnsafeRawBufferPointer) throws -> Int {
         var r = Reader(b)
         _ = try r.bytes(24)                 // created, changed, last used
         _ = try r.varint()                  // usage count
@@ -258,13 +260,13 @@ enum PackedUnit {
         return r.i
     }
 
-    static func decode(_ bytes: [UInt8], id: Int64) throws -> (unit: TranslationUnit, variants: [StoredVariant]) {
+    package static func decode(_ bytes: [UInt8], id: Int64) throws -> (unit: TranslationUnit, variants: [StoredVariant]) {
         try bytes.withUnsafeBytes { try decode($0, id: id) }
     }
 
     /// Calls `body` with each variant's language tag, word keys (joined by U+001F) and their
     /// number, as bytes of the stored unit: what exhaustive scans read, without decoding the rest.
-    static func forEachVariantKeys(_ b: UnsafeRawBufferPointer,
+    package static func forEachVariantKeys(_ b: UnsafeRawBufferPointer,
                                    _ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer, Int) throws -> Void) throws {
         var r = Reader(b)
         _ = try r.bytes(24)
@@ -282,14 +284,14 @@ enum PackedUnit {
     }
 
     /// The languages of a stored unit's variants, without decoding the rest.
-    static func languages(_ b: UnsafeRawBufferPointer) throws -> [String] {
+    package static func languages(_ b: UnsafeRawBufferPointer) throws -> [String] {
         var out: [String] = []
         try forEachVariantKeys(b) { lang, _, _ in out.append(String(decoding: lang, as: UTF8.self)) }
         return out
     }
 
     /// Appends a variant's part of the search text (the layout is described at `search`).
-    static func appendSearch(langKey: String, folded: [UInt8], to out: inout [UInt8]) {
+    package static func appendSearch(langKey: String, folded: [UInt8], to out: inout [UInt8]) {
         out.append(0x1E)
         out.append(contentsOf: langKey.utf8)
         out.append(0x1F)
@@ -297,9 +299,59 @@ enum PackedUnit {
     }
 
     /// What concordance scans: per variant, U+001E, its primary language subtag, U+001F and its folded text.
-    static func search(_ parts: [(langKey: String, folded: String)]) -> String {
+    package static func search(_ parts: [(langKey: String, folded: String)]) -> String {
         var out: [UInt8] = []
         for p in parts { appendSearch(langKey: p.langKey, folded: Array(p.folded.utf8), to: &out) }
         return String(decoding: out, as: UTF8.self)
     }
+}
+
+package func encodeProps(_ props: [Property]) -> String? {
+    guard !props.isEmpty else { return nil }
+    var out = "["
+    for (i, p) in props.enumerated() {
+        if i > 0 { out += "," }
+        out += "{\"type\":"
+        StoredJSON.appendString(p.type, to: &out)
+        out += ",\"value\":"
+        StoredJSON.appendString(p.value, to: &out)
+        out += "}"
+    }
+    return out + "]"
+}
+
+package func decodeProps(_ s: String?) -> [Property] {
+    guard let s else { return [] }
+    if let items = StoredJSON.parseArray(s) {
+        var out: [Property] = []
+        for item in items {
+            guard case .object(let fields) = item else { return decodeList(s) }
+            out.append(Property(type: fields["type"] ?? "", value: fields["value"] ?? ""))
+        }
+        return out
+    }
+    return decodeList(s)
+}
+
+package func encodeNotes(_ notes: [String]) -> String? {
+    guard !notes.isEmpty else { return nil }
+    var out = "["
+    for (i, n) in notes.enumerated() {
+        if i > 0 { out += "," }
+        StoredJSON.appendString(n, to: &out)
+    }
+    return out + "]"
+}
+
+package func decodeNotes(_ s: String?) -> [String] {
+    guard let s else { return [] }
+    if let items = StoredJSON.parseArray(s) {
+        var out: [String] = []
+        for item in items {
+            guard case .string(let v) = item else { return decodeList(s) }
+            out.append(v)
+        }
+        return out
+    }
+    return decodeList(s)
 }

@@ -4,12 +4,12 @@
 /// millions of such segments. Text with a character whose rules are subtler (a soft hyphen, a
 /// connector such as "_", a letter-joining mark such as "·") is reported as not handled, and
 /// goes to ICU. Tests compare the two on the fixture and on random strings of such characters.
-enum PlainWords {
+package enum PlainWords {
     /// Word_Break classes of the characters that plain text holds.
-    enum Class: UInt8 { case other, letter, numeric, midNumLet, midNum, unsupported }
+    package enum Class: UInt8 { case other, letter, numeric, midNumLet, midNum, unsupported }
 
     /// The classes of the ASCII characters.
-    static let asciiClass: [Class] = (0..<128).map { c -> Class in
+    package static let asciiClass: [Class] = (0..<128).map { c -> Class in
         switch c {
         case 0x61...0x7A, 0x41...0x5A, 0x40: return .letter  // (ICU counts "@" as a letter)
         case 0x30...0x39: return .numeric
@@ -22,13 +22,13 @@ enum PlainWords {
 
     /// The class of the character at `i` and its length in bytes.
     @inline(__always)
-    static func classify(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Class, Int) {
+    package static func classify(_ b: UnsafeBufferPointer<UInt8>, _ i: Int) -> (Class, Int) {
         asciiClass.withUnsafeBufferPointer { classify(b, i, ascii: $0) }
     }
 
     /// `classify` with `asciiClass` at hand (a loop reads the global once, not once a character).
     @inline(__always)
-    static func classify(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, ascii: UnsafeBufferPointer<Class>) -> (Class, Int) {
+    package static func classify(_ b: UnsafeBufferPointer<UInt8>, _ i: Int, ascii: UnsafeBufferPointer<Class>) -> (Class, Int) {
         let c = b[i]
         if c < 0x80 { return (ascii[Int(c)], 1) }
         if c == 0xD0 || c == 0xD1 { return (.letter, 2) }          // U+0400–U+047F
@@ -58,7 +58,7 @@ enum PlainWords {
     /// rule status 100–199) rather than a word (200–299). ICU gives a word the status of the
     /// rule that ended it: a word that ends in a digit ("x2", "a1b2") is a number. `b` must be text that
     /// `UTF8Scan.lowercasedPlain` accepts; false, before any call, when a character needs ICU.
-    static func forEachWord(_ b: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) -> Bool {
+    package static func forEachWord(_ b: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) -> Bool {
         let n = b.count
         var i = 0
         while i < n {
@@ -72,7 +72,7 @@ enum PlainWords {
     }
 
     /// `forEachWord` for text known to hold no character that needs ICU.
-    static func forEachWordUnchecked(_ b: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) {
+    package static func forEachWordUnchecked(_ b: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>, Bool) -> Void) {
         asciiClass.withUnsafeBufferPointer { forEachWordUnchecked(b, ascii: $0, body) }
     }
 

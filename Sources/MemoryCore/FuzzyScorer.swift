@@ -106,7 +106,7 @@ public struct FuzzyScorer: Sendable {
         return L == 0 ? 100 : (100 * min(n, m)) / L
     }
 
-    enum Op { case match(Int, Int), substitute(Int, Int), insert(Int), delete(Int) }
+    package enum Op { case match(Int, Int), substitute(Int, Int), insert(Int), delete(Int) }
 
     private func align(_ q: [Token], _ c: [Token]) -> (Int, [Op]) {
         let n = q.count, m = c.count
@@ -144,7 +144,7 @@ public struct FuzzyScorer: Sendable {
 }
 
 /// Levenshtein distance between two key sequences (two-row dynamic programming).
-func levenshtein(_ a: [String], _ b: [String]) -> Int {
+package func levenshtein(_ a: [String], _ b: [String]) -> Int {
     if a.isEmpty { return b.count }
     if b.isEmpty { return a.count }
     var prev = Array(0...b.count)
@@ -160,7 +160,7 @@ func levenshtein(_ a: [String], _ b: [String]) -> Int {
 }
 
 /// Levenshtein distance with early exit: nil once it must exceed `limit`.
-func boundedLevenshtein(_ a: ArraySlice<Substring>, _ b: ArraySlice<Substring>, limit: Int) -> Int? {
+package func boundedLevenshtein(_ a: ArraySlice<Substring>, _ b: ArraySlice<Substring>, limit: Int) -> Int? {
     let n = a.count, m = b.count
     if abs(n - m) > limit { return nil }
     if n == 0 { return m }
