@@ -7,7 +7,7 @@ import GRDBSQLite
 /// (hash, unit id) Int64 pairs, so that an import adds no index row per variant: the buckets it
 /// touched are rewritten once when it flushes. A hash only names candidates; writers compare texts.
 /// Writers file each variant under its text's hash and under that hash paired with the language
-/// of each other variant of the unit (`MemoryWriter.duplicateKeys`).
+/// of each other variant of the unit (`DuplicateRules.duplicateKeys`).
 ///
 /// Keys added during a write are kept flat (in one open-addressing table by hash) until `flush`
 /// merges them into the sorted buckets: an import adds millions of keys, and

@@ -36,7 +36,7 @@ extension MemoryStore {
         func emit() throws {
             guard let u = unit, let id = u.id else { return }
             try insert.execute(arguments: [id, Data(PackedUnit.encode(u, keys: keys)), PackedUnit.search(search)])
-            for k in MemoryWriter.duplicateKeys(texts) { duplicates.add(hash: k, unit: id) }
+            for k in DuplicateRules.duplicateKeys(texts) { duplicates.add(hash: k, unit: id) }
             unit = nil
             keys = []
             search = []

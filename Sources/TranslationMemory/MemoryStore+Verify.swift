@@ -55,7 +55,7 @@ extension MemoryStore {
                 for k in keys.strings { expected[lang + "\0" + k, default: []].append(UInt64(id) << 32 | UInt64(keys.count)) }
                 postingEntries += keys.count
             }
-            for k in MemoryWriter.duplicateKeys(decoded.variants.map { (MemoryWriter.normHash($0.variant), $0.variant.language) }) {
+            for k in DuplicateRules.duplicateKeys(decoded.variants.map { (DuplicateRules.normHash($0.variant), $0.variant.language) }) {
                 dups.append(.init(hash: k, unit: id))
             }
             // The search text concordance scans.
@@ -166,7 +166,7 @@ extension MemoryStore {
                 try batch.apply(db)
                 batch.clearEntries()
             }
-            for k in MemoryWriter.duplicateKeys(variants.map { (MemoryWriter.normHash($0.variant), $0.variant.language) }) {
+            for k in DuplicateRules.duplicateKeys(variants.map { (DuplicateRules.normHash($0.variant), $0.variant.language) }) {
                 duplicates.add(hash: k, unit: id)
             }
             rows.append((id, search))

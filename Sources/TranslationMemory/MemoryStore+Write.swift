@@ -186,7 +186,7 @@ public final class MemoryWriter {
                 let dataEnd = w.bytes.count
                 w.bytes.append(contentsOf: search)
                 rowEnds.append((dataEnd, w.bytes.count))
-                MemoryWriter.forEachDuplicateKey(count: hashes.count, hash: { hashes[$0] }, lang: { langs[$0] }) { dupKeys.append($0) }
+                DuplicateRules.forEachDuplicateKey(count: hashes.count, hash: { hashes[$0] }, lang: { langs[$0] }) { dupKeys.append($0) }
                 dupEnds.append(dupKeys.count)
                 entryEnds.append(postings.entryCount)
             }
@@ -410,98 +410,34 @@ public final class MemoryWriter {
         }
     }
 
-    static func norm(_ v: Variant) -> String { (try? TextKeys.normOfNFC(v.text)) ?? v.text }
-    static func normHash(_ v: Variant) -> Int64 { TextKeys.normHash(lang: v.language, norm: norm(v)) }
 
     /// Adds unit `k` of a prepared chunk (its first variant is the source for duplicate
     /// detection): the id it is stored under, and whether it is a new row.
     private func add(_ chunk: PreparedChunk, _ k: Int) throws -> (Int64, Bool) {
         let unit = chunk.units[chunk.units.startIndex + k]
-        let srcLang = unit.variants[0].language
-        let srcHash = chunk.sourceHash(k)
-        lazy var srcNorm = MemoryWriter.norm(unit.variants[0])
-
-        /// Where a unit holds the source (same language tag, same normalised text).
-        func sourceIndex(_ u: TranslationUnit) -> Int? {
-            u.variants.firstIndex { $0.language == srcLang && MemoryWriter.norm($0) == srcNorm }
-        }
-        /// The first unit (by id) holding the source.
-        func firstHolder() throws -> Stored? {
-            for id in try duplicates.units(db, hash: srcHash) {
-                if let h = try load(id), sourceIndex(h.unit) != nil { return h }
-            }
-            return nil
-        }
-        guard unit.variants.count > 1 else {
-            // A unit of the source alone duplicates any unit with that source.
-            if let h = try firstHolder() {
-                try mergeMetadata(into: h, from: unit)
-                report.merged += 1
-                return (h.id, false)
-            }
-            report.added += 1
-            return (try insert(chunk, k), true)
-        }
-        let firstTargetLang = unit.variants[1].language
-        // Units holding the source and a translation into a target's language are found by that
-        // pair's key: few, even for a source stored in many languages.
-        // Variants are matched one to one (a source translated into its own language by the same text
-        // needs two variants of that text).
-        func holdsAll(_ u: TranslationUnit) -> Bool {
-            var left = u.variants.map { ($0.language, MemoryWriter.norm($0)) }
-            for v in unit.variants {
-                let norm = MemoryWriter.norm(v)
-                guard let k = left.firstIndex(where: { $0.0 == v.language && $0.1 == norm }) else { return false }
-                left.remove(at: k)
-            }
-            return true
-        }
-        func translates(_ u: TranslationUnit, into lang: String) -> Bool {
-            guard let s = sourceIndex(u) else { return false }
-            return u.variants.indices.contains { $0 != s && u.variants[$0].language == lang }
-        }
-        var alternative = false
-        for t in 1..<unit.variants.count {
-            let lang = unit.variants[t].language
-            if alternative && lang != firstTargetLang { continue }
-            for id in try duplicates.units(db, hash: chunk.pairKey(k, target: t)) {
-                guard let h = try load(id), translates(h.unit, into: lang) else { continue }
-                if lang == firstTargetLang, holdsAll(h.unit) {
-                    // The same source and translations: an exact duplicate.
-                    try mergeMetadata(into: h, from: unit)
-                    report.merged += 1
-                    return (id, false)
+        let decision = try DuplicateRules.decide(
+            unit, sourceHash: chunk.sourceHash(k), pairKey: { chunk.pairKey(k, target: $0) }, overwrite: overwrite,
+            unitOf: { (h: Stored) in h.unit },
+            holders: { hash, body in
+                for id in try duplicates.units(db, hash: hash) {
+                    if let h = try load(id), try !body(h) { return }
                 }
-                // Another translation into a language the source already has one in: an alternative.
-                alternative = true
-            }
-        }
-        if overwrite, let h = try firstHolder() {
+            })
+        switch decision {
+        case .merge(let h):
+            try mergeMetadata(into: h, from: unit)
+            report.merged += 1
+            return (h.id, false)
+        case .replace(let h):
             let targets = try unit.variants.dropFirst().map { try MemoryWriter.prepare($0, tokenizer: store.tokenizer) }
             try replaceTargets(of: h, with: targets, from: unit)
             report.replaced += 1
             return (h.id, false)
-        }
-        let unitID = try insert(chunk, k)
-        // (A translation into a new language is simply a new unit.)
-        if alternative { report.alternatives += 1 } else { report.added += 1 }
-        return (unitID, true)
-    }
-
-    /// Keys under which a unit's variants are found: each text's, and each text's paired with
-    /// the language of each other variant (`TextKeys.pairHash`).
-    static func duplicateKeys(_ variants: [(normHash: Int64, lang: String)]) -> [Int64] {
-        var out: [Int64] = []
-        forEachDuplicateKey(count: variants.count, hash: { variants[$0].normHash }, lang: { variants[$0].lang }) { out.append($0) }
-        return out
-    }
-
-    /// `duplicateKeys` without building arrays.
-    @inline(__always)
-    static func forEachDuplicateKey(count: Int, hash: (Int) -> Int64, lang: (Int) -> String, _ body: (Int64) -> Void) {
-        for i in 0..<count { body(hash(i)) }
-        for i in 0..<count {
-            for j in 0..<count where i != j { body(TextKeys.pairHash(hash(i), lang(j))) }
+        case .insert(let alternative):
+            let unitID = try insert(chunk, k)
+            // (A translation into a new language is simply a new unit.)
+            if alternative { report.alternatives += 1 } else { report.added += 1 }
+            return (unitID, true)
         }
     }
 
@@ -541,7 +477,7 @@ public final class MemoryWriter {
             let keys = MemoryWriter.postingKeys(v)
             batch.remove(lang: LanguageTag.primary(v.variant.language), keys: keys.strings, variant: UInt32(h.id))
         }
-        for k in MemoryWriter.duplicateKeys(h.variants.map { (MemoryWriter.normHash($0.variant), $0.variant.language) }) {
+        for k in DuplicateRules.duplicateKeys(h.variants.map { (DuplicateRules.normHash($0.variant), $0.variant.language) }) {
             duplicates.remove(hash: k, unit: h.id)
         }
         var kept = h.variants.filter { !langs.contains($0.variant.language) }
@@ -556,7 +492,7 @@ public final class MemoryWriter {
             kept.append(PackedUnit.StoredVariant(variant: v, keys: String(decoding: t.keys.joined, as: UTF8.self), wordCount: t.keys.count))
             batch.add(lang: t.langKey, keys: t.keys, variant: UInt32(h.id), words: t.keys.count)
         }
-        for k in MemoryWriter.duplicateKeys(kept.map { (MemoryWriter.normHash($0.variant), $0.variant.language) }) {
+        for k in DuplicateRules.duplicateKeys(kept.map { (DuplicateRules.normHash($0.variant), $0.variant.language) }) {
             duplicates.add(hash: k, unit: h.id)
         }
         var u = h.unit
@@ -566,16 +502,7 @@ public final class MemoryWriter {
 
     /// Rewrites a stored unit with its metadata merged with `unit`'s.
     private func mergeMetadata(into h: Stored, from unit: TranslationUnit) throws {
-        var u = h.unit
-        for p in unit.properties where !u.properties.contains(p) { u.properties.append(p) }
-        for n in unit.notes where !u.notes.contains(n) { u.notes.append(n) }
-        u.changedAt = unit.changedAt ?? Date()
-        u.changedBy = unit.changedBy ?? unit.createdBy ?? u.changedBy
-        u.originFile = u.originFile ?? unit.originFile
-        u.originKey = u.originKey ?? unit.originKey
-        u.contextPrevious = u.contextPrevious ?? unit.contextPrevious
-        u.contextNext = u.contextNext ?? unit.contextNext
-        u.usageCount = max(u.usageCount, unit.usageCount)
+        let u = DuplicateRules.mergedMetadata(h.unit, from: unit)
         guard let variantBytes = h.variantBytes else { return try rewrite(h.id, u, h.variants) }
         // The variants are as stored: the new header and their bytes; the search text stays.
         // (An import of catalogs that repeat one another merges hundreds of thousands of units.)
@@ -608,7 +535,7 @@ public final class MemoryWriter {
         for v in variants {
             batch.remove(lang: LanguageTag.primary(v.variant.language), keys: MemoryWriter.postingKeys(v).strings, variant: UInt32(id))
         }
-        for k in MemoryWriter.duplicateKeys(variants.map { (MemoryWriter.normHash($0.variant), $0.variant.language) }) {
+        for k in DuplicateRules.duplicateKeys(variants.map { (DuplicateRules.normHash($0.variant), $0.variant.language) }) {
             duplicates.remove(hash: k, unit: id)
         }
         try db.execute(sql: "DELETE FROM unit WHERE id = ?", arguments: [id])
