@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Alignment", targets: ["Alignment"]),
         .library(name: "Formats", targets: ["Formats"]),
         .library(name: "Glossary", targets: ["Glossary"]),
+        .library(name: "PostgresStore", targets: ["PostgresStore"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -18,6 +19,8 @@ let package = Package(
         // The HTTP server (`tmkit serve`), without its optional configuration support.
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.0", traits: []),
         .package(url: "https://github.com/apple/swift-log", from: "1.14.0"),
+        // Memories and glossaries in PostgreSQL (`postgres://` URLs).
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.0"),
         // API documentation (swift package generate-documentation); a plugin, nothing is linked.
         .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.4.0"),
     ],
@@ -36,7 +39,7 @@ let package = Package(
         // Inline C for the hot loops (a prefetch hint).
         .target(name: "CSupport"),
         // What the SQLite-backed stores (memories, glossaries) share.
-        .target(name: "StoreSupport", dependencies: [.product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "StoreSupport", dependencies: ["MemoryCore", .product(name: "GRDB", package: "GRDB.swift")]),
         // What a memory is, whichever engine stores it: units and variants, normalisation, the
         // tokenizer, index keys, posting lists, the fuzzy scorer, the lookup with its bounds,
         // duplicate keys and rules, the packed unit encoding. No database in it.
@@ -51,6 +54,15 @@ let package = Package(
             // builds as another package's dependency); bounds stay checked.
             swiftSettings: [.define("SQLITE_ENABLE_FTS5")]
         ),
+        // The PostgreSQL store: the same memory (MemoryCore's units, index keys, lookup and
+        // duplicate rules) in tables of a PostgreSQL database, through postgres-nio.
+        .target(
+            name: "PostgresStore",
+            dependencies: ["MemoryCore", "ICUText", .product(name: "PostgresNIO", package: "postgres-nio"),
+                           .product(name: "Logging", package: "swift-log")]
+        ),
+        // Opens a memory by where it is (a file or a postgres:// URL): what the commands and the server use.
+        .target(name: "MemoryStores", dependencies: ["MemoryCore", "TranslationMemory", "PostgresStore"]),
         .target(name: "Alignment", dependencies: ["ICUText"]),
         .target(name: "Glossary", dependencies: ["ICUText", "StoreSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
@@ -66,7 +78,7 @@ let package = Package(
         // `tmkit serve`: the HTTP API (tmkit's and amaGama's), tokens, metrics and the web page.
         .target(
             name: "TMServer",
-            dependencies: ["TranslationMemory", "Glossary", "Formats", "Segmentation", "Reports", "StoreSupport", "CSupport",
+            dependencies: ["TranslationMemory", "MemoryStores", "Glossary", "Formats", "Segmentation", "Reports", "StoreSupport", "CSupport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("Assets/openapi.yaml"), .embedInCode("Assets/index.html"),
@@ -75,7 +87,7 @@ let package = Package(
         .executableTarget(
             name: "tmkit",
             dependencies: [
-                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization", "StoreSupport", "Reports", "TMServer", "TMClient",
+                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization", "StoreSupport", "Reports", "TMServer", "TMClient", "MemoryStores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -91,5 +103,7 @@ let package = Package(
         .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Glossary"]),
         .testTarget(name: "tmkitTests", dependencies: ["tmkit"]),
         .testTarget(name: "TMServerTests", dependencies: ["TMServer"]),
+        // The store tests on both stores (a PostgreSQL server from $TMKIT_PG_URL).
+        .testTarget(name: "PostgresStoreTests", dependencies: ["MemoryStores", "TestSupport"]),
     ]
 )

@@ -16,9 +16,14 @@ mid-optimize, mid-commit). At the end:
 
 Traffic is local processes on local files only; the run is bounded by --seconds and --max-ops.
 
+With --memory postgres://…?memory=NAME the memory is in PostgreSQL (the glossary stays a file), and
+with --pg-restart DIR the PostgreSQL cluster in DIR (Scripts/pg_cluster.sh) is restarted (fast
+shutdown: every connection cut, transactions in flight rolled back) at random moments, twice by
+default: writes cut off then are not acknowledged, and must be all or nothing.
+
 usage: Scripts/stress.py [--tmkit .build/debug/tmkit] [--seconds 90] [--writers 6] [--seed 1]
                          [--kill-mean 1.5] [--max-ops 100000] [--queries 20] [--max-import 3000]
-                         [--big-import 30000] [--keep DIR]
+                         [--big-import 30000] [--keep DIR] [--memory URL] [--pg-restart DIR [--restarts 2]]
 Exit status 0 when nothing was lost and both stores verify; 1 otherwise.
 """
 import faulthandler
@@ -38,7 +43,8 @@ class Run:
         self.tmkit = os.path.abspath(args.tmkit)
         self.dir = args.keep or tempfile.mkdtemp(prefix="tmkit-stress-")
         os.makedirs(self.dir, exist_ok=True)
-        self.memory = os.path.join(self.dir, "stress.tmdb")
+        self.memory = args.memory or os.path.join(self.dir, "stress.tmdb")
+        self.restarts = 0
         self.glossary = os.path.join(self.dir, "stress.tbdb")
         self.lock = threading.Lock()
         self.procs = set()
@@ -90,8 +96,13 @@ class Run:
         if "another process has been writing" in err:
             with self.lock:
                 self.busy += 1
-        elif "no memory here" in err or "no glossary here" in err:
+        elif "no memory here" in err or "no glossary here" in err or "has no memory 'stress" in err:
             pass  # (optimize or verify before any writer created the store: the right answer)
+        elif self.args.pg_restart and ("PostgreSQL" in err and ("was closed" in err or "cannot reach" in err
+                                                                 or "shutting down" in err or "starting up" in err
+                                                                 or "terminating connection" in err)):
+            with self.lock:
+                self.busy += 1  # (cut off by the restart of the database: not acknowledged, honestly)
         else:
             with self.lock:
                 self.errors.append(f"tmkit {' '.join(args[:2])} exited {rc}: {err.strip()[:300]}")
@@ -236,6 +247,25 @@ def killer(run, seed):
                 pass
 
 
+def restarter(run, seed):
+    """Restarts the PostgreSQL cluster at random moments of the run (fast shutdown, then start)."""
+    rng = random.Random(seed)
+    span = run.args.seconds
+    moments = sorted(rng.uniform(0.2 * span, 0.8 * span) for _ in range(run.args.restarts))
+    t0 = time.time()
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "pg_cluster.sh")
+    for m in moments:
+        delay = t0 + m - time.time()
+        if delay > 0:
+            time.sleep(delay)
+        p = subprocess.run([script, "restart", run.args.pg_restart], capture_output=True, text=True)
+        with run.lock:
+            if p.returncode == 0:
+                run.restarts += 1
+            else:
+                run.errors.append(f"the PostgreSQL restart failed: {p.stderr.strip()[:300]}")
+
+
 def check(run):
     problems = []
     export = os.path.join(run.dir, "final.tsv")
@@ -353,11 +383,16 @@ def main():
     ap.add_argument("--queries", type=int, default=20, help="sampled queries compared with --exhaustive at the end")
     ap.add_argument("--max-import", type=int, default=3000, help="units in the largest usual import file")
     ap.add_argument("--big-import", type=int, default=30000, help="units of the rare large import (8%% of TSV and TMX imports)")
+    ap.add_argument("--memory", help="a postgres:// URL of the memory (default: a file in the work folder)")
+    ap.add_argument("--pg-restart", help="the folder of a Scripts/pg_cluster.sh cluster to restart during the run")
+    ap.add_argument("--restarts", type=int, default=2, help="restarts of the database during the run")
     args = ap.parse_args()
     run = Run(args)
     t0 = time.time()
     threads = [threading.Thread(target=writer, args=(run, w, args.seed * 1000 + w)) for w in range(args.writers)]
     threads.append(threading.Thread(target=killer, args=(run, args.seed * 1000 + 999)))
+    if args.pg_restart:
+        threads.append(threading.Thread(target=restarter, args=(run, args.seed * 1000 + 998)))
     for t in threads:
         t.start()
     for t in threads:
@@ -366,7 +401,8 @@ def main():
     problems, stats = check(run)
     acknowledged = sum(c.get("acknowledged", 0) for c in run.counts.values())
     print(f"stress: seed {args.seed}, {args.writers} writers, {elapsed:.0f} s, {run.ops} writes tried, "
-          f"{acknowledged} acknowledged, {run.kills} kills, {run.busy} busy timeouts")
+          f"{acknowledged} acknowledged, {run.kills} kills, {run.busy} busy timeouts or cut connections"
+          + (f", {run.restarts} restarts of PostgreSQL" if args.pg_restart else ""))
     for kind in sorted(run.counts):
         c = run.counts[kind]
         print(f"  {kind:9} " + ", ".join(f"{k} {v}" for k, v in sorted(c.items())))

@@ -5,10 +5,24 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 Scripts/setup.sh
 
-echo "== swift test (unit and end-to-end)"
+# A throwaway PostgreSQL cluster (initdb in /tmp as a non-root user, a free loopback port) for the
+# PostgreSQL store's tests; stopped and removed at the end, whatever happens.
+echo "== A throwaway PostgreSQL cluster"
+eval "$(Scripts/pg_cluster.sh start)"
+trap 'Scripts/pg_cluster.sh stop "$TMKIT_PG_DIR"' EXIT
+echo "PostgreSQL on 127.0.0.1:$TMKIT_PG_PORT ($TMKIT_PG_DIR)"
+export TMKIT_PG_URL
+
+echo
+echo "== swift test (unit and end-to-end; the store tests on both stores)"
 swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
 swift test 2>&1 | tee .build/test.log | grep -E "error:|failed|Executed [0-9]+ tests" | tail -20
 grep -q "with 0 failures" .build/test.log && ! grep -q "failed (" .build/test.log || { echo "swift test failed"; exit 1; }
+# A PostgreSQL test never passes silently without its database.
+if grep -E "PostgresStoreTests|StoreConformanceTests|BadDatabaseTests" .build/test.log | grep -qi "skipped"; then
+  echo "PostgreSQL tests were skipped: no database"; exit 1
+fi
+grep -q "Test Suite 'StoreConformanceTests' passed" .build/test.log || { echo "the PostgreSQL store tests did not run"; exit 1; }
 
 echo
 echo "== A package that depends on tmkit's libraries by version builds (no unsafe flags) and runs"
@@ -26,6 +40,15 @@ echo
 echo "== Several processes on one memory: random writers of every kind, random SIGKILLs; every acknowledged write kept, verify passes"
 python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 45 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
   --max-import 1000 --big-import 20000 --queries 10
+
+echo
+echo "== PostgreSQL: the commands on a postgres:// memory answer as on a file, tm copy both ways, bad databases, serve with a streaming replica"
+python3 Scripts/pg_check.py --tmkit .build/debug/tmkit
+
+echo
+echo "== Several processes on one PostgreSQL memory: random writers, SIGKILLs and two restarts of the database; every acknowledged write kept"
+python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 40 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
+  --max-import 1000 --big-import 10000 --queries 10 --memory "$TMKIT_PG_URL?memory=stress" --pg-restart "$TMKIT_PG_DIR"
 
 echo
 echo "== Faults: a full disk, a read-only memory and glossary, damaged memory files"

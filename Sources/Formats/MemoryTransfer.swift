@@ -141,7 +141,7 @@ public struct MemoryExport: Sendable {
 
     /// Writes the export to `fd`: the units written and the warnings (characters XML forbids).
     /// A failed write throws `FileIOError`.
-    public func write(_ store: MemoryStore, to fd: Int32) throws -> (units: Int, warnings: [String]) {
+    public func write(_ store: any TranslationMemoryStore, to fd: Int32) throws -> (units: Int, warnings: [String]) {
         let filtered = since != nil || sourceLanguage != "*all*" || filter != nil
         let me = self
         switch format {
@@ -150,7 +150,7 @@ public struct MemoryExport: Sendable {
             let stream = TMXStreamWriter(fd: fd, writer: TMXWriter(sourceLanguage: sourceLanguage, creationToolVersion: toolVersion))
             stream.writeHeader()
             do {
-                try store.forEachUnitBatch { batch in
+                try store.forEachUnitBatch(units: 2048) { batch in
                     stream.add {
                         let units = try batch.decode()
                         return filtered ? units.compactMap(me.select) : units
@@ -167,7 +167,7 @@ public struct MemoryExport: Sendable {
             let writer = TSVWriter(sourceLanguage: sourceLanguage, targetLanguage: target)
             var out = writer.header
             var n = 0
-            try store.forEachUnitBatch { batch in
+            try store.forEachUnitBatch(units: 2048) { batch in
                 for u in try batch.decode() {
                     if let u = select(u), writer.append(u, to: &out) { n += 1 }
                 }

@@ -73,7 +73,7 @@ public enum JSONOut {
     }
 
     /// Units in all, units per language pair and variants per language (`tm stats`).
-    public static func stats(_ s: MemoryStore.Stats) -> JSON {
+    public static func stats(_ s: MemoryStats) -> JSON {
         .object([
             ("units", .int(s.units)),
             ("pairs", .array(s.unitsByPair.map { .object([("source", .string($0.source)), ("target", .string($0.target)), ("units", .int($0.count))]) })),

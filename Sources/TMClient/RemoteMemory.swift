@@ -163,13 +163,13 @@ public final class RemoteMemory: MemoryLookup, @unchecked Sendable {
         return try list.map(Decode.concordanceHit)
     }
 
-    public func stats() throws -> MemoryStore.Stats {
+    public func stats() throws -> MemoryStats {
         guard let o = try json(send(request("GET", url("/stats")))) as? [String: Any] else {
             throw Failure(status: nil, description: "\(description): an unexpected answer", line: nil)
         }
         let pairs = (o["pairs"] as? [[String: Any]] ?? []).map { (source: $0["source"] as? String ?? "", target: $0["target"] as? String ?? "", count: $0["units"] as? Int ?? 0) }
         let langs = (o["languages"] as? [[String: Any]] ?? []).map { (language: $0["language"] as? String ?? "", count: $0["variants"] as? Int ?? 0) }
-        return MemoryStore.Stats(units: o["units"] as? Int ?? 0, variantsByLanguage: langs, unitsByPair: pairs)
+        return MemoryStats(units: o["units"] as? Int ?? 0, variantsByLanguage: langs, unitsByPair: pairs)
     }
 
     /// Adds a unit: its id and what happened ("added", "merged", "replaced", "alternative").

@@ -1,7 +1,7 @@
 import Foundation
 import Hummingbird
 import Reports
-import TranslationMemory
+import MemoryStores
 
 /// amaGama's API, so that Weblate (its amaGama and tmserver machinery), Pootle and Virtaal use
 /// tmkit unchanged:

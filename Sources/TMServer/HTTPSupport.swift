@@ -4,7 +4,7 @@ import Hummingbird
 import ICUText
 import NIOCore
 import Reports
-import TranslationMemory
+import MemoryStores
 
 /// A request refused with a status and a JSON body naming what is wrong:
 /// `{"status": 400, "error": "…", "field": "sourceLang"}` (`field` and `line` when known).

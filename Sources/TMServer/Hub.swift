@@ -2,7 +2,7 @@ import Foundation
 import Glossary
 import Hummingbird
 import Logging
-import TranslationMemory
+import MemoryStores
 
 /// What a request carries besides itself: the token it was signed with (if any).
 public struct TMContext: RequestContext {
@@ -21,14 +21,23 @@ protocol ServedStore: Sendable {
     associatedtype Store
     var name: String { get }
     var pool: StorePool<Store> { get }
+    /// Where reads go: a replica's (`serve --read-url`), else `pool`.
+    var readPool: StorePool<Store> { get }
     var writer: WorkerPool { get }
 }
 
-/// One memory the server serves: its name, its file and the open stores of it.
+extension ServedStore {
+    var readPool: StorePool<Store> { pool }
+}
+
+/// One memory the server serves: its name, where it is (a file or a PostgreSQL URL) and the open
+/// stores of it; with a read location (a streaming replica), lookups and other reads go there.
 final class MemoryHandle: ServedStore, @unchecked Sendable {
     let name: String
     let path: String
-    let pool: StorePool<MemoryStore>
+    let readPath: String?
+    let pool: StorePool<any TranslationMemoryStore>
+    let readPool: StorePool<any TranslationMemoryStore>
     /// The thread the memory's writes run on, one after another (imports included).
     let writer: WorkerPool
     /// The number of units (for /metrics and the list of memories).
@@ -36,18 +45,25 @@ final class MemoryHandle: ServedStore, @unchecked Sendable {
     /// The languages of the units (amaGama's languages/).
     let languageCache = Cached<[String]>()
 
-    init(name: String, path: String) throws {
+    init(name: String, path: String, readPath: String? = nil) throws {
         self.name = name
         self.path = path
-        let first = try MemoryStore(path: path, create: true)
-        pool = StorePool(first: first) { try MemoryStore(path: path, create: false) }
+        self.readPath = readPath
+        let first = try MemoryStores.open(path, create: true)
+        pool = StorePool(first: first) { try MemoryStores.open(path, create: false) }
+        if let readPath {
+            let reader = try MemoryStores.open(readPath, create: false)
+            readPool = StorePool(first: reader) { try MemoryStores.open(readPath, create: false) }
+        } else {
+            readPool = pool
+        }
         writer = WorkerPool(threads: 1, name: "tmkit-write-\(name)")
     }
 
     /// The number of units, read at most every ten seconds (for /metrics and the list of memories).
     func units() -> Int {
         if let n = countCache.get(maxAge: 10) { return n }
-        let n = (try? pool.with { try $0.count() }) ?? 0
+        let n = (try? readPool.with { try $0.count() }) ?? 0
         countCache.set(n)
         return n
     }
@@ -90,7 +106,7 @@ final class Hub: @unchecked Sendable {
     init(configuration: ServerConfiguration, logger: Logger) throws {
         self.configuration = configuration
         self.logger = logger
-        memories = try configuration.memories.map { try MemoryHandle(name: $0.name, path: $0.path) }
+        memories = try configuration.memories.map { try MemoryHandle(name: $0.name, path: $0.path, readPath: $0.readPath) }
         glossaries = try configuration.glossaries.map { try GlossaryHandle(name: $0.name, path: $0.path) }
         tokens = try TokenFile(path: configuration.tokensPath)
         workers = WorkerPool(threads: configuration.workers, name: "tmkit-store")

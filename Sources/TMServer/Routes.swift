@@ -5,7 +5,7 @@ import Hummingbird
 import Reports
 import Segmentation
 import StoreSupport
-import TranslationMemory
+import MemoryStores
 
 /// tmkit's JSON API, version 1 (`/v1/…`), as `Assets/openapi.yaml` describes it.
 enum Routes {
@@ -118,7 +118,7 @@ enum Routes {
             let overwrite = try f.bool("overwrite")
             let (id, report) = try await hub.onStore(m, write: true) { store -> (Int64, WriteReport) in
                 var id: Int64 = 0
-                let report = try store.write(overwrite: overwrite) { id = try $0.add(unit) }
+                let report = try store.transaction(overwrite: overwrite, bulk: false) { id = try $0.add(unit) }
                 return (id, report)
             }
             m.forgetCount()
@@ -144,7 +144,7 @@ enum Routes {
             // The unit is replaced in one transaction: the old one removed, the new one added (a new id).
             let newID = try await hub.onStore(m, write: true) { store -> Int64? in
                 var newID: Int64?
-                _ = try store.write(overwrite: true) { w in
+                _ = try store.transaction(overwrite: true, bulk: false) { w in
                     guard try w.remove(id: id) else { return }
                     newID = try w.add(unit)
                 }
@@ -158,7 +158,7 @@ enum Routes {
         router.delete("/v1/memories/:memory/units/:id") { _, context in
             let m = try hub.memory(context, .write)
             let id = try unitID(context)
-            guard try await hub.onStore(m, write: true, { try $0.remove(id: id) }) else { throw APIError.notFound("no unit \(id) in memory '\(m.name)'") }
+            guard try await hub.onStore(m, write: true, { try $0.removeUnit(id: id) }) else { throw APIError.notFound("no unit \(id) in memory '\(m.name)'") }
             m.forgetCount()
             return Response.json(.object([("id", .int(Int(id))), ("removed", .bool(true))]))
         }
@@ -352,7 +352,7 @@ extension Hub {
     /// - Parameter write: run on the memory's writer thread. SQLite lets one writer in at a time;
     ///   a write waiting for the lock must not hold a thread that lookups need (with two workers, two
     ///   adds waiting behind an import stalled every lookup for seconds).
-    func onStore<T: Sendable>(_ memory: MemoryHandle, write: Bool = false, _ body: @escaping @Sendable (MemoryStore) throws -> T) async throws -> T {
+    func onStore<T: Sendable>(_ memory: MemoryHandle, write: Bool = false, _ body: @escaping @Sendable (any TranslationMemoryStore) throws -> T) async throws -> T {
         try await on(memory, write: write, body)
     }
 
@@ -363,8 +363,12 @@ extension Hub {
     private func on<H: ServedStore, T: Sendable>(_ handle: H, write: Bool, _ body: @escaping @Sendable (H.Store) throws -> T) async throws -> T {
         try await (write ? handle.writer : workers).run {
             do {
-                return try handle.pool.with(body)
+                return try (write ? handle.pool : handle.readPool).with(body)
             } catch let e as StoreFile.OpenError {
+                throw StoreFailure(description: e.description)
+            } catch let e as MemoryStores.OpenFailure {
+                throw StoreFailure(description: e.description)
+            } catch let e as PostgresStoreError {
                 throw StoreFailure(description: e.description)
             } catch let e as MemoryError {
                 throw APIError.badRequest(e.description)

@@ -7,10 +7,14 @@ import Logging
 public struct ServerConfiguration: Sendable {
     public struct Store: Sendable {
         public var name: String
+        /// A file, or (a memory) a postgres:// URL.
         public var path: String
-        public init(name: String, path: String) {
+        /// Where reads go instead (a PostgreSQL streaming replica of `path`'s database).
+        public var readPath: String?
+        public init(name: String, path: String, readPath: String? = nil) {
             self.name = name
             self.path = path
+            self.readPath = readPath
         }
     }
 

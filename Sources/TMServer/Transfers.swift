@@ -4,7 +4,7 @@ import Glossary
 import Hummingbird
 import Reports
 import StoreSupport
-import TranslationMemory
+import MemoryStores
 
 /// Imports and exports: request bodies spooled to a temporary file as they arrive (never held
 /// whole in memory) and imported in one transaction; exports streamed from the store through a pipe.
@@ -77,13 +77,15 @@ enum Transfers {
                         return o
                     }
                     try m.pool.with { store in
-                        o.report = try atLowPriority { try store.write(overwrite: overwrite, bulk: true) { w in
-                            try w.addStreaming { emit in
+                        o.report = try atLowPriority { try store.transaction(overwrite: overwrite, bulk: true) { w in
+                            try w.addStreaming(batchSize: 8192, depth: 8) { emit in
                                 o.read = try reader.read(path: path, name: name, format: format, notice: { o.notices.append($0) }, emit)
                             }
                         } }
                     }
                 } catch let e as StoreFile.OpenError {
+                    throw StoreFailure(description: e.description)
+                } catch let e as PostgresStoreError {
                     throw StoreFailure(description: e.description)
                 }
                 return o

@@ -112,17 +112,7 @@ extension MemoryStore {
         }
     }
 
-    public struct Stats: Sendable {
-        public var units: Int
-        public var variantsByLanguage: [(language: String, count: Int)]
-        public var unitsByPair: [(source: String, target: String, count: Int)]
-
-        public init(units: Int, variantsByLanguage: [(language: String, count: Int)], unitsByPair: [(source: String, target: String, count: Int)]) {
-            self.units = units
-            self.variantsByLanguage = variantsByLanguage
-            self.unitsByPair = unitsByPair
-        }
-    }
+    public typealias Stats = MemoryStats
 
     /// The number of units (one count, without reading them).
     public func count() throws -> Int {
@@ -132,30 +122,9 @@ extension MemoryStore {
     /// Units in all, variants per language and units per language pair.
     public func stats() throws -> Stats {
         try db.read { db in
-            var units = 0
-            var langs: [String: Int] = [:]
-            var pairs: [String: [String: Int]] = [:]
-            try forEachStoredUnit(db) { _, raw in
-                units += 1
-                let l = try PackedUnit.languages(raw)
-                for x in l { langs[x, default: 0] += 1 }
-                let distinct = Set(l).sorted()
-                for (i, a) in distinct.enumerated() {
-                    for b in distinct[(i + 1)...] { pairs[a, default: [:]][b, default: 0] += 1 }
-                }
-                return true
-            }
-            var byLanguage: [(language: String, count: Int)] = langs.map { (language: $0.key, count: $0.value) }
-            byLanguage.sort { a, b in a.count != b.count ? a.count > b.count : a.language < b.language }
-            var byPair: [(source: String, target: String, count: Int)] = []
-            for (a, targets) in pairs {
-                for (b, n) in targets { byPair.append((source: a, target: b, count: n)) }
-            }
-            byPair.sort { x, y in
-                if x.count != y.count { return x.count > y.count }
-                return x.source != y.source ? x.source < y.source : x.target < y.target
-            }
-            return Stats(units: units, variantsByLanguage: byLanguage, unitsByPair: byPair)
+            var counter = MemoryStats.Counter()
+            try forEachStoredUnit(db) { _, raw in try counter.add(raw); return true }
+            return counter.stats
         }
     }
 

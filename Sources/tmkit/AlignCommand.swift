@@ -2,6 +2,7 @@ import Alignment
 import ArgumentParser
 import Formats
 import Foundation
+import MemoryStores
 import Reports
 import Glossary
 import Segmentation
@@ -100,8 +101,8 @@ extension TMKit {
         /// sentence that equals (after white-space normalisation) the unit's translation.
         private func memoryAnchors(_ src: [String], _ tgt: [String]) throws -> ([[String]]?, [[String]]?) {
             guard let memory else { return (nil, nil) }
-            let store: MemoryStore
-            do { store = try MemoryStore(path: memory, create: false) } catch let e as MemoryStore.OpenError { throw UserError(e.description) }
+            let store: any TranslationMemoryStore
+            do { store = try MemoryStores.open(memory, create: false) } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
             func key(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
             var targetIndex: [String: [Int]] = [:]
             for (j, t) in tgt.enumerated() { targetIndex[key(t), default: []].append(j) }
@@ -155,10 +156,10 @@ extension TMKit {
                 for u in units { Console.out.write("  \(u.variants[0].text)\n    → \(u.variants[1].text)\n") }
                 return
             }
-            let store: MemoryStore
-            do { store = try MemoryStore(path: path, create: true) } catch let e as MemoryStore.OpenError { throw UserError(e.description) }
-            let report = try store.write { try $0.add(units) }
-            Console.out.write("\(path): \(units.count) of \(beads.count) beads stored; \(report.added) added, \(report.merged) merged with existing, \(report.alternatives) alternatives\n")
+            let store: any TranslationMemoryStore
+            do { store = try MemoryStores.open(path, create: true) } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
+            let report = try store.transaction(overwrite: false, bulk: false) { try $0.add(units) }
+            Console.out.write("\(store.location): \(units.count) of \(beads.count) beads stored; \(report.added) added, \(report.merged) merged with existing, \(report.alternatives) alternatives\n")
         }
 
         /// The sentences `idx` as one TMX segment with their inline markup; nil when none has any.

@@ -115,7 +115,7 @@ extension TMKit.L10n {
                                     originFile: file, originKey: $0.key, contextPrevious: $0.contextPrevious, contextNext: $0.contextNext)
                 }
                 let store = try memoryOptions.open(create: true)
-                let r = try store.write { try $0.add(units) }
+                let r = try store.transaction(overwrite: false, bulk: false) { try $0.add(units) }
                 Console.out.write("\(file): \(units.count) translated strings; \(r.added) added, \(r.merged) merged with existing, \(r.alternatives) alternatives\n")
                 Console.out.flush()
             }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MemoryStores
 import Logging
 import Reports
 import TMServer
@@ -51,8 +52,10 @@ extension TMKit.Serve {
                 """
         )
 
-        @Option(name: .long, help: "A memory to serve, NAME=PATH or PATH (named after its file); repeatable. Default: the default memory, named 'default'.")
+        @Option(name: .long, help: "A memory to serve, NAME=PATH or PATH (named after its file), PATH a file or a postgres:// URL; repeatable. Default: the default memory, named 'default'.")
         var memory: [String] = []
+        @Option(name: .long, help: "Where PostgreSQL memories' reads go (a streaming replica): a URL for every one (each keeps its memory name), or NAME=URL; repeatable. Writes go to --memory's.")
+        var readUrl: [String] = []
         @Option(name: .long, help: "A glossary to serve, NAME=PATH or PATH; repeatable. Default: the default glossary, named 'default'.")
         var glossary: [String] = []
         @Option(name: .long, help: "The address to listen on.") var host = "127.0.0.1"
@@ -80,6 +83,8 @@ extension TMKit.Serve {
                 let (name, path): (String, String)
                 if let eq = spec.firstIndex(of: "="), !spec[..<eq].contains("/") {
                     (name, path) = (String(spec[..<eq]), String(spec[spec.index(after: eq)...]))
+                } else if MemoryStores.isPostgres(spec) {
+                    do { (name, path) = (try PostgresLocation(url: spec, nameKey: kind).name, spec) } catch let e as PostgresLocation.Invalid { throw UserError(e.description) }
                 } else {
                     (name, path) = (((spec as NSString).lastPathComponent as NSString).deletingPathExtension, spec)
                 }
@@ -93,10 +98,33 @@ extension TMKit.Serve {
             return out
         }
 
+        /// The memories with their read locations (`--read-url`).
+        static func readLocations(_ specs: [String], _ memories: [ServerConfiguration.Store]) throws -> [ServerConfiguration.Store] {
+            var out = memories
+            for spec in specs {
+                if MemoryStores.isPostgres(spec) {
+                    let pg = out.indices.filter { MemoryStores.isPostgres(out[$0].path) }
+                    guard !pg.isEmpty else { throw UserError("--read-url: no memory is in PostgreSQL (a replica serves reads of a postgres:// memory)") }
+                    for i in pg {
+                        let name = try PostgresLocation(url: out[i].path).name
+                        let sep = spec.contains("?") ? "&" : "?"
+                        out[i].readPath = spec.contains("memory=") ? spec : spec + sep + "memory=" + (name.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? name)
+                    }
+                } else if let eq = spec.firstIndex(of: "="), MemoryStores.isPostgres(String(spec[spec.index(after: eq)...])) {
+                    let name = String(spec[..<eq]), url = String(spec[spec.index(after: eq)...])
+                    guard let i = out.firstIndex(where: { $0.name == name }) else { throw UserError("--read-url '\(MemoryStores.display(spec))': no memory named '\(name)'") }
+                    out[i].readPath = url
+                } else {
+                    throw UserError("--read-url '\(MemoryStores.display(spec))': a postgres:// URL, or NAME=URL")
+                }
+            }
+            return out
+        }
+
         func run() throws {
             try runReportingErrors {
                 var config = ServerConfiguration(
-                    memories: try Self.stores(memory, defaultPath: MemoryOptions.defaultPath, kind: "memory"),
+                    memories: try Self.readLocations(readUrl, try Self.stores(memory, defaultPath: MemoryOptions.defaultPath, kind: "memory")),
                     glossaries: try Self.stores(glossary, defaultPath: GlossaryOptions.defaultPath, kind: "glossary"),
                     tokensPath: tokenOptions.path)
                 (config.host, config.port, config.publicRead) = (host, port, publicRead)

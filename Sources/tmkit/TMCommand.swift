@@ -3,11 +3,11 @@ import Formats
 import Foundation
 import Reports
 import TMClient
-import TranslationMemory
+import MemoryStores
 
 /// `--memory`, shared by every command that reads or writes a memory.
 struct MemoryOptions: ParsableArguments {
-    @Option(name: .long, help: "The memory file (else $TMKIT_MEMORY, else Memories/default.tmdb); with --server, the memory's name on the server.")
+    @Option(name: .long, help: "The memory: a file, or postgres://user@host:5432/db?memory=NAME (else $TMKIT_MEMORY, else Memories/default.tmdb); with --server, the memory's name on the server.")
     var memory: String?
 
     @Option(name: .long, help: "A tmkit server (http://host:8080) instead of a file (else $TMKIT_SERVER); the token is read from $TMKIT_TOKEN.")
@@ -35,13 +35,14 @@ struct MemoryOptions: ParsableArguments {
         try remote() ?? open(create: true)
     }
 
-    func open(create: Bool, mapped: Bool = true) throws -> MemoryStore {
+    /// The memory named by --memory: a file or a `postgres://` URL.
+    func open(create: Bool, mapped: Bool = true) throws -> any TranslationMemoryStore {
         if server != nil || !(ProcessInfo.processInfo.environment["TMKIT_SERVER"] ?? "").isEmpty {
-            throw UserError("this command works on a memory file, not through a server (--server or $TMKIT_SERVER): run it where the memory is")
+            throw UserError("this command works on a memory file or database, not through a server (--server or $TMKIT_SERVER): run it where the memory is")
         }
         do {
-            return try MemoryStore(path: path, create: create, mapped: mapped)
-        } catch let e as MemoryStore.OpenError {
+            return try MemoryStores.open(path, create: create, mapped: mapped)
+        } catch let e as MemoryStores.OpenFailure {
             throw UserError(e.description)
         }
     }
@@ -81,13 +82,93 @@ extension TMKit {
     struct TM: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tm",
-            abstract: "Translation memory: add, import, export, look up, concordance, list, remove, stats, optimize, verify.",
-            subcommands: [Add.self, Import.self, Export.self, Lookup.self, Concordance.self, List.self, Remove.self, Stats.self, Optimize.self, Verify.self]
+            abstract: "Translation memory: add, import, export, look up, concordance, list, remove, stats, optimize, verify, copy, init.",
+            discussion: """
+                A memory is a file (SQLite), or a PostgreSQL database named by a URL wherever a file is: \
+                --memory 'postgres://user:password@host:5432/database?memory=news' (or $TMKIT_MEMORY).
+                """,
+            subcommands: [Add.self, Import.self, Export.self, Lookup.self, Concordance.self, List.self, Remove.self, Stats.self, Optimize.self, Verify.self,
+                          Copy.self, Init.self]
         )
     }
 }
 
 extension TMKit.TM {
+    struct Copy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy a memory to another store: a file to PostgreSQL and back, streamed.",
+            discussion: """
+                FROM and TO are memory files or postgres:// URLs. The units are read a batch at a time \
+                and written in one transaction (all or nothing), with their metadata; their ids in TO are \
+                TO's own. TO must be empty (or missing) unless --merge, which adds them by the duplicate \
+                rules of every add.
+                """)
+        @Argument(help: "The memory to read: a file or a postgres:// URL.") var from: String
+        @Argument(help: "The memory to write: a file or a postgres:// URL (created when missing).") var to: String
+        @Flag(name: .long, help: "Add to a memory that already has units (duplicates merged) instead of refusing.") var merge = false
+
+        func run() throws {
+            try runReportingErrors {
+                guard from != to else { throw UserError("FROM and TO are the same memory") }
+                let source: any TranslationMemoryStore
+                let target: any TranslationMemoryStore
+                do {
+                    source = try MemoryStores.open(from, create: false, mapped: false)
+                    target = try MemoryStores.open(to, create: true, mapped: false)
+                } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
+                let existing = try target.count()
+                if existing > 0 && !merge {
+                    throw UserError("\(target.location) already holds \(existing) units: nothing copied (--merge adds to them)")
+                }
+                let start = Date()
+                var read = 0
+                let report = try target.transaction(overwrite: false, bulk: true) { w in
+                    try w.addStreaming(batchSize: 8192, depth: 8) { emit in
+                        try source.forEachUnitBatch(units: 4096) { batch in
+                            for var u in try batch.decode() {
+                                u.id = nil
+                                read += 1
+                                try emit(u)
+                            }
+                        }
+                    }
+                }
+                let secs = Date().timeIntervalSince(start)
+                Console.out.write("\(source.location) → \(target.location): \(read) units copied; \(report.added) added, \(report.alternatives) alternatives, \(report.merged) merged with existing (\(String(format: "%.2f", secs)) s, \(Int(Double(read) / max(secs, 0.001))) units/s)\n")
+                Console.out.flush()
+            }
+        }
+    }
+
+    struct Init: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Create a memory: a file, or tmkit's tables and a memory in a PostgreSQL database.",
+            discussion: """
+                A first write creates a memory anyway; init is for a PostgreSQL database that already \
+                holds other tables (a first write refuses to add tmkit's there), and to check a URL. \
+                The schema is created (or migrated) once, under an advisory lock.
+                """)
+        @OptionGroup var memoryOptions: MemoryOptions
+
+        func run() throws {
+            try runReportingErrors {
+                let path = memoryOptions.path
+                let store: any TranslationMemoryStore
+                do {
+                    if MemoryStores.isPostgres(path) {
+                        store = try PostgresMemory(location: try PostgresLocation(url: path), create: true, initialize: true)
+                    } else {
+                        store = try MemoryStores.open(path, create: true)
+                    }
+                } catch let e as PostgresStoreError { throw UserError(e.description)
+                } catch let e as PostgresLocation.Invalid { throw UserError(e.description)
+                } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
+                Console.out.write("\(store.location): ready (\(try store.count()) units)\n")
+                Console.out.flush()
+            }
+        }
+    }
+
     struct Add: ParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Add one translation unit.")
         @OptionGroup var memoryOptions: MemoryOptions
@@ -125,7 +206,7 @@ extension TMKit.TM {
                 }
                 let store = try memoryOptions.open(create: true)
                 var id: Int64 = 0
-                let report = try store.write(overwrite: overwrite) { id = try $0.add(unit) }
+                let report = try store.transaction(overwrite: overwrite, bulk: false) { id = try $0.add(unit) }
                 let what = report.added > 0 ? "added" : report.merged > 0 ? "already there; metadata updated"
                     : report.replaced > 0 ? "translation replaced" : "added as an alternative translation"
                 Console.out.write("unit \(id): \(what)\n")
@@ -241,10 +322,10 @@ extension TMKit.TM {
                 var read = 0
                 let progress = Progress(total: files.count, label: "files")
                 let start = Date()
-                let report = try store.write(overwrite: overwrite, bulk: true) { w in
+                let report = try store.transaction(overwrite: overwrite, bulk: true) { w in
                     // The files are read on a thread of their own, one after another, while the
                     // units read so far are prepared and stored (`MemoryWriter.addStreaming`).
-                    try w.addStreaming { emit in
+                    try w.addStreaming(batchSize: 8192, depth: 8) { emit in
                         for (i, file) in files.enumerated() {
                             read += try self.read(file, progress: progress, emit)
                             progress.tick(i + 1, units: read)
@@ -370,7 +451,7 @@ extension TMKit.TM {
         }
 
         /// Why a lookup found nothing: the best score below the threshold, if any reaches 30%.
-        func bestBelow(_ q: String, store: MemoryStore?, remote: RemoteMemory?, options: LookupOptions) -> String {
+        func bestBelow(_ q: String, store: (any TranslationMemoryStore)?, remote: RemoteMemory?, options: LookupOptions) -> String {
             guard threshold > 30 else { return "" }
             var o = options
             o.threshold = 30
@@ -503,7 +584,7 @@ extension TMKit.TM {
         func run() throws {
             try runReportingErrors {
                 let store = try memoryOptions.open(create: false)
-                guard try store.remove(id: id) else { throw UserError("\(store.path): no unit \(id)") }
+                guard try store.removeUnit(id: id) else { throw UserError("\(store.location): no unit \(id)") }
                 Console.out.write("unit \(id) removed\n")
                 Console.out.flush()
             }
@@ -519,7 +600,7 @@ extension TMKit.TM {
             try runReportingErrors {
                 let remote = try memoryOptions.remote()
                 let (s, name) = try remote.map { r in (try remoteCall { try r.stats() }, r.description) }
-                    ?? { let store = try memoryOptions.open(create: false); return (try store.stats(), store.path) }()
+                    ?? { let store = try memoryOptions.open(create: false); return (try store.stats(), store.location) }()
                 switch format {
                 case .json:
                     let obj = JSONOut.stats(s)
@@ -554,8 +635,26 @@ extension TMKit.TM {
         func run() throws {
             try runReportingErrors {
                 // (Read through the page cache, not mapped: every list is read once.)
-                let store = try memoryOptions.open(create: false, mapped: false)
+                let opened = try memoryOptions.open(create: false, mapped: false)
                 let start = Date()
+                if let pg = opened as? PostgresMemory {
+                    let r = try pg.optimize()
+                    let secs = Date().timeIntervalSince(start)
+                    switch format {
+                    case .json:
+                        Console.out.write(JSON.object([
+                            ("partsBefore", .int(r.partsBefore)), ("partsAfter", .int(r.partsAfter)),
+                            ("staleEntriesDropped", .int(r.staleEntriesDropped)),
+                            ("bytesBefore", .int(Int(r.bytesBefore))), ("bytesAfter", .int(Int(r.bytesAfter))),
+                            ("seconds", .double(secs)),
+                        ]).serialized(pretty: true) + "\n")
+                    case .text:
+                        Console.out.write("\(pg.location): posting lists stored as one part each (\(r.partsBefore) parts → \(r.partsAfter)), \(r.staleEntriesDropped) entries of removed or rewritten units dropped; rows \(String(format: "%.1f MB → %.1f MB", Double(r.bytesBefore) / 1_048_576, Double(r.bytesAfter) / 1_048_576)); VACUUM ANALYZE (\(String(format: "%.2f", secs)) s)\n")
+                    }
+                    Console.out.flush()
+                    return
+                }
+                guard let store = opened as? MemoryStore else { throw UserError("\(opened.location): cannot be optimized") }
                 let r = try store.optimize(compact: !noCompact)
                 let secs = Date().timeIntervalSince(start)
                 switch format {
@@ -575,7 +674,7 @@ extension TMKit.TM {
                 case .text:
                     func mb(_ b: Int64) -> String { String(format: "%.1f MB", Double(b) / 1_048_576) }
                     Console.out.write("""
-                        \(store.path): \(r.duplicateKeysMerged) duplicate keys and \(r.deltaPartsMerged) list parts merged from the side tables; \
+                        \(store.location): \(r.duplicateKeysMerged) duplicate keys and \(r.deltaPartsMerged) list parts merged from the side tables; \
                         \(r.listsRewritten) lists stored as one part (\(r.partsBefore) parts → \(r.partsAfter)); \
                         \(mb(r.bytesBefore)) → \(mb(r.bytesAfter))\(r.compacted || noCompact ? "" : " (not compacted: another process was writing to the memory)") \
                         (\(String(format: "%.2f", secs)) s)

@@ -3,7 +3,7 @@ import Foundation
 import Reports
 import Glossary
 import StoreSupport
-import TranslationMemory
+import MemoryStores
 
 extension TMKit.TM {
     struct Verify: ParsableCommand {
@@ -24,8 +24,13 @@ extension TMKit.TM {
         func run() throws {
             try runReportingErrors {
                 let store = try memoryOptions.open(create: false, mapped: false)
-                let r = try store.verify(repair: repair)
-                printVerifyReport(r, path: store.path, format: format)
+                let r: VerifyReport
+                switch store {
+                case let file as MemoryStore: r = try file.verify(repair: repair)
+                case let pg as PostgresMemory: r = try pg.verify(repair: repair)
+                default: throw UserError("\(store.location): cannot be verified")
+                }
+                printVerifyReport(r, path: store.location, format: format)
                 if !r.ok { throw ExitCode(1) }
             }
         }

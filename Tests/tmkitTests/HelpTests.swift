@@ -66,7 +66,7 @@ final class HelpTextTests: XCTestCase {
     func testAMistypedSubcommandIsNamedWithTheNearestOne() throws {
         var r = try CLI.run(["tm", "lokup", "x"])
         XCTAssertEqual(r.status, 64)
-        XCTAssertEqual(r.stderr, "tmkit: 'lokup' is not a command of 'tmkit tm'; did you mean 'tmkit tm lookup'? (its commands: add, import, export, lookup, concordance, list, remove, stats, optimize, verify)\n")
+        XCTAssertEqual(r.stderr, "tmkit: 'lokup' is not a command of 'tmkit tm'; did you mean 'tmkit tm lookup'? (its commands: add, import, export, lookup, concordance, list, remove, stats, optimize, verify, copy, init)\n")
         r = try CLI.run(["glosary", "find"])
         XCTAssertTrue(r.stderr.contains("did you mean 'tmkit glossary'?"), r.stderr)
         r = try CLI.run(["tm", "zzzzzz"])

@@ -1,0 +1,187 @@
+#!/usr/bin/env python3
+"""tmkit on PostgreSQL, end to end, against a real server (Scripts/pg_cluster.sh starts one):
+
+- the `tm` commands and `align --into` and `l10n import` on `--memory postgres://…?memory=NAME` give
+  the same output as on a memory file (lookups, batch lookups, concordance, stats, list, export);
+- `tm copy` file → PostgreSQL → file keeps every unit (the two exports are equal);
+- bad input: an unreachable port, a wrong password, a database with other tables, a malformed
+  URL: a clear message, exit 1, nothing written;
+- `tmkit serve` on a PostgreSQL memory; with a streaming replica (a second cluster started here)
+  and `--read-url`, a unit written through one server is read through another server that reads
+  the replica, after replication.
+
+usage: Scripts/pg_check.py --tmkit .build/debug/tmkit   (needs $TMKIT_PG_URL, $TMKIT_PG_DIR,
+       $TMKIT_PG_PASSWORD from `eval "$(Scripts/pg_cluster.sh start)"`; --no-replica skips the replica)
+"""
+import argparse, json, os, shutil, subprocess, sys, tempfile, time, uuid
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklib import ROOT, SAMPLE, check, finish  # noqa: E402
+from server_check import Server, jrequest, request  # noqa: E402
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--tmkit", default=".build/debug/tmkit")
+    ap.add_argument("--no-replica", action="store_true")
+    args = ap.parse_args()
+    tmkit = os.path.abspath(args.tmkit)
+    base = os.environ.get("TMKIT_PG_URL")
+    if not base:
+        print("pg_check: TMKIT_PG_URL is not set (eval \"$(Scripts/pg_cluster.sh start)\" first)")
+        sys.exit(1)
+    folder = tempfile.mkdtemp(prefix="tmkit-pgcheck-")
+    run_id = uuid.uuid4().hex[:6]
+
+    def cli(*a, stdin=None):
+        env = dict(os.environ, TMKIT_MEMORY="", TMKIT_SERVER="")
+        return subprocess.run([tmkit, *a], cwd=folder, capture_output=True, text=True, input=stdin, env=env)
+
+    pg = f"{base}?memory=news-{run_id}"
+    file = os.path.join(folder, "news.tmdb")
+    ui = os.path.join(SAMPLE, "ui-strings.en-ru.tsv")
+    en, ru = os.path.join(SAMPLE, "sentences-en.txt"), os.path.join(SAMPLE, "sentences-ru.txt")
+
+    print("== The same commands on a memory file and on PostgreSQL")
+    for m in (file, pg):
+        r = cli("tm", "import", ui, "--memory", m)
+        check(r.returncode == 0 and "added" in r.stdout, f"tm import into {m.split('?')[0][:40]}: {r.stdout.strip()[-80:]} {r.stderr.strip()[:200]}")
+        r = cli("align", en, ru, "--source-lang", "en", "--target-lang", "ru", "--presegmented", "--into", m)
+        check(r.returncode == 0 and "stored" in r.stdout, f"align --into: {r.stdout.strip()[-80:]} {r.stderr.strip()[:200]}")
+        r = cli("tm", "add", "The ministry said on Friday.", "Министерство заявило в пятницу.", "--source-lang", "en", "--target-lang", "ru", "--memory", m)
+        check(r.returncode == 0, f"tm add: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+        r = cli("tm", "add", "The ministry said on Friday.", "МИД сообщил в пятницу.", "--source-lang", "en", "--target-lang", "ru", "--memory", m, "--overwrite")
+        check(r.returncode == 0 and "replaced" in r.stdout, f"tm add --overwrite: {r.stdout.strip()}")
+    sentences = [l.strip() for l in open(en, encoding="utf-8") if l.strip()]
+    queries = sentences[:6] + ["The Defence Ministry said on Friday.", "Subscribe to our newsletter", "Iraq intends to fight"]
+    same = 0
+    for q in queries:
+        outs = []
+        for m in (file, pg):
+            r = cli("tm", "lookup", q, "--source-lang", "en", "--target-lang", "ru", "--threshold", "50", "--format", "json", "--memory", m)
+            outs.append(json.loads(r.stdout) if r.returncode == 0 else r.stderr)
+        for o in outs:
+            if isinstance(o, list):
+                for mt in o:
+                    for k in ("changedAt", "createdAt", "lastUsedAt"):
+                        mt.get("unit", mt).pop(k, None)
+        if outs[0] == outs[1]:
+            same += 1
+        else:
+            print("   differs:", q, json.dumps(outs)[:600])
+    check(same == len(queries), f"tm lookup --format json: {same} of {len(queries)} queries answer the same on both stores (dates aside)")
+    batch = "\n".join(queries) + "\n"
+    outs = [cli("tm", "lookup", "--batch", "-", "--source-lang", "en", "--target-lang", "ru", "--memory", m, stdin=batch) for m in (file, pg)]
+    strip = lambda t: "\n".join(l for l in t.splitlines() if not l.strip().startswith("changed "))
+    check(outs[0].returncode == 0 and strip(outs[0].stdout) == strip(outs[1].stdout) and len(outs[0].stdout) > 200,
+          f"tm lookup --batch: the same text output ({len(outs[0].stdout)} bytes) {outs[1].stderr[:200]}")
+    for args_ in (["tm", "concordance", "ministry", "--source-lang", "en", "--target-lang", "ru"],
+                  ["tm", "concordance", "министерств", "--source-lang", "en", "--target-lang", "ru", "--target"],
+                  ["tm", "stats"], ["tm", "list", "--limit", "5", "--offset", "3"]):
+        outs = [cli(*args_, "--memory", m) for m in (file, pg)]
+        a, b = (strip(o.stdout).replace(file, "M").replace(pg.split("://")[1].split("@")[1], "M") for o in outs)
+        b = b.replace(f"postgres://tmkit@M", "M")
+        check(outs[0].returncode == 0 and outs[1].returncode == 0 and a == b and a.strip() != "",
+              f"{' '.join(args_[:2])}{' ' + args_[2] if len(args_) > 2 else ''}: the same on both stores {outs[1].stderr[:200]}")
+    exports = []
+    for m, name in ((file, "a.tmx"), (pg, "b.tmx")):
+        r = cli("tm", "export", name, "--memory", m)
+        check(r.returncode == 0, f"tm export {name}: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+        exports.append(open(os.path.join(folder, name), encoding="utf-8").read())
+    norm = lambda t: "\n".join(l for l in t.splitlines() if "creationdate" not in l and "changedate" not in l and "<header" not in l)
+    import re
+    undate = lambda t: re.sub(r' (creationdate|changedate|lastusagedate)="[^"]*"', "", t)
+    check(undate(exports[0]) == undate(exports[1]) and exports[0].count("<tu") > 30,
+          f"tm export: the same TMX from both stores ({exports[0].count('<tu')} units, dates aside)")
+    r = cli("tm", "verify", "--memory", pg)
+    check(r.returncode == 0, f"tm verify on PostgreSQL: {r.stdout.strip()[:200]}")
+    r = cli("tm", "optimize", "--memory", pg)
+    check(r.returncode == 0 and "one part each" in r.stdout, f"tm optimize on PostgreSQL: {r.stdout.strip()[:200]} {r.stderr[:200]}")
+
+    print("== tm copy: a file to PostgreSQL and back")
+    copy_pg = f"{base}?memory=copy-{run_id}"
+    back = os.path.join(folder, "back.tmdb")
+    r = cli("tm", "copy", file, copy_pg)
+    check(r.returncode == 0 and "units copied" in r.stdout, f"tm copy FILE URL: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+    r = cli("tm", "copy", file, copy_pg)
+    check(r.returncode == 1 and "already holds" in r.stderr, f"a second copy into it is refused: {r.stderr.strip()}")
+    r = cli("tm", "copy", copy_pg, back)
+    check(r.returncode == 0 and "units copied" in r.stdout, f"tm copy URL FILE: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+    outs = []
+    for m, name in ((file, "orig.tmx"), (back, "back.tmx")):
+        cli("tm", "export", name, "--memory", m)
+        outs.append(undate(open(os.path.join(folder, name), encoding="utf-8").read()))
+    check(outs[0] == outs[1], "the memory copied there and back exports the same TMX")
+
+    print("== Bad input: a clear message, exit 1, nothing written")
+    import socket
+    s = socket.socket(); s.bind(("127.0.0.1", 0)); free = s.getsockname()[1]; s.close()
+    host_part = base.split("@")[1]
+    port = host_part.split(":")[1].split("/")[0]
+    cases = [
+        (base.replace(f":{port}/", f":{free}/") + "?memory=x", "cannot reach PostgreSQL at 127.0.0.1:"),
+        (base.replace(os.environ.get("TMKIT_PG_PASSWORD", "?"), "wrong") + "?memory=x", "refused user 'tmkit'"),
+        (base + "?memroy=x", "unknown parameter 'memroy'"),
+        (base.rsplit("/", 1)[0] + "/no_such_db?memory=x", "has no database 'no_such_db'"),
+    ]
+    for url, expected in cases:
+        r = cli("tm", "add", "A.", "Б.", "--source-lang", "en", "--target-lang", "ru", "--memory", url)
+        check(r.returncode == 1 and expected in r.stderr and "wrong" not in r.stderr,
+              f"{expected}: exit {r.returncode}, {r.stderr.strip()[:160]}")
+    r = cli("tm", "lookup", "Hello", "--source-lang", "en", "--target-lang", "ru", "--memory", f"{base}?memory=absent-{run_id}")
+    check(r.returncode == 1 and "has no memory 'absent-" in r.stderr, f"a lookup in a missing memory: {r.stderr.strip()[:160]}")
+
+    print("== tmkit serve on PostgreSQL, with a streaming replica for reads")
+    server = Server(tmkit, folder, "--memory", f"news={pg}", "--public-read")
+    tokens = os.path.join(folder, "Memories", "tokens.json")
+    try:
+        s, body = jrequest(server.base, "GET", "/v1/memories/news/lookup?text=Subscribe&sourceLang=en&targetLang=ru")
+        check(s == 200 and isinstance(body, list) and body and body[0]["score"] == 100, f"a lookup through the server: {s} {str(body)[:120]}")
+    finally:
+        server.stop()
+    if args.no_replica:
+        print("  (replica skipped: --no-replica)")
+    else:
+        env = subprocess.run([os.path.join(ROOT, "Scripts", "pg_cluster.sh"), "replica", os.environ["TMKIT_PG_DIR"]],
+                             capture_output=True, text=True)
+        check(env.returncode == 0, f"a streaming replica started: {env.stderr.strip()[:200]}")
+        replica_dir = None
+        try:
+            vals = {}
+            for line in env.stdout.splitlines():
+                for part in line.replace("export ", "").split(" "):
+                    if "=" in part:
+                        k, v = part.split("=", 1)
+                        vals[k] = v.strip("'")
+            replica_dir, replica_url = vals["TMKIT_PG_REPLICA_DIR"], vals["TMKIT_PG_REPLICA_URL"]
+            made = cli("serve", "token", "add", "writer", "--role", "write", "--tokens", tokens)
+            token = made.stdout.strip()
+            writer = Server(tmkit, folder, "--memory", f"news={pg}", "--tokens", tokens)
+            reader = Server(tmkit, folder, "--memory", f"news={pg}", "--read-url", replica_url, "--public-read", "--tokens", tokens)
+            try:
+                text = f"Replicated sentence {run_id}."
+                s, body = jrequest(writer.base, "POST", "/v1/memories/news/units", token=token,
+                                   body={"source": text, "target": f"Реплицированное предложение {run_id}.", "sourceLang": "en", "targetLang": "ru"})
+                check(s in (200, 201), f"a unit written through the primary's server: {s} {str(body)[:120]}")
+                seen, waited = False, 0.0
+                while waited < 10 and not seen:
+                    s, body = jrequest(reader.base, "GET", "/v1/memories/news/lookup?text=" + text.replace(" ", "%20") + "&sourceLang=en&targetLang=ru")
+                    seen = s == 200 and isinstance(body, list) and any(m.get("score") == 100 for m in body)
+                    if not seen:
+                        time.sleep(0.2); waited += 0.2
+                check(seen, f"read through the replica's server after replication ({waited:.1f} s)")
+                s, _ = jrequest(reader.base, "POST", "/v1/memories/news/units", token=token,
+                                body={"source": "Written to the reader.", "target": "Записано.", "sourceLang": "en", "targetLang": "ru"})
+                check(s in (200, 201), f"a write sent to the replica-reading server goes to the primary: {s}")
+            finally:
+                writer.stop()
+                reader.stop()
+        finally:
+            if replica_dir:
+                subprocess.run([os.path.join(ROOT, "Scripts", "pg_cluster.sh"), "stop", replica_dir])
+    shutil.rmtree(folder, ignore_errors=True)
+    finish("PostgreSQL checks")
+
+
+if __name__ == "__main__":
+    main()
