@@ -63,20 +63,26 @@ def main():
         for o in outs:
             if isinstance(o, list):
                 for mt in o:
-                    for k in ("changedAt", "createdAt", "lastUsedAt"):
+                    for k in ("changedAt", "createdAt", "lastUsedAt", "created", "changed", "lastUsed"):
                         mt.get("unit", mt).pop(k, None)
         if outs[0] == outs[1]:
             same += 1
         else:
-            print("   differs:", q, json.dumps(outs)[:600])
+            import difflib
+            a, b = (json.dumps(o, indent=1, ensure_ascii=False).splitlines() for o in outs)
+            print("   differs:", q, "\n     " + "\n     ".join(list(difflib.unified_diff(a, b, "file", "postgres", n=1, lineterm=""))[:16]))
     check(same == len(queries), f"tm lookup --format json: {same} of {len(queries)} queries answer the same on both stores (dates aside)")
     batch = "\n".join(queries) + "\n"
     outs = [cli("tm", "lookup", "--batch", "-", "--source-lang", "en", "--target-lang", "ru", "--memory", m, stdin=batch) for m in (file, pg)]
-    strip = lambda t: "\n".join(l for l in t.splitlines() if not l.strip().startswith("changed "))
+    import re
+    strip = lambda t: re.sub(r"changed \d{4}-\d\d-\d\dT[\d:]+Z", "changed D", t)
+    if strip(outs[0].stdout) != strip(outs[1].stdout):
+        import difflib
+        print("     " + "\n     ".join(list(difflib.unified_diff(strip(outs[0].stdout).splitlines(), strip(outs[1].stdout).splitlines(), "file", "postgres", n=1, lineterm=""))[:20]))
     check(outs[0].returncode == 0 and strip(outs[0].stdout) == strip(outs[1].stdout) and len(outs[0].stdout) > 200,
           f"tm lookup --batch: the same text output ({len(outs[0].stdout)} bytes) {outs[1].stderr[:200]}")
     for args_ in (["tm", "concordance", "ministry", "--source-lang", "en", "--target-lang", "ru"],
-                  ["tm", "concordance", "министерств", "--source-lang", "en", "--target-lang", "ru", "--target"],
+                  ["tm", "concordance", "министерств", "--source-lang", "en", "--target-lang", "ru", "--side", "target"],
                   ["tm", "stats"], ["tm", "list", "--limit", "5", "--offset", "3"]):
         outs = [cli(*args_, "--memory", m) for m in (file, pg)]
         a, b = (strip(o.stdout).replace(file, "M").replace(pg.split("://")[1].split("@")[1], "M") for o in outs)
@@ -179,7 +185,11 @@ def main():
         finally:
             if replica_dir:
                 subprocess.run([os.path.join(ROOT, "Scripts", "pg_cluster.sh"), "stop", replica_dir])
-    shutil.rmtree(folder, ignore_errors=True)
+    from checklib import failures
+    if not failures:
+        shutil.rmtree(folder, ignore_errors=True)
+    else:
+        print(f"(work folder kept: {folder})")
     finish("PostgreSQL checks")
 
 
