@@ -59,23 +59,41 @@ final class PGSession: @unchecked Sendable {
         }
     }
 
-    /// Runs `body` on a task and waits for it.
-    static func blocking<T>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    /// Runs `body` on a task and waits for it. With `connection`: when the connection closes while
+    /// waiting (the server restarted, the network went away), gives up after a grace period
+    /// instead of waiting for an answer that will not come.
+    static func blocking<T>(connection: PostgresConnection? = nil, _ body: @escaping @Sendable () async throws -> T) throws -> T {
         let box = ResultBox<T>()
         let done = DispatchSemaphore(value: 0)
         Task {
-            do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+            let r: Result<T, Error>
+            do { r = .success(try await body()) } catch { r = .failure(error) }
+            box.set(r)
             done.signal()
         }
-        done.wait()
-        return try box.result!.get()
+        guard let connection else {
+            done.wait()
+            return try box.get()!.get()
+        }
+        var closedSince: DispatchTime?
+        while done.wait(timeout: .now() + .milliseconds(250)) == .timedOut {
+            guard connection.isClosed else { continue }
+            let now = DispatchTime.now()
+            if let since = closedSince {
+                if now.uptimeNanoseconds - since.uptimeNanoseconds > 2_000_000_000 { throw ConnectionClosed() }
+            } else {
+                closedSince = now
+            }
+        }
+        return try box.get()!.get()
     }
 
     /// The rows of a query, all read.
     func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
         let c = connection, log = logger
+        if c.isClosed { throw Self.describe(ConnectionClosed(), location: location, connecting: false) }
         do {
-            return try Self.blocking {
+            return try Self.blocking(connection: c) {
                 var out: [PostgresRow] = []
                 for try await row in try await c.query(query, logger: log) { out.append(row) }
                 return out
@@ -99,10 +117,11 @@ final class PGSession: @unchecked Sendable {
     /// sink's buffer (sent in chunks of about a megabyte).
     func copy(table: String, columns: [String], _ produce: @escaping @Sendable (CopySink) async throws -> Void) throws {
         let c = connection, log = logger
+        if c.isClosed { throw Self.describe(ConnectionClosed(), location: location, connecting: false) }
         do {
-            try Self.blocking {
+            try Self.blocking(connection: c) {
                 try await c.copyFrom(table: table, columns: columns, logger: log) { writer in
-                    let sink = CopySink(writer)
+                    let sink = CopySink(writer, connection: c)
                     try await produce(sink)
                     try await sink.finish()
                 }
@@ -120,7 +139,8 @@ final class PGSession: @unchecked Sendable {
             try run(sql: "COMMIT")
             return r
         } catch {
-            try? run(sql: "ROLLBACK")
+            // (A closed connection has rolled the transaction back already.)
+            if !connection.isClosed { try? run(sql: "ROLLBACK") }
             throw error
         }
     }
@@ -128,6 +148,9 @@ final class PGSession: @unchecked Sendable {
     /// A postgres-nio error as a sentence naming the server and what went wrong.
     static func describe(_ error: Error, location: PostgresLocation, connecting: Bool) -> Error {
         if error is PostgresStoreError { return error }
+        if error is ConnectionClosed {
+            return PostgresStoreError("the connection to PostgreSQL at \(location.server) was closed; nothing of the unfinished transaction was stored")
+        }
         guard let e = error as? PSQLError else {
             let text = "\(error)"
             if connecting {
@@ -164,25 +187,39 @@ final class PGSession: @unchecked Sendable {
     }
 }
 
+/// The connection closed under a call (seen by tmkit, not by postgres-nio).
+struct ConnectionClosed: Error {}
+
 private final class ResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
+    private let lock = NSLock()
+    private var result: Result<T, Error>?
+    func set(_ r: Result<T, Error>) { lock.lock(); result = r; lock.unlock() }
+    func get() -> Result<T, Error>? { lock.lock(); defer { lock.unlock() }; return result }
 }
 
 /// Where a COPY's lines are written: a buffer sent to the server whenever it fills.
 final class CopySink: @unchecked Sendable {
     var buffer = ByteBufferAllocator().buffer(capacity: 1 << 20)
     private let writer: PostgresCopyFromWriter
-    init(_ writer: PostgresCopyFromWriter) { self.writer = writer }
+    private let connection: PostgresConnection
+    init(_ writer: PostgresCopyFromWriter, connection: PostgresConnection) {
+        self.writer = writer
+        self.connection = connection
+    }
 
     func flushIfFull() async throws {
-        if buffer.readableBytes >= 1 << 20 {
-            try await writer.write(buffer)
-            buffer.clear()
-        }
+        if buffer.readableBytes >= 1 << 20 { try await send() }
     }
 
     func finish() async throws {
-        if buffer.readableBytes > 0 { try await writer.write(buffer) }
+        if buffer.readableBytes > 0 { try await send() }
+    }
+
+    /// (postgres-nio 1.33 stops the process when a COPY writes to a connection closed meanwhile:
+    /// the connection is checked first.)
+    private func send() async throws {
+        if connection.isClosed { throw ConnectionClosed() }
+        try await writer.write(buffer)
         buffer.clear()
     }
 }
