@@ -11,8 +11,12 @@ For each memory it prints import throughput and peak memory; warm lookups (media
 `--exhaustive`; and rapidfuzz `process.extract` (top 5, fuzz.ratio) and pg_trgm (GiST index,
 `%` and ORDER BY similarity, LIMIT 5) on the same English strings and queries, with ratios.
 
+Each memory is measured on tmkit's SQLite store (a file) and, unless --no-pg-store, on its
+PostgreSQL store (a postgres:// memory in the same throw-away cluster as pg_trgm's tables): import
+units/s, lookup median and p99, database size, recall; with the ratios PostgreSQL/SQLite.
+
 usage: Scripts/bench_tm.py [--queries 2000] [--peer-queries 300] [--recall-queries 100] [--skip-debian] [--skip-synthetic]
-                          [--no-postgres] [--reuse] [--tmkit BINARY]  (--tmkit: compare two builds in one session)
+                          [--no-postgres] [--no-pg-store] [--reuse] [--tmkit BINARY]  (--tmkit: compare two builds in one session)
 """
 import argparse, glob, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, time
 
@@ -119,6 +123,18 @@ class Postgres:
         self.conn.autocommit = True
         self.conn.cursor().execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
 
+    def memory_url(self, name):
+        """A new, empty database for a tmkit memory; its postgres:// URL (the cluster's Unix socket)."""
+        cur = self.conn.cursor()
+        cur.execute(f"DROP DATABASE IF EXISTS tm_{name}")
+        cur.execute(f"CREATE DATABASE tm_{name}")
+        return f"postgres://postgres@/tm_{name}?host={self.dir}&port=5432&memory={name}"
+
+    def database_mb(self, name):
+        cur = self.conn.cursor()
+        cur.execute(f"SELECT pg_database_size('tm_{name}')")
+        return cur.fetchone()[0] / 1e6
+
     def run_as(self, cmd):
         if os.geteuid() == 0:
             cmd = ["runuser", "-u", "postgres", "--"] + cmd
@@ -150,14 +166,15 @@ class Postgres:
         self.run_as([os.path.join(self.bin, "pg_ctl"), "-D", self.dir + "/data", "-m", "fast", "stop"])
 
 
-def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg):
-    if args.reuse and os.path.exists(memory):
+def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg, store="sqlite", peers=None):
+    if args.reuse and store == "sqlite" and os.path.exists(memory):
         # A memory from an earlier run: lookups only (import figures are not measured).
         out = subprocess.run([TMKIT, "tm", "stats", "--memory", memory, "--format", "json"], capture_output=True, text=True, check=True).stdout
         secs, peak, units = float("nan"), float("nan"), json.loads(out)["units"]
     else:
-        for f in glob.glob(memory + "*"):
-            os.remove(f)
+        if store == "sqlite":
+            for f in glob.glob(memory + "*"):
+                os.remove(f)
         secs, peak, p = timed(import_cmd)
         # (One process for all the files: `--files-from`. Earlier runs used xargs, which ran two.)
         counts = [int(n) for n in re.findall(r"(\d+) units read", p.stdout)]
@@ -167,9 +184,12 @@ def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg):
     found, expected = recall(memory, queries[: args.recall_queries])
     cold_ms = cold(memory, queries[0])
     peer_q = queries[: args.peer_queries]
-    rf = rapidfuzz_times(choices, peer_q)
-    pgt = pg.times(name.replace("-", "_"), choices, peer_q[: max(20, args.peer_queries // 3)]) if pg else (float("nan"),) * 2
-    size = os.path.getsize(memory) / 1e6
+    if peers:
+        rf, pgt = peers
+    else:
+        rf = rapidfuzz_times(choices, peer_q)
+        pgt = pg.times(name.replace("-", "_"), choices, peer_q[: max(20, args.peer_queries // 3)]) if pg else (float("nan"),) * 2
+    size = os.path.getsize(memory) / 1e6 if store == "sqlite" else pg.database_mb(name.replace("-", "_"))
     stored = json.loads(subprocess.run([TMKIT, "tm", "stats", "--memory", memory, "--format", "json"],
                                        capture_output=True, text=True, check=True).stdout)["units"]
     # A translator's everyday import: 5,000 new units into the large memory (its keys go to the
@@ -177,7 +197,7 @@ def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg):
     small_s, _, _ = timed([TMKIT, "tm", "import", small_tsv(), "--memory", memory])
     after_med, _, _ = tmkit_lookups(memory, queries[:500])
     after_found, after_expected = recall(memory, queries[: args.recall_queries // 2])
-    return dict(name=name, units=units, stored=stored, import_s=secs, import_rate=units / secs, peak_mb=peak / 1024, size_mb=size,
+    return dict(name=name, store=store, units=units, stored=stored, import_s=secs, import_rate=units / secs, peak_mb=peak / 1024, size_mb=size,
                 warm_med=warm_med, warm_p99=warm_p99, hits=hits, queries=len(queries), cold=cold_ms,
                 recall=(found, expected), rf=rf, pg=pgt, choices=len(choices),
                 small_s=small_s, after_med=after_med, after_recall=(after_found, after_expected))
@@ -236,7 +256,8 @@ def main():
     ap.add_argument("--recall-queries", type=int, default=100)
     ap.add_argument("--skip-debian", action="store_true")
     ap.add_argument("--skip-synthetic", action="store_true")
-    ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--no-postgres", action="store_true", help="no PostgreSQL at all (neither pg_trgm nor tmkit's PostgreSQL store)")
+    ap.add_argument("--no-pg-store", action="store_true", help="not tmkit's PostgreSQL store")
     ap.add_argument("--reuse", action="store_true", help="reuse memories left by an earlier run (no import timing)")
     ap.add_argument("--tmkit", help="this tmkit binary instead of building .build/release/tmkit (to compare two builds in one session)")
     args = ap.parse_args()
@@ -261,28 +282,43 @@ def main():
             rows.append(bench("debian", os.path.join(OUT, "debian.tmdb"),
                               [TMKIT, "tm", "import", "--files-from", listfile, "--memory", os.path.join(OUT, "debian.tmdb")],
                               0, choices, queries, args, pg))
+            if pg and not args.no_pg_store:
+                url = pg.memory_url("debian")
+                rows.append(bench("debian", url, [TMKIT, "tm", "import", "--files-from", listfile, "--memory", url],
+                                  0, choices, queries, args, pg, store="postgres", peers=(rows[-1]["rf"], rows[-1]["pg"])))
         if not args.skip_synthetic:
             choices, queries = synthetic_set(rng, args.queries)
             rows.append(bench("synthetic-1m", os.path.join(OUT, "synthetic.tmdb"),
                               [TMKIT, "tm", "import", tsv, "--memory", os.path.join(OUT, "synthetic.tmdb")],
                               1_000_000, choices, queries, args, pg))
+            if pg and not args.no_pg_store:
+                url = pg.memory_url("synthetic_1m")
+                rows.append(bench("synthetic-1m", url, [TMKIT, "tm", "import", tsv, "--memory", url],
+                                  1_000_000, choices, queries, args, pg, store="postgres", peers=(rows[-1]["rf"], rows[-1]["pg"])))
     finally:
         if pg:
             pg.stop()
 
     print()
-    print("| memory | units read | units stored | import units/s | import peak MB | file MB | warm median ms | warm p99 ms | cold process ms | recall vs exhaustive | rapidfuzz median ms (strings) | pg_trgm median ms | ×rapidfuzz | ×pg_trgm |")
-    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
+    print("| memory | store | units read | units stored | import units/s | import peak MB | file or database MB | warm median ms | warm p99 ms | cold process ms | recall vs exhaustive | rapidfuzz median ms (strings) | pg_trgm median ms | ×rapidfuzz | ×pg_trgm |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         f, e = r["recall"]
-        print(f"| {r['name']} | {r['units']:,} | {r['stored']:,} | {r['import_rate']:,.0f} | {r['peak_mb']:.0f} | {r['size_mb']:.0f} | "
+        print(f"| {r['name']} | {r['store']} | {r['units']:,} | {r['stored']:,} | {r['import_rate']:,.0f} | {r['peak_mb']:.0f} | {r['size_mb']:.0f} | "
               f"{r['warm_med']:.2f} | {r['warm_p99']:.2f} | {r['cold']:.0f} | {f}/{e} | {r['rf'][0]:.1f} ({r['choices']:,}) | "
               f"{r['pg'][0]:.1f} | {r['rf'][0] / r['warm_med']:.0f} | {r['pg'][0] / r['warm_med']:.0f} |")
+    by = {(r["name"], r["store"]): r for r in rows}
+    for name in dict.fromkeys(r["name"] for r in rows):
+        a, b = by.get((name, "sqlite")), by.get((name, "postgres"))
+        if a and b:
+            print(f"{name}: PostgreSQL/SQLite: import {b['import_rate'] / a['import_rate']:.2f}× the units/s, lookup median "
+                  f"{b['warm_med'] / a['warm_med']:.2f}× and p99 {b['warm_p99'] / a['warm_p99']:.2f}×, size {b['size_mb'] / a['size_mb']:.2f}×; "
+                  f"pg_trgm median / tmkit-on-PostgreSQL median {b['pg'][0] / b['warm_med']:.0f}×")
     for r in rows:
-        print(f"{r['name']}: {r['hits']}/{r['queries']} queries had a match at 75% or more; rapidfuzz p99 {r['rf'][1]:.1f} ms, pg_trgm p99 {r['pg'][1]:.1f} ms")
+        print(f"{r['name']} ({r['store']}): {r['hits']}/{r['queries']} queries had a match at 75% or more; rapidfuzz p99 {r['rf'][1]:.1f} ms, pg_trgm p99 {r['pg'][1]:.1f} ms")
     for r in rows:
         f, e = r["after_recall"]
-        print(f"{r['name']}: 5,000 new units imported into it in {r['small_s']:.2f} s ({5000 / r['small_s']:,.0f} units/s); "
+        print(f"{r['name']} ({r['store']}): 5,000 new units imported into it in {r['small_s']:.2f} s ({5000 / r['small_s']:,.0f} units/s); "
               f"then warm median {r['after_med']:.2f} ms (500 queries), recall {f}/{e}")
 
 

@@ -93,17 +93,32 @@ final class PostgresWriter: MemoryWriting {
     func finish() throws {
         try flushPending()
         try sendRows()
-        try writePostings()
+        try timed(4) { try writePostings() }
+        if Self.profiling {
+            FileHandle.standardError.write(Data(String(format: "postgres write: prepare %.2f s, duplicate keys read %.2f s, decide and file %.2f s, rows sent %.2f s, lists written %.2f s\n",
+                                                       profile[0], profile[1], profile[2], profile[3], profile[4]).utf8))
+        }
     }
 
     // MARK: Batches
+
+    /// Seconds spent preparing, looking up duplicate keys, deciding, sending rows, writing lists
+    /// (printed when TMKIT_PROFILE is set).
+    private var profile = [Double](repeating: 0, count: 5)
+    private static let profiling = ProcessInfo.processInfo.environment["TMKIT_PROFILE"] != nil
+    private func timed<T>(_ slot: Int, _ body: () throws -> T) rethrows -> T {
+        guard Self.profiling else { return try body() }
+        let t = DispatchTime.now().uptimeNanoseconds
+        defer { profile[slot] += Double(DispatchTime.now().uptimeNanoseconds - t) / 1e9 }
+        return try body()
+    }
 
     private func flushPending() throws {
         guard !pending.isEmpty else { return }
         let units = pending
         pending.removeAll(keepingCapacity: true)
         _ = try store(units)
-        try sendRows()
+        try timed(3) { try sendRows() }
         // The next batch reads the database again (which now holds this one's rows and keys).
         holdersOf.removeAll(keepingCapacity: true)
         held.removeAll(keepingCapacity: true)
@@ -119,7 +134,31 @@ final class PostgresWriter: MemoryWriting {
         var filed: [(langKey: String, keys: [String], words: Int)]
     }
 
-    private func prepare(_ unit: TranslationUnit) throws -> Prepared {
+    /// Tokenizers for preparing a batch on every core (a tokenizer is used by one thread at a time).
+    private lazy var tokenizers: [Tokenizer] = [store.tokenizer] + (1..<max(1, ProcessInfo.processInfo.activeProcessorCount)).compactMap { _ in try? Tokenizer() }
+
+    /// Prepares a batch's units on every core, in order.
+    private func prepareAll(_ units: [TranslationUnit]) throws -> [Prepared] {
+        let workers = units.count < 256 ? 1 : tokenizers.count
+        if workers == 1 { return try units.map { try Self.prepare($0, tokenizer: store.tokenizer) } }
+        var out = [Prepared?](repeating: nil, count: units.count)
+        let failure = ErrorBox()
+        let toks = tokenizers
+        out.withUnsafeMutableBufferPointer { slots in
+            let slots = UncheckedSlots(slots)
+            DispatchQueue.concurrentPerform(iterations: workers) { w in
+                var i = w
+                while i < units.count {
+                    do { slots.base[i] = try PostgresWriter.prepare(units[i], tokenizer: toks[w]) } catch { failure.set(error); return }
+                    i += workers
+                }
+            }
+        }
+        if let e = failure.error { throw e }
+        return out.map { $0! }
+    }
+
+    private static func prepare(_ unit: TranslationUnit, tokenizer: Tokenizer) throws -> Prepared {
         guard !unit.variants.isEmpty else { throw MemoryError.invalid("a unit needs at least one variant") }
         var w = PackedUnit.Writer()
         PackedUnit.writeHeader(unit, changeFromCreation: true, into: &w)
@@ -131,7 +170,7 @@ final class PostgresWriter: MemoryWriting {
         var filed: [(langKey: String, keys: [String], words: Int)] = []
         for v in unit.variants {
             let langKey = LanguageTag.primary(v.language)
-            let (text, hash, derived) = try store.tokenizer.prepare(v.text, language: v.language, langKey: langKey, keys: &keys, search: &search)
+            let (text, hash, derived) = try tokenizer.prepare(v.text, language: v.language, langKey: langKey, keys: &keys, search: &search)
             hashes.append(hash)
             langs.append(v.language)
             PackedUnit.writeVariant(language: v.language, text: text, markup: v.markup, props: encodeProps(v.properties),
@@ -150,8 +189,12 @@ final class PostgresWriter: MemoryWriting {
 
     /// Stores a batch: each unit added, merged or kept as an alternative (`DuplicateRules`).
     private func store(_ units: [TranslationUnit]) throws -> [Int64] {
-        let prepared = try units.map(prepare)
-        try loadHolders(Set(prepared.flatMap(\.dupKeys)))
+        let prepared = try timed(0) { try prepareAll(units) }
+        try timed(1) { try loadHolders(Set(prepared.flatMap(\.dupKeys))) }
+        return try timed(2) { try decideAll(units, prepared) }
+    }
+
+    private func decideAll(_ units: [TranslationUnit], _ prepared: [Prepared]) throws -> [Int64] {
         var ids: [Int64] = []
         for (unit, p) in zip(units, prepared) {
             let n = unit.variants.count
@@ -373,4 +416,10 @@ enum CopyText {
         }
         buffer.writeBytes(hex)
     }
+}
+
+/// A buffer whose slots the workers of `concurrentPerform` fill, each its own.
+private struct UncheckedSlots<T>: @unchecked Sendable {
+    let base: UnsafeMutableBufferPointer<T>
+    init(_ base: UnsafeMutableBufferPointer<T>) { self.base = base }
 }
