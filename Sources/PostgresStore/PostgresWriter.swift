@@ -35,8 +35,10 @@ final class PostgresWriter: MemoryWriting {
     private var newRows: [(id: Int64, data: [UInt8], search: [UInt8])] = []
     private var newRowIndex: [Int64: Int] = [:]
     private var newDupKeys: [(hash: Int64, unit: Int64)] = []
-    /// Stored units whose row changed (merged metadata, replaced targets).
-    private var changed: Set<Int64> = []
+    /// Stored units whose row changed (merged metadata, replaced targets), sent with the batch:
+    /// an import of catalogs that repeat one another merges hundreds of thousands of units, and a
+    /// statement each cost a round trip each.
+    private var changedRows: [Int64: (data: [UInt8], search: [UInt8])] = [:]
     /// Posting entries by language and key ("lang\0key"), not yet written.
     private var postings: [String: [PostingEntry]] = [:]
     private var postingCount = 0
@@ -190,7 +192,17 @@ final class PostgresWriter: MemoryWriting {
     /// Stores a batch: each unit added, merged or kept as an alternative (`DuplicateRules`).
     private func store(_ units: [TranslationUnit]) throws -> [Int64] {
         let prepared = try timed(0) { try prepareAll(units) }
-        try timed(1) { try loadHolders(Set(prepared.flatMap(\.dupKeys))) }
+        // The keys a decision reads for sure (the source paired with each target's language; the
+        // source's own key for a unit of the source alone, or to overwrite), with the units filed
+        // under the pair keys (few). The source's own key can name thousands of units (a UI string
+        // in every language): those are read as the decision walks them.
+        var pairKeys = Set<Int64>(), sourceKeys = Set<Int64>()
+        for (u, p) in zip(units, prepared) {
+            let n = u.variants.count
+            if n > 1 { for t in 1..<n { pairKeys.insert(p.dupKeys[n + t - 1]) } }
+            if n == 1 || overwrite { sourceKeys.insert(p.dupKeys[0]) }
+        }
+        try timed(1) { try loadHolders(pairKeys, withUnits: true); try loadHolders(sourceKeys, withUnits: false) }
         return try timed(2) { try decideAll(units, prepared) }
     }
 
@@ -202,7 +214,10 @@ final class PostgresWriter: MemoryWriting {
                 unit, sourceHash: p.dupKeys[0], pairKey: { p.dupKeys[n + $0 - 1] }, overwrite: overwrite,
                 unitOf: { (h: Held) in h.unit },
                 holders: { hash, body in
-                    for id in holdersOf[hash] ?? [] {
+                    if holdersOf[hash] == nil { try loadHolders([hash], withUnits: false) }
+                    let list = holdersOf[hash] ?? []
+                    for (i, id) in list.enumerated() {
+                        if held[id] == nil { try loadUnits(list[i..<min(list.count, i + 64)].filter { held[$0] == nil }) }
                         if let h = held[id], try !body(h) { return }
                     }
                 })
@@ -225,22 +240,28 @@ final class PostgresWriter: MemoryWriting {
         return ids
     }
 
-    /// Reads the units filed under `keys` that this batch has not read yet.
-    private func loadHolders(_ keys: Set<Int64>) throws {
+    /// Reads which units are filed under `keys` (those this batch has not read yet), and with
+    /// `withUnits` the units themselves.
+    private func loadHolders(_ keys: Set<Int64>, withUnits: Bool) throws {
         let missing = keys.filter { holdersOf[$0] == nil }
         guard !missing.isEmpty else { return }
         for k in missing { holdersOf[k] = [] }
         let rows = try session.rows("""
             SELECT hash, unit FROM tmkit_dupkey WHERE memory = \(memory) AND hash = ANY(\(Array(missing))) ORDER BY unit
             """)
-        var wanted: [Int64] = []
+        var wanted = Set<Int64>()
         for row in rows {
             let (hash, unit) = try row.decode((Int64, Int64).self)
             holdersOf[hash, default: []].append(unit)
-            if held[unit] == nil { wanted.append(unit) }
+            if withUnits && held[unit] == nil { wanted.insert(unit) }
         }
-        guard !wanted.isEmpty else { return }
-        for row in try session.rows("SELECT id, data FROM tmkit_unit WHERE memory = \(memory) AND id = ANY(\(Array(Set(wanted))))") {
+        try loadUnits(Array(wanted))
+    }
+
+    /// Reads units into `held`.
+    private func loadUnits(_ ids: [Int64]) throws {
+        guard !ids.isEmpty else { return }
+        for row in try session.rows("SELECT id, data FROM tmkit_unit WHERE memory = \(memory) AND id = ANY(\(ids))") {
             let (id, data) = try row.decode((Int64, ByteBuffer).self)
             let (unit, variants) = try data.withUnsafeReadableBytes { try PackedUnit.decode($0, id: id) }
             held[id] = Held(id: id, unit: unit, variants: variants)
@@ -292,11 +313,7 @@ final class PostgresWriter: MemoryWriting {
             newRows[i].data = data
             newRows[i].search = search
         } else {
-            changed.insert(h.id)
-            try session.run("""
-                UPDATE tmkit_unit SET data = \(ByteBuffer(bytes: data)), search = \(String(decoding: search, as: UTF8.self))
-                WHERE memory = \(memory) AND id = \(h.id)
-                """)
+            changedRows[h.id] = (data, search)
         }
     }
 
@@ -332,8 +349,27 @@ final class PostgresWriter: MemoryWriting {
 
     // MARK: Sending
 
-    /// Sends the batch's new rows and duplicate keys (COPY, text format).
+    /// Sends the batch's new rows, changed rows and duplicate keys (COPY, text format).
     private func sendRows() throws {
+        if !changedRows.isEmpty {
+            let rows = changedRows
+            changedRows = [:]
+            try session.run(sql: "CREATE TEMP TABLE IF NOT EXISTS tmkit_changed (id bigint PRIMARY KEY, data bytea NOT NULL, search text NOT NULL) ON COMMIT DELETE ROWS")
+            try session.copy(table: "tmkit_changed", columns: ["id", "data", "search"]) { sink in
+                for (id, r) in rows {
+                    sink.buffer.writeString("\(id)\t\\\\x")
+                    CopyText.appendHex(r.data, to: &sink.buffer)
+                    sink.buffer.writeInteger(UInt8(ascii: "\t"))
+                    CopyText.appendEscaped(r.search, to: &sink.buffer)
+                    sink.buffer.writeInteger(UInt8(ascii: "\n"))
+                    try await sink.flushIfFull()
+                }
+            }
+            try session.run("""
+                UPDATE tmkit_unit u SET data = c.data, search = c.search FROM tmkit_changed c WHERE u.memory = \(memory) AND u.id = c.id
+                """)
+            try session.run(sql: "DELETE FROM tmkit_changed")
+        }
         if !newRows.isEmpty {
             let rows = newRows, memory = self.memory
             try session.copy(table: "tmkit_unit", columns: ["memory", "id", "data", "search"]) { sink in
