@@ -49,7 +49,7 @@ extension PostgresMemory {
         var r = OptimizeReport()
         r.bytesBefore = try bytesUsed()
         try session.transaction {
-            _ = try session.rows("SELECT next_unit FROM tmkit_memory WHERE id = \(memoryID) FOR UPDATE")
+            try lockForWriting()
             r.partsBefore = Int(try session.rows("SELECT count(*) FROM tmkit_posting WHERE memory = \(memoryID)").first!.decode(Int64.self))
             let entriesBefore = try countStoredEntries()
             let derived = try derivedPostings().lists
@@ -106,7 +106,7 @@ extension PostgresMemory {
         var report = try verifyOnce()
         if repair && !report.ok {
             try session.transaction {
-                _ = try session.rows("SELECT next_unit FROM tmkit_memory WHERE id = \(memoryID) FOR UPDATE")
+                try lockForWriting()
                 try session.run("DELETE FROM tmkit_dupkey WHERE memory = \(memoryID)")
                 var keys: [(Int64, Int64)] = []
                 try forEachPackedUnit { id, raw in

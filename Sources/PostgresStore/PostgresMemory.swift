@@ -18,6 +18,35 @@ public final class PostgresMemory: TranslationMemoryStore {
 
     public var location: String { place.description }
 
+    /// Large posting lists kept between lookups of this process (batch lookups, a server), by
+    /// "lang\0key", valid for one version of the memory (`version`).
+    var postingCache: [String: PostingList] = [:]
+    var postingCacheBytes = 0
+    var postingCacheVersion: Int64 = -1
+    static let postingCacheLimit = 768 << 20
+
+    /// The memory's version: the transaction id that last wrote its row (every write, optimize
+    /// and repair updates the row), read in the caller's snapshot.
+    func version() throws -> Int64 {
+        try session.rows("SELECT xmin::text::bigint FROM tmkit_memory WHERE id = \(memoryID)").first?.decode(Int64.self) ?? 0
+    }
+
+    /// Drops the cached lists when the memory changed since they were read.
+    func checkPostingCache() throws {
+        let v = try version()
+        if v != postingCacheVersion {
+            postingCache.removeAll()
+            postingCacheBytes = 0
+            postingCacheVersion = v
+        }
+    }
+
+    /// Locks the memory's row for this transaction's writes (writers take turns) and gives it a
+    /// new version (other processes' cached lists are dropped at their next lookup).
+    func lockForWriting() throws {
+        try session.run("UPDATE tmkit_memory SET next_unit = next_unit WHERE id = \(memoryID)")
+    }
+
     /// Connects and opens the memory `location.name`. `create`: create tmkit's tables when the
     /// database has none, and the memory when it is missing (a first write); else either is an error.
     /// `initialize`: create tmkit's tables even in a database that holds other tables (`tm init`).
@@ -56,7 +85,8 @@ public final class PostgresMemory: TranslationMemoryStore {
     public func lookup(_ query: String, sourceLanguage: String, targetLanguage: String?,
                        options: LookupOptions = LookupOptions()) throws -> [Match] {
         try reading {
-            try LookupEngine.lookup(query, in: PostgresCandidates(store: self), tokenizer: tokenizer,
+            try checkPostingCache()
+            return try LookupEngine.lookup(query, in: PostgresCandidates(store: self), tokenizer: tokenizer,
                                     sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, options: options)
         }
     }
@@ -64,6 +94,7 @@ public final class PostgresMemory: TranslationMemoryStore {
     public func lookupEach(_ queries: [String], sourceLanguage: String, targetLanguage: String?,
                            options: LookupOptions = LookupOptions(), _ body: (String, [Match]) throws -> Void) throws {
         try reading {
+            try checkPostingCache()
             let source = PostgresCandidates(store: self)
             for q in queries {
                 try body(q, try LookupEngine.lookup(q, in: source, tokenizer: tokenizer, sourceLanguage: sourceLanguage,
@@ -174,7 +205,8 @@ public final class PostgresMemory: TranslationMemoryStore {
     public func transaction(overwrite: Bool = false, bulk: Bool = false, _ body: (any MemoryWriting) throws -> Void) throws -> WriteReport {
         try session.transaction {
             // Writers of one memory take turns: the row stays locked until the commit.
-            let next = try session.rows("SELECT next_unit FROM tmkit_memory WHERE id = \(memoryID) FOR UPDATE").first!.decode(Int64.self)
+            try lockForWriting()
+            let next = try session.rows("SELECT next_unit FROM tmkit_memory WHERE id = \(memoryID)").first!.decode(Int64.self)
             let writer = PostgresWriter(store: self, nextID: next, overwrite: overwrite)
             try body(writer)
             try writer.finish()
@@ -199,7 +231,7 @@ public final class PostgresMemory: TranslationMemoryStore {
     /// Deletes the memory and everything in it (`tm copy --replace` into an existing one).
     public func clear() throws {
         try session.transaction {
-            _ = try session.rows("SELECT next_unit FROM tmkit_memory WHERE id = \(memoryID) FOR UPDATE")
+            try lockForWriting()
             try session.run("DELETE FROM tmkit_posting WHERE memory = \(memoryID)")
             try session.run("DELETE FROM tmkit_dupkey WHERE memory = \(memoryID)")
             try session.run("DELETE FROM tmkit_unit WHERE memory = \(memoryID)")
@@ -215,8 +247,11 @@ struct PostgresCandidates: CandidateSource {
         guard !keys.isEmpty else { return [] }
         var bytes: [String: [UInt8]] = [:]
         var parts: [String: Int] = [:]
-        let rows = try store.session.rows("""
-            SELECT key, entries FROM tmkit_posting WHERE memory = \(store.memoryID) AND lang = \(lang) AND key = ANY(\(keys))
+        var cached: [String: PostingList] = [:]
+        for k in keys { if let l = store.postingCache[lang + "\0" + k] { cached[k] = l } }
+        let wanted = keys.filter { cached[$0] == nil }
+        let rows = wanted.isEmpty ? [] : try store.session.rows("""
+            SELECT key, entries FROM tmkit_posting WHERE memory = \(store.memoryID) AND lang = \(lang) AND key = ANY(\(wanted))
             ORDER BY part
             """)
         for row in rows {
@@ -225,12 +260,18 @@ struct PostgresCandidates: CandidateSource {
             parts[key, default: 0] += 1
         }
         return keys.map { key in
-            let list = PostingList(bytes: bytes[key] ?? [])
+            if let list = cached[key] { return list }
+            var list = PostingList(bytes: bytes[key] ?? [])
             // Parts are in write order; a rewritten unit's entries may come after larger ids.
-            guard parts[key, default: 0] > 1 else { return list }
-            let entries = list.entries
-            if zip(entries, entries.dropFirst()).allSatisfy({ $0.variant <= $1.variant }) { return list }
-            return PostingList(entries: entries.sorted())
+            if parts[key, default: 0] > 1 {
+                let entries = list.entries
+                if !zip(entries, entries.dropFirst()).allSatisfy({ $0.variant <= $1.variant }) { list = PostingList(entries: entries.sorted()) }
+            }
+            if list.bytes.count >= 64 << 10, store.postingCacheBytes + list.bytes.count <= PostgresMemory.postingCacheLimit {
+                store.postingCache[lang + "\0" + key] = list
+                store.postingCacheBytes += list.bytes.count
+            }
+            return list
         }
     }
 
