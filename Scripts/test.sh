@@ -38,7 +38,7 @@ Scripts/docs.sh
 
 echo
 echo "== Several processes on one memory: random writers of every kind, random SIGKILLs; every acknowledged write kept, verify passes"
-python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 45 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
+python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 35 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
   --max-import 1000 --big-import 20000 --queries 10
 
 echo
@@ -47,7 +47,7 @@ python3 Scripts/pg_check.py --tmkit .build/debug/tmkit
 
 echo
 echo "== Several processes on one PostgreSQL memory: random writers, SIGKILLs and two restarts of the database; every acknowledged write kept"
-python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 40 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
+python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 30 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
   --max-import 1000 --big-import 10000 --queries 10 --memory "$TMKIT_PG_URL?memory=stress" --pg-restart "$TMKIT_PG_DIR"
 
 echo
