@@ -78,6 +78,13 @@ public struct UnitBatch: Sendable {
 
     public var unitCount: Int { ids.count }
 
+    /// Adds a unit's packed bytes (a store's row, copied).
+    package mutating func append(id: Int64, _ raw: UnsafeRawBufferPointer) {
+        ids.append(id)
+        ends.append(bytes.count + raw.count)
+        bytes.append(contentsOf: raw)
+    }
+
     package init() {
         bytes.reserveCapacity(1 << 20)
     }

@@ -43,8 +43,10 @@ public final class PostgresMemory: TranslationMemoryStore {
 
     /// Locks the memory's row for this transaction's writes (writers take turns) and gives it a
     /// new version (other processes' cached lists are dropped at their next lookup).
-    func lockForWriting() throws {
-        try session.run("UPDATE tmkit_memory SET next_unit = next_unit WHERE id = \(memoryID)")
+    /// Returns the next unit id.
+    @discardableResult
+    func lockForWriting() throws -> Int64 {
+        try session.rows("UPDATE tmkit_memory SET next_unit = next_unit WHERE id = \(memoryID) RETURNING next_unit").first!.decode(Int64.self)
     }
 
     /// Connects and opens the memory `location.name`. `create`: create tmkit's tables when the
@@ -172,9 +174,7 @@ public final class PostgresMemory: TranslationMemoryStore {
                     try body(batch)
                     batch = UnitBatch()
                 }
-                batch.ids.append(id)
-                batch.ends.append(batch.bytes.count + raw.count)
-                batch.bytes.append(contentsOf: raw)
+                batch.append(id: id, raw)
                 return true
             }
             if batch.unitCount > 0 { try body(batch) }
@@ -205,8 +205,7 @@ public final class PostgresMemory: TranslationMemoryStore {
     public func transaction(overwrite: Bool = false, bulk: Bool = false, _ body: (any MemoryWriting) throws -> Void) throws -> WriteReport {
         try session.transaction {
             // Writers of one memory take turns: the row stays locked until the commit.
-            try lockForWriting()
-            let next = try session.rows("SELECT next_unit FROM tmkit_memory WHERE id = \(memoryID)").first!.decode(Int64.self)
+            let next = try lockForWriting()
             let writer = PostgresWriter(store: self, nextID: next, overwrite: overwrite)
             try body(writer)
             try writer.finish()

@@ -356,14 +356,7 @@ final class PostgresWriter: MemoryWriting {
             changedRows = [:]
             try session.run(sql: "CREATE TEMP TABLE IF NOT EXISTS tmkit_changed (id bigint PRIMARY KEY, data bytea NOT NULL, search text NOT NULL) ON COMMIT DELETE ROWS")
             try session.copy(table: "tmkit_changed", columns: ["id", "data", "search"]) { sink in
-                for (id, r) in rows {
-                    sink.buffer.writeString("\(id)\t\\\\x")
-                    CopyText.appendHex(r.data, to: &sink.buffer)
-                    sink.buffer.writeInteger(UInt8(ascii: "\t"))
-                    CopyText.appendEscaped(r.search, to: &sink.buffer)
-                    sink.buffer.writeInteger(UInt8(ascii: "\n"))
-                    try await sink.flushIfFull()
-                }
+                for (id, r) in rows { try await CopyText.packedRow("\(id)\t", r.data, r.search, to: sink) }
             }
             try session.run("""
                 UPDATE tmkit_unit u SET data = c.data, search = c.search FROM tmkit_changed c WHERE u.memory = \(memory) AND u.id = c.id
@@ -373,14 +366,7 @@ final class PostgresWriter: MemoryWriting {
         if !newRows.isEmpty {
             let rows = newRows, memory = self.memory
             try session.copy(table: "tmkit_unit", columns: ["memory", "id", "data", "search"]) { sink in
-                for r in rows {
-                    sink.buffer.writeString("\(memory)\t\(r.id)\t\\\\x")
-                    CopyText.appendHex(r.data, to: &sink.buffer)
-                    sink.buffer.writeInteger(UInt8(ascii: "\t"))
-                    CopyText.appendEscaped(r.search, to: &sink.buffer)
-                    sink.buffer.writeInteger(UInt8(ascii: "\n"))
-                    try await sink.flushIfFull()
-                }
+                for r in rows { try await CopyText.packedRow("\(memory)\t\(r.id)\t", r.data, r.search, to: sink) }
             }
             newRows.removeAll(keepingCapacity: true)
             newRowIndex.removeAll(keepingCapacity: true)
@@ -417,6 +403,17 @@ extension TranslationUnit {
 
 /// COPY's text format: a backslash, tab, line feed or carriage return in a value is escaped.
 enum CopyText {
+    /// A row ending in a unit's packed bytes (bytea, hex) and its search text, after `leading`
+    /// (the columns before them, each followed by a tab).
+    static func packedRow(_ leading: String, _ data: [UInt8], _ search: [UInt8], to sink: CopySink) async throws {
+        sink.buffer.writeString(leading + "\\\\x")
+        appendHex(data, to: &sink.buffer)
+        sink.buffer.writeInteger(UInt8(ascii: "\t"))
+        appendEscaped(search, to: &sink.buffer)
+        sink.buffer.writeInteger(UInt8(ascii: "\n"))
+        try await sink.flushIfFull()
+    }
+
     static func appendEscaped(_ bytes: [UInt8], to buffer: inout ByteBuffer) {
         // Most values need no escape: written whole.
         if !bytes.contains(where: { $0 == 0x5C || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D }) {

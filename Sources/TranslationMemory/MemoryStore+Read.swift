@@ -103,9 +103,7 @@ extension MemoryStore {
                     try body(batch)
                     batch = UnitBatch()
                 }
-                batch.ids.append(id)
-                batch.ends.append(batch.bytes.count + raw.count)
-                batch.bytes.append(contentsOf: raw)
+                batch.append(id: id, raw)
                 return true
             }
             if batch.unitCount > 0 { try body(batch) }
