@@ -6,6 +6,13 @@ when it is installed, pySBD on every case, in one run, and prints passes per lan
 Scoring as the field does it: strip each segment, drop empty ones, compare the lists exactly.
 
 usage: Scripts/golden_rules.py [--tmkit PATH] [--cases FILE] [--failures] [--min-en N --min-ru N]
+       Scripts/golden_rules.py --ud [DIR] [--ud-check] [--tmkit PATH]
+
+--ud scores running text instead: the Universal Dependencies dev files of DIR
+(../shared/benchmarks/segmentation/ud) through that folder's score_ud.py, for tmkit, pySBD and
+ICU's bare iterator in one run, and prints boundary F1 and the share of documents segmented
+exactly. --ud-check exits 1 unless tmkit's F1 is at or above pySBD's on every file and at least
+0.95 (0.90 on the e-mail-like English EWT).
 """
 import argparse, collections, json, os, subprocess, sys
 
@@ -25,6 +32,47 @@ def clean(segs):
     return [s.strip() for s in segs if s.strip()]
 
 
+def ud_table(args):
+    folder = args.ud
+    scorer = os.path.join(folder, "score_ud.py")
+    files = sorted(os.path.join(folder, f) for f in os.listdir(folder) if f.endswith("-dev.jsonl"))
+    if not files:
+        raise SystemExit(f"no *-dev.jsonl files in {folder}")
+    runs = {
+        "tmkit": ["--cmd", f"{args.tmkit} segment --lang {{lang}}"],
+        "pySBD": ["--peer", "pysbd"],
+        "bare ICU": ["--cmd", f"{args.tmkit} segment --rules icu --lang {{lang}}"],
+    }
+    figures = {}
+    for name, how in runs.items():
+        out = f"/tmp/tmkit-ud-{os.getpid()}-{name.replace(' ', '_')}.json"
+        p = subprocess.run([sys.executable, scorer, *files, *how, "--jobs", "2", "--json", out],
+                           capture_output=True, text=True)
+        if p.returncode != 0:
+            raise SystemExit(f"score_ud.py failed for {name}:\n{p.stderr[-2000:]}")
+        figures[name] = {r["file"]: r for r in json.load(open(out, encoding="utf-8"))["results"]}
+        os.unlink(out)
+    names = list(runs)
+    print("UD dev files: boundary F1 (share of documents segmented exactly)")
+    print(f"{'file':30}" + "".join(f"{n:>18}" for n in names))
+    failures = []
+    for f in files:
+        base = os.path.basename(f)
+        row = [figures[n][base] for n in names]
+        print(f"{base.replace('-dev.jsonl', ''):30}" + "".join(f"{r['f1']:>10.3f} ({r['exact_share']:.3f})" for r in row))
+        tm, sbd = row[0]["f1"], row[1]["f1"]
+        floor = 0.90 if "EWT" in base else 0.95
+        if round(tm, 3) < round(sbd, 3):
+            failures.append(f"{base}: tmkit F1 {tm:.3f} below pySBD's {sbd:.3f}")
+        if tm < floor:
+            failures.append(f"{base}: tmkit F1 {tm:.3f} below {floor}")
+    if args.ud_check and failures:
+        for m in failures:
+            print(m, file=sys.stderr)
+        return 1
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--tmkit", default=os.path.join(ROOT, ".build/release/tmkit"))
@@ -32,7 +80,12 @@ def main():
     ap.add_argument("--failures", action="store_true", help="print tmkit's failing cases")
     ap.add_argument("--min-en", type=int, help="exit 1 unless tmkit passes at least N English golden rules")
     ap.add_argument("--min-ru", type=int, help="exit 1 unless tmkit passes at least N Russian cases")
+    ap.add_argument("--ud", nargs="?", const=os.path.join(ROOT, "../shared/benchmarks/segmentation/ud"),
+                    help="score the Universal Dependencies dev files (default folder: ../shared/benchmarks/segmentation/ud)")
+    ap.add_argument("--ud-check", action="store_true", help="with --ud: exit 1 unless the aims are met")
     args = ap.parse_args()
+    if args.ud:
+        return ud_table(args)
 
     try:
         import pysbd  # noqa

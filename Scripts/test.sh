@@ -73,6 +73,9 @@ if [ -d "$SHARED/benchmarks/segmentation" ]; then
   python3 Scripts/golden_rules.py --tmkit .build/debug/tmkit \
     --cases "$SHARED/benchmarks/segmentation/golden_rules.jsonl" --min-en 48 --min-ru 37
   echo
+  echo "== Running text (Universal Dependencies dev files): tmkit's F1 at or above pySBD's on each, at least 0.95 (EWT 0.90)"
+  python3 Scripts/golden_rules.py --tmkit .build/debug/tmkit --ud "$SHARED/benchmarks/segmentation/ud" --ud-check
+  echo
   echo "== TMX interoperability: every sample from other tools round-trips, exports are DTD-valid and read by translate-toolkit"
   python3 Scripts/tmx_interop.py --tmkit .build/debug/tmkit --shared "$SHARED"
   echo

@@ -11,6 +11,9 @@ public struct LanguageRules: Sendable {
         case beforeNumber
         /// Ends a sentence when the next word is one that starts sentences ("etc. The").
         case general
+        /// Closes a list and usually its sentence: any capitalised word after it starts a new
+        /// one ("etc. Officials", "и т. п. Состоянием").
+        case final
     }
 
     /// BCP 47 language ("en").
@@ -24,19 +27,27 @@ public struct LanguageRules: Sendable {
     let dashContinuesSentence: Bool
     /// Whether "12." before a word is an ordinal number (German), not a sentence end.
     let ordinalPeriod: Bool
+    /// Abbreviations that close their clause after a number ("5 a.m.", "в 2015 г.", "XV в."):
+    /// there a capitalised word starts a new sentence.
+    let endAfterNumber: Set<String>
+    /// What tmkit learnt from running text in the language, if anything (read on first use).
+    var statistics: SentenceStatistics? { SentenceStatistics.forLanguage(language) }
 
     init(language: String, icuLocale: String, prefix: [String] = [], beforeNumber: [String] = [],
-         general: [String] = [], starters: [String] = [], dashContinues: Bool = true, ordinalPeriod: Bool = false) {
+         general: [String] = [], final: [String] = [], starters: [String] = [], dashContinues: Bool = true, ordinalPeriod: Bool = false,
+         endAfterNumber: [String] = []) {
         self.language = language
         self.icuLocale = icuLocale
         var table: [String: AbbreviationKind] = [:]
         for a in general { table[a] = .general }
+        for a in final { table[a] = .final }
         for a in beforeNumber { table[a] = .beforeNumber }
         for a in prefix { table[a] = .prefix }
         abbreviations = table
         sentenceStarters = Set(starters)
         dashContinuesSentence = dashContinues
         self.ordinalPeriod = ordinalPeriod
+        self.endAfterNumber = Set(endAfterNumber)
     }
 
     /// The kind of `word` (without its final period) as an abbreviation, if it is one.
@@ -47,7 +58,15 @@ public struct LanguageRules: Sendable {
         return abbreviations[w.lowercased()]
     }
 
+    /// The kind of `word` only when listed in exactly this case ("S" in German, not "s").
+    func exactAbbreviation(_ word: Substring) -> AbbreviationKind? { abbreviations[String(word)] }
+
     func isStarter(_ word: Substring) -> Bool { sentenceStarters.contains(String(word)) }
+
+    func endsAfterNumber(_ word: Substring) -> Bool {
+        guard !endAfterNumber.isEmpty, word.utf8.count <= 6 else { return false }
+        return endAfterNumber.contains(word.lowercased())
+    }
 
     /// The rules for a BCP 47 tag ("en-GB" uses "en"), or nil when tmkit has none.
     public static func forLanguage(_ tag: String) -> LanguageRules? {
@@ -78,7 +97,7 @@ public struct LanguageRules: Sendable {
         beforeNumber: ["p", "pp", "No", "Nos", "no", "nos", "N°", "№", "vol", "vols", "ch", "chap",
                        "fig", "figs", "art", "sec", "para", "ed", "eds", "ref", "tel", "ext", "op",
                        "Jan", "Feb", "Mar", "Apr", "Jun", "Jul", "Aug", "Sep", "Sept", "Oct", "Nov", "Dec"],
-        general: ["co", "Co", "Corp", "Inc", "Ltd", "Bros", "Jr", "etc", "e.g", "i.e", "al", "esp",
+        general: ["co", "Co", "Corp", "Inc", "Ltd", "Bros", "Jr", "e.g", "i.e", "al", "esp",
                   "dept", "est", "govt", "univ", "assn", "misc", "min", "max", "hr", "hrs", "mins",
                   "sec", "secs", "yr", "yrs", "mo", "mos", "wk", "wks", "ft", "in", "lb", "lbs",
                   "oz", "km", "cm", "mm", "kg", "mg", "st", "ave", "dist", "div", "inst", "intl",
@@ -88,6 +107,7 @@ public struct LanguageRules: Sendable {
                   "Calif", "Colo", "Conn", "Del", "Fla", "Ga", "Ill", "Ind", "Kan", "Ky", "La", "Md",
                   "Mass", "Mich", "Minn", "Miss", "Mo", "Mont", "Neb", "Nev", "Okla", "Ore", "Pa",
                   "Tenn", "Tex", "Va", "Vt", "Wash", "Wis", "Wyo"],
+        final: ["etc"],
         starters: ["A", "About", "After", "Afterwards", "Again", "All", "Also", "Although", "An",
                    "And", "Another", "Any", "Are", "As", "At", "Because", "Before", "Both", "But",
                    "By", "Can", "Could", "Did", "Do", "Does", "During", "Each", "Either", "Even",
@@ -99,7 +119,8 @@ public struct LanguageRules: Sendable {
                    "Such", "That", "The", "Their", "Then", "There", "These", "They", "This",
                    "Those", "Though", "Thus", "To", "Today", "Two", "Under", "Unlike", "Until",
                    "We", "Was", "Were", "What", "When", "Where", "Whether", "Which", "While", "Who",
-                   "Why", "Will", "With", "Would", "Yet", "You", "Your", "Yesterday", "Tomorrow"]
+                   "Why", "Will", "With", "Would", "Yet", "You", "Your", "Yesterday", "Tomorrow"],
+        endAfterNumber: ["a.m", "p.m"]
     )
 
     // MARK: Russian
@@ -115,10 +136,11 @@ public struct LanguageRules: Sendable {
                  "ноя", "дек", "ред", "изд", "пред", "зам", "зав", "нач", "кв", "куб", "км/ч"],
         beforeNumber: ["№", "N", "д", "кв", "корп", "стр", "стр", "с", "гл", "рис", "табл",
                        "п", "пп", "ч", "т", "вып", "кн", "разд", "прил", "ст", "ок", "оф"],
-        general: ["т.д", "т.п", "др", "пр", "проч", "и т.д", "и т.п", "руб", "коп", "долл", "дол",
+        general: ["др", "пр", "проч", "руб", "коп", "долл", "дол",
                   "млн", "млрд", "тыс", "трлн", "кг", "км", "м", "см", "мм", "л", "мин", "сек",
                   "ч", "в", "вв", "н.э", "до н.э", "у.е", "кв.м", "куб.м", "ед", "экз", "чел",
                   "шт", "га", "т", "ц", "руб", "е", "д"],
+        final: ["т.д", "т.п", "и т.д", "и т.п"],
         starters: ["А", "Б", "В", "Во", "Вот", "Все", "Всё", "Вчера", "Где", "Да", "Для", "До",
                    "Его", "Ее", "Её", "Если", "Еще", "Ещё", "Же", "За", "Затем", "Здесь", "И",
                    "Из", "Или", "Их", "К", "Как", "Когда", "Кроме", "Кто", "Ли", "Между", "Мне",
@@ -126,7 +148,8 @@ public struct LanguageRules: Sendable {
                    "По", "Под", "Позже", "После", "Потом", "Поэтому", "При", "Про", "С", "Сегодня",
                    "Так", "Также", "Там", "Теперь", "То", "Тогда", "Тут", "У", "Уже", "Хотя",
                    "Что", "Чтобы", "Это", "Этот", "Эта", "Эти", "Я", "Ты", "Вы", "Однако", "Кстати",
-                   "Завтра", "Почему", "Зачем"]
+                   "Завтра", "Почему", "Зачем"],
+        endAfterNumber: ["г", "гг", "в", "вв"]
     )
 
     // MARK: German, French, Spanish

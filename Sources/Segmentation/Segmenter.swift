@@ -81,6 +81,48 @@ public final class SentenceSegmenter {
 
     /// Byte ranges of the sentences of the UTF-8 text, trimmed of white space.
     public func sentenceSpans(utf8 buf: UnsafeBufferPointer<UInt8>) throws -> [Range<Int>] {
+        try sentenceSpans(utf8: buf, recording: nil)
+    }
+
+    /// Every candidate boundary of `text` (ICU's, the paragraph and list breaks, tmkit's own)
+    /// with whether a sentence ends there and what decided it.
+    public func explain(_ text: String) throws -> [BoundaryExplanation] {
+        var copy = text
+        return try copy.withUTF8 { buf in
+            var log: [(Int, Bool, Why)] = []
+            _ = try sentenceSpans(utf8: buf, recording: { log.append(($0, $1, $2)) })
+            let t = UTF8Text(bytes: buf)
+            var scalarAt = 0, byteAt = 0
+            return log.map { offset, isBreak, why in
+                while byteAt < offset { if buf[byteAt] & 0xC0 != 0x80 { scalarAt += 1 }; byteAt += 1 }
+                return BoundaryExplanation(offset: scalarAt, isBreak: isBreak, rule: why.rule,
+                                           reason: why.reason(isBreak: isBreak),
+                                           before: context(t, before: offset), after: context(t, after: offset))
+            }
+        }
+    }
+
+    private func context(_ t: UTF8Text, before i: Int) -> String {
+        var s = i, n = 0
+        while s > 0, n < 30 { s = t.scalar(before: s).1; n += 1 }
+        let from = t.skipSpace(from: s, limit: i)
+        return oneLine(t.string(from..<t.trimSpace(before: i, floor: from)))
+    }
+
+    private func context(_ t: UTF8Text, after i: Int) -> String {
+        var e = t.skipSpace(from: i), n = 0
+        let start = e
+        while e < t.count, n < 30 { e += t.scalar(at: e).1; n += 1 }
+        return oneLine(t.string(start..<e))
+    }
+
+    private func oneLine(_ s: Substring) -> String {
+        String(s.map { $0.isNewline ? " " : $0 })
+    }
+
+    typealias Recorder = (Int, Bool, Why) -> Void
+
+    private func sentenceSpans(utf8 buf: UnsafeBufferPointer<UInt8>, recording: Recorder?) throws -> [Range<Int>] {
         let text = UTF8Text(bytes: buf)
         let layout = LineLayout(text: text)
         // ICU sees the text with line breaks turned into spaces (same byte length), so that
@@ -90,19 +132,20 @@ public final class SentenceSegmenter {
         for i in layout.lineBreakBytes { work[i] = 0x20 }
         return try work.withUnsafeBufferPointer { wbuf in
             let wtext = UTF8Text(bytes: wbuf)
-            var candidates: [Candidate] = layout.hardBreaks.map { Candidate(offset: $0, hard: true) }
+            var candidates: [Candidate] = layout.hardBreaks.map { Candidate(offset: $0, hard: true, source: .paragraph) }
             switch mode {
             case .icu:
-                try iterator!.forEachBoundary(in: wbuf) { b, _ in candidates.append(Candidate(offset: b, hard: true)) }
+                try iterator!.forEachBoundary(in: wbuf) { b, _ in candidates.append(Candidate(offset: b, hard: true, source: .icu)) }
             case .srx(let srx):
-                for b in try srx.breaks(in: wbuf) { candidates.append(Candidate(offset: b, hard: true)) }
+                for b in try srx.breaks(in: wbuf) { candidates.append(Candidate(offset: b, hard: true, source: .srx)) }
             case .tmkit:
-                try iterator!.forEachBoundary(in: wbuf) { b, _ in candidates.append(Candidate(offset: b, hard: false)) }
+                try iterator!.forEachBoundary(in: wbuf) { b, _ in candidates.append(Candidate(offset: b, hard: false, source: .icu)) }
                 for b in layout.units { candidates += listItemBreaks(in: wtext, unit: b) }
                 candidates += glueBreaks(in: wtext)
+                candidates += lowerCaseBreaks(in: wtext)
             }
             candidates.sort { $0.offset != $1.offset ? $0.offset < $1.offset : ($0.hard && !$1.hard) }
-            return resolve(candidates, in: wtext)
+            return resolve(candidates, in: wtext, recording: recording)
         }
     }
 
@@ -110,11 +153,27 @@ public final class SentenceSegmenter {
         var offset: Int
         /// A hard boundary is never merged away.
         var hard: Bool
+        /// Where it came from (for --explain).
+        var source: Source
+
+        enum Source: UInt8 {
+            case icu, paragraph, listItem, glued, srx
+
+            var why: Why {
+                switch self {
+                case .icu: return .icu
+                case .paragraph: return .paragraph
+                case .listItem: return .listItem
+                case .glued: return .glued
+                case .srx: return .srx
+                }
+            }
+        }
     }
 
     // MARK: Deciding each boundary
 
-    private func resolve(_ candidates: [Candidate], in text: UTF8Text) -> [Range<Int>] {
+    private func resolve(_ candidates: [Candidate], in text: UTF8Text, recording: Recorder?) -> [Range<Int>] {
         var spans: [Range<Int>] = []
         var segStart = text.skipSpace(from: 0)
         var lastOffset = -1
@@ -129,14 +188,21 @@ public final class SentenceSegmenter {
             if e <= segStart { continue }
             let next = text.skipSpace(from: c.offset)
             if !c.hard, case .tmkit = mode {
-                switch decide(segStart: segStart, end: e, next: next, in: text) {
-                case .merge: continue
-                case .split: break
+                let (decision, why) = decide(segStart: segStart, end: e, next: next, in: text)
+                switch decision {
+                case .merge:
+                    recording?(c.offset, false, why)
+                    continue
+                case .split:
+                    recording?(c.offset, true, why)
                 case .splitAt(let at):
+                    recording?(at, true, why)
                     spans.append(segStart..<at)
                     segStart = text.skipSpace(from: at)
                     continue
                 }
+            } else {
+                recording?(c.offset, true, c.source.why)
             }
             spans.append(segStart..<e)
             segStart = next
@@ -180,11 +246,11 @@ public final class SentenceSegmenter {
 
     enum Decision { case merge, split, splitAt(Int) }
 
-    /// Whether the ICU boundary between `segStart..<end` and the text at `next` stands.
-    private func decide(segStart: Int, end: Int, next: Int, in text: UTF8Text) -> Decision {
-        if next >= text.count { return .split }
+    /// Whether the ICU boundary between `segStart..<end` and the text at `next` stands, and why.
+    private func decide(segStart: Int, end: Int, next: Int, in text: UTF8Text) -> (Decision, Why) {
+        if next >= text.count { return (.split, .endOfText) }
         // A segment that is only punctuation or only a list marker joins what follows.
-        if isMarkerOnly(segStart..<end, in: text) { return .merge }
+        if isMarkerOnly(segStart..<end, in: text) { return (.merge, .markerOnly) }
         let (nextScalar, _) = text.scalar(at: next)
         // Find the final punctuation before closing quotes and brackets.
         var t = end
@@ -193,80 +259,271 @@ public final class SentenceSegmenter {
             if !s.isCloser { break }
             t = st
         }
-        guard t > segStart else { return .split }
+        guard t > segStart else { return (.split, .terminal(text.scalar(before: end).0)) }
         let (terminal, termStart) = text.scalar(before: t)
         let nextToken = text.string(next..<text.tokenEnd(startingAt: next))
         let nextWord = leadingWord(nextToken)
 
-        // A lower-case word after the break continues the sentence ("Yahoo! in the").
+        // A lower-case word after the break: the sentence goes on ("Yahoo! in the", "e.g. the",
+        // "\"This is great.\" she said"), unless informal text starts its sentences in lower case
+        // ("where did you grow up? india?", "call them. they haven't").
         if let f = nextWord.unicodeScalars.first, f.isLower, nextToken.unicodeScalars.first.map({ !$0.isOpener }) ?? true {
-            return .merge
+            if t < end { return (.merge, .quotedBeforeLowerCase) }
+            // "search?q=…", "Yahoo!mail": no space, no sentence end.
+            if next == end { return (.merge, .lowerCaseContinues(next: nextWord)) }
+            return lowerCaseNext(terminal: terminal, termStart: termStart, segStart: segStart, nextWord: nextWord, in: text)
         }
         // Russian dialogue: "? – спросила мама. – Завтра".
-        if rules.dashContinuesSentence, nextScalar.isDash, t == end { return .merge }
+        if rules.dashContinuesSentence, nextScalar.isDash, t == end { return (.merge, .dialogueDash) }
 
         // A CJK title in 《》 or a quotation in 「」 does not end at its own punctuation.
-        if terminal.value >= 0x3000, hasUnclosedCJKBracket(segStart..<end, in: text) { return .merge }
+        if terminal.value >= 0x3000, hasUnclosedCJKBracket(segStart..<end, in: text) { return (.merge, .cjkBracket) }
 
-        guard terminal == "." else { return .split }
+        guard terminal == "." else { return (.split, .terminal(terminal)) }
         // No space after the period: "1.Helado", "3.14"; where such a break is right
         // ("world.Today") glueBreaks has already made a hard one.
-        if next == end { return .merge }
+        if next == end { return (.merge, .noSpaceAfterPeriod) }
 
         // Ellipses written with spaced periods.
         if let d = spacedEllipsis(endingAt: t, floor: segStart, in: text) {
-            if d.dots == 3 { return .merge }
-            if d.dots >= 4, !d.spaceBefore { return .splitAt(d.firstDotEnd) }
-            return .split
+            if d.dots == 3 { return (.merge, .spacedEllipsis(dots: 3)) }
+            if d.dots >= 4, !d.spaceBefore { return (.splitAt(d.firstDotEnd), .spacedEllipsis(dots: d.dots)) }
+            return (.split, .spacedEllipsis(dots: d.dots))
         }
         if termStart > segStart, text.scalar(before: termStart).0 == "." { // "...." or "..."
             // "[...]" marks an omission inside a quotation, not an end.
             var d = termStart
             while d > segStart, text.bytes[d - 1] == 0x2E { d -= 1 }
-            if d > segStart, text.bytes[d - 1] == 0x5B, t < end, text.bytes[t] == 0x5D { return .merge }
-            return .split
+            if d > segStart, text.bytes[d - 1] == 0x5B, t < end, text.bytes[t] == 0x5D { return (.merge, .omission) }
+            return (.split, .ellipsis)
         }
 
         let tokStart = text.tokenStart(endingAt: termStart, floor: segStart)
         var word = text.string(tokStart..<termStart)
         while let f = word.unicodeScalars.first, f.isOpener { word = word.dropFirst() }
-        guard !word.isEmpty else { return .split }
+        guard !word.isEmpty else { return (.split, .plainWord(word: "")) }
 
         let nextStartsWithDigit = nextScalar.isDigit
-        let nextIsStarter = rules.isStarter(nextWord) || nextScalar.isOpener
-        let nextIsInitial = isInitial(nextToken)
+        // "на сайте ria.ru. Следите": a domain or file name is not an abbreviation.
+        if isDomainOrFileName(word) { return (.split, .domain(word: word)) }
 
-        if let kind = rules.abbreviation(word) {
+        var scalars = word.unicodeScalars.makeIterator()
+        let first = scalars.next()!
+        let singleLetter = scalars.next() == nil && first.isLetter
+        // "(" after "5 p.m." or a name after an initial: what the next word is, worked out
+        // only on the paths that ask (a plain word before the period never does).
+        var listed = rules.abbreviation(word)
+        let numberStart = rules.endsAfterNumber(word) ? numberBefore(tokStart, floor: segStart, in: text) : nil
+        if !singleLetter, listed == nil, numberStart == nil, !(rules.ordinalPeriod && isNumberWord(word)),
+           !isDottedAbbreviation(word), rules.statistics?.isAbbreviation(word) != true {
+            return (.split, .plainWord(word: word))
+        }
+        let nextKind = classify(nextToken: nextToken, nextWord: nextWord, nextScalar: nextScalar)
+        let nextIsStarter: Bool
+        switch nextKind {
+        case .listedStarter, .learntStarter, .opener: nextIsStarter = true
+        default: nextIsStarter = false
+        }
+        // An initial ("E. Smith", "В. В. Путин", "им. М. В. Ломоносова") unless a new sentence
+        // clearly starts; a capital letter is an initial before it is a one-letter word.
+        if singleLetter, first.isUpper, rules.exactAbbreviation(word) == nil {
+            if case .initial = nextKind { return (.merge, .initial(word: word, next: nextKind)) }
+            return (nextIsStarter ? .split : .merge, .initial(word: word, next: nextKind))
+        }
+
+        // "в 2015 г. Срок", "at 5 a.m. Officials": after a number these close their clause.
+        if let numberStart {
+            if case .zoneOrBracket = nextKind { return (.merge, .afterNumber(word: word, next: nextKind)) }
+            if nextStartsWithDigit { return (.merge, .afterNumber(word: word, next: .digit)) }
+            // "В 1990-х гг. Россия …", "At 5 a.m. Mr. Smith …": only the date so far.
+            if wordCount(segStart..<numberStart, in: text) < 2 { return (.merge, .datePhraseOnly(word: word)) }
+            return (.split, .afterNumber(word: word, next: nextKind))
+        }
+
+        // "т. п.", "и т. д.": an abbreviation written with spaces is looked up whole.
+        if singleLetter, let whole = spacedAbbreviation(endingWith: word, at: tokStart, floor: segStart, in: text),
+           let kind = rules.abbreviation(whole) {
+            word = whole
+            listed = kind
+        }
+        if let kind = listed ?? (rules.statistics?.isAbbreviation(word) == true ? .general : nil) {
+            let why = { (n: Why.NextWord) in Why.abbreviation(word: word, kind: kind, learnt: listed == nil, next: n) }
             switch kind {
             case .prefix:
-                return .merge
+                return (.merge, why(nextKind))
             case .beforeNumber where nextStartsWithDigit:
-                return .merge
+                return (.merge, why(.digit))
+            case .final:
+                if nextStartsWithDigit { return (.merge, why(.digit)) }
+                if case .initial = nextKind { return (.merge, why(nextKind)) }
+                return (.split, why(nextKind))
             case .beforeNumber, .general:
-                if nextStartsWithDigit { return .merge }
-                if nextIsStarter { return .split }
-                if isUpperDotted(word), rules.abbreviation(nextWord) == .prefix { return .split }
-                return .merge
+                if nextStartsWithDigit { return (.merge, why(.digit)) }
+                if nextIsStarter { return (.split, why(nextKind)) }
+                if isUpperDotted(word), rules.abbreviation(nextWord) == .prefix { return (.split, why(.prefixAbbreviation(nextWord))) }
+                // "etc. Officials": an ordinary lower-case word, capitalised, opens a sentence
+                // (Punkt's orthographic evidence); not after "U.S." ("U.S. Army").
+                if kind == .general, !isUpperDotted(word), case .capitalisedWord = nextKind { return (.split, why(nextKind)) }
+                return (.merge, why(nextKind))
             }
         }
-        var wordScalars = word.unicodeScalars.makeIterator()
-        if let only = wordScalars.next(), wordScalars.next() == nil, only.isLetter {
-            // An initial ("E. Smith", "А. И. Семенов") unless a new sentence clearly starts.
-            if nextIsInitial { return .merge }
-            return nextIsStarter ? .split : .merge
+        if singleLetter {
+            if case .initial = nextKind { return (.merge, .initial(word: word, next: nextKind)) }
+            return (nextIsStarter ? .split : .merge, .initial(word: word, next: nextKind))
         }
         // German ordinals: "am 12. Juni", "im 1. -3. Jahrhundert".
-        if rules.ordinalPeriod, isNumberWord(word),
-           !nextIsStarter {
-            return .merge
+        if rules.ordinalPeriod, isNumberWord(word), !nextIsStarter {
+            return (.merge, .ordinal(word: word))
         }
         if isDottedAbbreviation(word) {
-            if nextIsInitial || nextStartsWithDigit { return .merge }
-            if nextIsStarter { return .split }
-            if isUpperDotted(word), rules.abbreviation(nextWord) == .prefix { return .split }
-            return .merge
+            if case .initial = nextKind { return (.merge, .dotted(word: word, next: nextKind)) }
+            if nextStartsWithDigit { return (.merge, .dotted(word: word, next: .digit)) }
+            if nextIsStarter { return (.split, .dotted(word: word, next: nextKind)) }
+            if isUpperDotted(word), rules.abbreviation(nextWord) == .prefix { return (.split, .dotted(word: word, next: .prefixAbbreviation(nextWord))) }
+            return (.merge, .dotted(word: word, next: nextKind))
         }
-        return .split
+        return (.split, .plainWord(word: word))
+    }
+
+    /// "т.п" for the "п" of "т. п.": the single letters with periods before `tokStart` joined
+    /// to `word`, when there are any.
+    private func spacedAbbreviation(endingWith word: Substring, at tokStart: Int, floor: Int, in text: UTF8Text) -> Substring? {
+        var parts: [Substring] = [word]
+        var at = tokStart
+        while parts.count < 3 {
+            let e = text.trimSpace(before: at, floor: floor)
+            guard e < at, e > floor, text.bytes[e - 1] == 0x2E else { break }
+            let s = text.tokenStart(endingAt: e - 1, floor: floor)
+            let piece = text.string(s..<(e - 1))
+            guard piece.unicodeScalars.count == 1, piece.unicodeScalars.first!.isLetter else { break }
+            parts.insert(piece, at: 0)
+            at = s
+        }
+        guard parts.count > 1 else { return nil }
+        // "и т. д." has a word before the letters: try it too.
+        let joined = parts.joined(separator: ".")
+        let e = text.trimSpace(before: at, floor: floor)
+        if e < at, e > floor {
+            let s = text.tokenStart(endingAt: e, floor: floor)
+            let w = text.string(s..<e)
+            if w.unicodeScalars.count <= 2, rules.abbreviation(Substring(w + " " + joined)) != nil { return Substring(w + " " + joined) }
+        }
+        return Substring(joined)
+    }
+
+    /// The decision before a lower-case word.
+    private func lowerCaseNext(terminal: Unicode.Scalar, termStart: Int, segStart: Int, nextWord: Substring,
+                               in text: UTF8Text) -> (Decision, Why) {
+        // The punctuation run ("?!", "!!!") and the word before it.
+        var p = termStart
+        while p > segStart, text.scalar(before: p).0.isSentenceTerminal { p = text.scalar(before: p).1 }
+        let tokStart = text.tokenStart(endingAt: p, floor: segStart)
+        var word = text.string(tokStart..<p)
+        while let f = word.unicodeScalars.first, f.isOpener { word = word.dropFirst() }
+        let before = p > segStart ? text.scalar(before: p).0 : " "
+        switch terminal {
+        case "?", "？":
+            // "E-mail:? john@…" is a form's field, not a question.
+            if before.isLetter || before.isDigit || before == " " { return (.split, .questionBeforeLowerCase(next: nextWord)) }
+        case "!", "！":
+            // "Yahoo! in the …": a capitalised name inside the sentence.
+            if let f = word.unicodeScalars.first, f.isUpper, tokStart > segStart { return (.merge, .exclamationInName(word: word)) }
+            if before.isLetter || before.isDigit || before == " " { return (.split, .exclamationBeforeLowerCase(next: nextWord)) }
+        case ".":
+            if p == termStart, isPlainWord(word) { return (.split, .wordBeforeLowerCase(word: word, next: nextWord)) }
+        default:
+            break
+        }
+        return (.merge, .lowerCaseContinues(next: nextWord))
+    }
+
+    /// A word that a period after cannot be abbreviating: letters only, not listed or learnt as
+    /// an abbreviation, and either long with a vowel or a word the statistics know.
+    private func isPlainWord(_ word: Substring) -> Bool {
+        var letters = 0, vowel = false
+        for u in word.unicodeScalars {
+            if u.isLetter {
+                letters += 1
+                if !vowel, Self.vowels.contains(u) { vowel = true }
+            } else if u != "'" && u != "’" && u != "-" {
+                return false
+            }
+        }
+        guard letters >= 3, rules.abbreviation(word) == nil else { return false }
+        if let stats = rules.statistics {
+            if stats.isAbbreviation(word) { return false }
+            if let c = stats.counts(word), c.lowerInside >= 2 { return true }
+        }
+        return letters >= 4 && vowel
+    }
+
+    private static let vowels: Set<Unicode.Scalar> = {
+        let lower = "aeiouyàáâãäåæèéêëìíîïòóôõöøùúûüýœаеёиоуыэюяії"
+        return Set(lower.unicodeScalars).union(lower.uppercased().unicodeScalars)
+    }()
+
+    /// What the next word tells about a new sentence.
+    private func classify(nextToken: Substring, nextWord: Substring, nextScalar: Unicode.Scalar) -> Why.NextWord {
+        if nextScalar.isDigit { return .digit }
+        if isInitial(nextToken) { return .initial }
+        if nextScalar == "(" || nextScalar == "[" { return .zoneOrBracket(nextToken) }
+        if nextScalar.isOpener { return .opener }
+        if rules.isStarter(nextWord) { return .listedStarter(nextWord) }
+        // "EST", "GMT", "МСК": an upper-case code of two to four letters.
+        let u = nextWord.unicodeScalars
+        if (2...4).contains(u.count), u.allSatisfy(\.isUpper), nextToken.unicodeScalars.count == u.count || !(nextToken.unicodeScalars.dropFirst(u.count).first?.isLetter ?? false) {
+            if !rules.isStarter(nextWord) { return .zoneOrBracket(nextWord) }
+        }
+        if let stats = rules.statistics, let f = u.first, f.isUpper {
+            if stats.isStarter(nextWord), let (r, c) = stats.starterRatio(nextWord) {
+                return .learntStarter(nextWord, ratio: r, opened: c.initial)
+            }
+            if let c = stats.counts(nextWord), stats.isLowerCaseWord(nextWord) {
+                return .capitalisedWord(nextWord, lower: c.lowerInside, capital: c.capitalInside)
+            }
+        }
+        if rules.abbreviation(nextWord) == .prefix { return .prefixAbbreviation(nextWord) }
+        return .other(nextWord)
+    }
+
+    /// "ria.ru", "sputniknews.com", "report.pdf": lower-case Latin names joined by periods,
+    /// the last part of two to four letters and some part of three or more.
+    private func isDomainOrFileName(_ word: Substring) -> Bool {
+        guard word.utf8.contains(0x2E) else { return false }
+        let parts = word.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count >= 2, let last = parts.last, (2...4).contains(last.count),
+              parts.contains(where: { $0.count >= 3 }) else { return false }
+        for p in parts {
+            guard !p.isEmpty else { return false }
+            for u in p.unicodeScalars {
+                guard (u >= "a" && u <= "z") || (u >= "0" && u <= "9") || u == "-" else { return false }
+            }
+        }
+        return last.unicodeScalars.allSatisfy { $0 >= "a" && $0 <= "z" }
+    }
+
+    /// Where the number just before `tokStart` starts ("2015", "1990-х", "XV", "10:30"), when a
+    /// word comes before it ("принят в 2015 г."); nil for no number, or for a date set off by a
+    /// comma, which is an apposition or a caption ("Дом, где родился Толстой, 1898 г.").
+    private func numberBefore(_ tokStart: Int, floor: Int, in text: UTF8Text) -> Int? {
+        let e = text.trimSpace(before: tokStart, floor: floor)
+        guard e < tokStart, e > floor else { return nil }
+        let s = text.tokenStart(endingAt: e, floor: floor)
+        let u = text.string(s..<e).unicodeScalars
+        guard let f = u.first, f.isDigit || u.allSatisfy({ "IVXLCDM".unicodeScalars.contains($0) }) else { return nil }
+        let b = text.trimSpace(before: s, floor: floor)
+        if b > floor, !text.scalar(before: b).0.isLetter { return nil }
+        return s
+    }
+
+    private func wordCount(_ r: Range<Int>, in text: UTF8Text) -> Int {
+        var n = 0, inWord = false, i = r.lowerBound
+        while i < r.upperBound {
+            let (s, len) = text.scalar(at: i)
+            if s.isLetter { if !inWord { n += 1; inWord = true } } else if UTF8Text.isSpace(s) { inWord = false }
+            i += len
+        }
+        return n
     }
 
     private func hasUnclosedCJKBracket(_ r: Range<Int>, in text: UTF8Text) -> Bool {
@@ -390,10 +647,36 @@ public final class SentenceSegmenter {
                         let (c, _) = text.scalar(at: i + 1 + al)
                         let (p, _) = text.scalar(before: i)
                         if c.isLower, p.isLower || (p.isDigit && isLongNumber(endingAt: i, in: text)), isPlainWordBefore(i, in: text) {
-                            result.append(Candidate(offset: i + 1, hard: true))
+                            result.append(Candidate(offset: i + 1, hard: true, source: .glued))
                         }
                     }
                 }
+            }
+            i += 1
+        }
+        return result
+    }
+
+    /// ". they", ".) and": ICU never breaks between a period and a lower-case word (UAX #29
+    /// SB8); informal text does start sentences so, and the decision sees these places too.
+    private func lowerCaseBreaks(in text: UTF8Text) -> [Candidate] {
+        var result: [Candidate] = []
+        let bytes = text.bytes
+        let n = bytes.count
+        var i = 1
+        while i < n - 2 {
+            if bytes[i] == 0x2E, bytes[i - 1] != 0x2E {
+                var j = i + 1
+                while j < n, bytes[j] == 0x22 || bytes[j] == 0x27 || bytes[j] == 0x29 { j += 1 }
+                let space = j
+                while j < n, bytes[j] == 0x20 { j += 1 }
+                if j > space, j < n, bytes[j] >= 0x61, bytes[j] <= 0x7A || bytes[j] >= 0xC3 {
+                    if bytes[j] < 0x80 || text.scalar(at: j).0.isLower {
+                        result.append(Candidate(offset: j, hard: false, source: .icu))
+                    }
+                }
+                i = j
+                continue
             }
             i += 1
         }
@@ -437,7 +720,7 @@ public final class SentenceSegmenter {
                 let j = i + n
                 if j < unit.upperBound, let m = ListMarker.parse(text, at: j, limit: unit.upperBound), m.style == first.style,
                    expected == nil || m.value == expected {
-                    result.append(Candidate(offset: j, hard: true))
+                    result.append(Candidate(offset: j, hard: true, source: .listItem))
                     expected = m.successor
                     i = j + m.length
                     continue

@@ -20,6 +20,12 @@ extension TMKit {
             out code blocks and front matter; emphasis, links, code spans and inline HTML become inline \
             codes. With --format json each sentence of a page or Markdown file also gives its paragraph \
             and, when it has inline codes, its "markup" as TMX segment content (bpt/ept/ph/it).
+
+            --explain prints, instead of the sentences, every candidate boundary (ICU's, the \
+            paragraph and list breaks, tmkit's own) with whether a sentence ends there and what \
+            decided it: the rule, the abbreviation, or the statistic learnt from running text (how \
+            much more often than an average word the next word opens a sentence). With --format json: \
+            an array of {offset, break, rule, reason, before, after}, and "block" for a page.
             """
         )
 
@@ -61,6 +67,9 @@ extension TMKit {
         @Option(name: .long, help: "How to read the input: auto (by the file's extension; HTML also by its start), text, html or markdown.")
         var input: InputKind = .auto
 
+        @Flag(name: .long, help: "Show every candidate boundary, whether it breaks, and what decided it.")
+        var explain = false
+
         func run() throws {
             try runReportingErrors {
                 let (text, name) = try Input.readText(file)
@@ -88,6 +97,11 @@ extension TMKit {
                     Console.warn("tmkit has no sentence rules for '\(language)' (it has \(LanguageRules.supportedLanguages.joined(separator: ", "))); using ICU's rules for it")
                 }
                 let html = kind != .text
+                if explain {
+                    let parts: [(Int?, String)] = html ? blocks.enumerated().map { ($0.offset, $0.element.text) } : [(nil, text)]
+                    try printExplanation(parts.map { ($0.0, try segmenter.explain($0.1)) })
+                    return
+                }
                 let segments: [PageSentence] = html ? try PageInput.sentences(blocks: blocks, segmenter: segmenter)
                     : try segmenter.segment(text).map { PageSentence(text: $0.text, start: $0.start, end: $0.end, paragraph: $0.paragraph) }
                 switch format {
@@ -108,6 +122,34 @@ extension TMKit {
                 }
                 Console.out.flush()
             }
+        }
+
+        private func printExplanation(_ parts: [(block: Int?, items: [BoundaryExplanation])]) throws {
+            switch format {
+            case .lines:
+                for (block, items) in parts {
+                    if let block { Console.out.write("block \(block + 1)\n") }
+                    for e in items {
+                        Console.out.write("\(e.isBreak ? "break" : "join ") \(e.offset) \(e.rule): …\(e.before) ‖ \(e.after)…\n")
+                        Console.out.write("      \(e.reason)\n")
+                    }
+                }
+            case .json:
+                var first = true
+                Console.out.write("[")
+                for (block, items) in parts {
+                    for e in items {
+                        Console.out.write(first ? "\n" : ",\n")
+                        first = false
+                        var line = "  {\"offset\": \(e.offset), \"break\": \(e.isBreak), \"rule\": \(jsonString(e.rule)), "
+                        line += "\"reason\": \(jsonString(e.reason)), \"before\": \(jsonString(e.before)), \"after\": \(jsonString(e.after))"
+                        if let block { line += ", \"block\": \(block)" }
+                        Console.out.write(line + "}")
+                    }
+                }
+                Console.out.write(first ? "]\n" : "\n]\n")
+            }
+            Console.out.flush()
         }
 
         private func resolveLanguage(text: String, source: String) throws -> String {

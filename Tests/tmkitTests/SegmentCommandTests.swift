@@ -28,6 +28,27 @@ final class SegmentCommandTests: XCTestCase {
         XCTAssertEqual(items[1]["end"] as? Int, scalars.firstIndex(of: "\n"))
     }
 
+    func testExplainShowsEveryCandidateAndWhatDecidedIt() throws {
+        let text = "Закон принят в 2015 г. Срок истёк. Его подписал В. В. Путин."
+        let r = try CLI.run(["segment", "--lang", "ru", "--explain", "--format", "json"], stdin: Data(text.utf8))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let items = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+        let byBefore = Dictionary(items.map { ($0["before"] as! String, $0) }, uniquingKeysWith: { a, _ in a })
+        let year = try XCTUnwrap(byBefore["Закон принят в 2015 г."])
+        XCTAssertEqual(year["break"] as? Bool, true)
+        XCTAssertEqual(year["rule"] as? String, "after-number")
+        XCTAssertEqual(year["after"] as? String, "Срок истёк. Его подписал В. В.")
+        let initial = try XCTUnwrap(items.first { ($0["before"] as! String).hasSuffix("подписал В.") })
+        XCTAssertEqual(initial["break"] as? Bool, false)
+        XCTAssertEqual(initial["rule"] as? String, "initial")
+        XCTAssertEqual(items.filter { $0["break"] as? Bool == true }.count, 2)
+
+        let lines = try CLI.run(["segment", "--lang", "en", "--explain"], stdin: Data("He left at 5 p.m. Officials said so.".utf8))
+        XCTAssertEqual(lines.status, 0, lines.stderr)
+        XCTAssertTrue(lines.stdout.contains("break 18 after-number: …He left at 5 p.m. ‖ Officials said so.…"), lines.stdout)
+        XCTAssertTrue(lines.stdout.contains("\"p.m.\" after a number usually ends its sentence"), lines.stdout)
+    }
+
     func testReadsStandardInputWithDash() throws {
         let r = try CLI.run(["segment", "-", "--lang", "en"], stdin: Data("Mr. Smith left. He came back.".utf8))
         XCTAssertEqual(r.stdout, "Mr. Smith left.\nHe came back.\n")
