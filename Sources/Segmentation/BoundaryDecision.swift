@@ -9,8 +9,9 @@ public struct BoundaryExplanation: Sendable, Equatable {
     public var rule: String
     /// The decision in words, naming the abbreviation, word or statistic.
     public var reason: String
-    /// Up to 30 characters before and after the candidate, on one line.
+    /// Up to 30 characters before the candidate, on one line.
     public var before: String
+    /// Up to 30 characters after the candidate (white space skipped), on one line.
     public var after: String
 }
 
@@ -133,7 +134,9 @@ enum Why {
         case .omission: return "\"[...]\" marks an omission inside a quotation"
         case .domain(let w): return "\"\(w)\" is a domain or file name; the period after it ends the sentence"
         case .initial(let w, let n): return "\"\(w).\" is an initial; \(n.describe)"
-        case .afterNumber(let w, let n): return "\"\(w).\" after a number usually ends its sentence; \(n.describe)"
+        case .afterNumber(let w, let n):
+            if isBreak, case .other(let next) = n, !next.isEmpty { return "\"\(w).\" after a number usually ends its sentence; capitalised \"\(next)\" follows" }
+            return "\"\(w).\" after a number usually ends its sentence; \(n.describe)"
         case .datePhraseOnly(let w): return "the sentence so far is only a date or time phrase ending in \"\(w).\""
         case .abbreviation(let w, let kind, let learnt, let n):
             let k: String

@@ -449,10 +449,11 @@ public final class SentenceSegmenter {
                 return false
             }
         }
-        guard letters >= 3, rules.abbreviation(word) == nil else { return false }
+        guard letters >= 2, rules.abbreviation(word) == nil else { return false }
         if let stats = rules.statistics {
             if stats.isAbbreviation(word) { return false }
-            if let c = stats.counts(word), c.lowerInside >= 2 { return true }
+            // "so", "you", "it": words the training text writes in lower case inside sentences.
+            if let c = stats.counts(word), c.lowerInside >= 2, vowel { return true }
         }
         return letters >= 4 && vowel
     }
