@@ -40,6 +40,15 @@ public final class Aligner {
         public var idleMergePenalty = 3.0
         /// Half-width of the first search band, in sentences (it grows when needed).
         public var minimumBand = 30
+        /// Whether to learn word translations from the first alignment (and the seed pairs)
+        /// and align again with them.
+        public var lexical = true
+        /// Cost per unit of lexical coverage (the share of a bead's words that the lexicon finds
+        /// translated on the other side) below a pivot between chance and the confident beads'
+        /// coverage; a bonus above it.
+        public var lexicalWeight = 16.0
+        /// Lowest score of a 1-1 bead of the first pass that teaches the lexicon.
+        public var confidentScore = 0.4
         public init() {}
     }
 
@@ -68,32 +77,88 @@ public final class Aligner {
     ///   - targetParagraphs: the paragraph number of each target sentence, when known.
     ///   - sourceAnchors: extra anchors per source sentence (equal strings on both sides correspond).
     ///   - targetAnchors: extra anchors per target sentence.
+    ///   - seedPairs: sentence pairs known to translate each other (a memory's units, a
+    ///     glossary's terms): the lexicon learns from them as well as from the first alignment.
     public func align(source: [String], target: [String], sourceParagraphs: [Int]? = nil, targetParagraphs: [Int]? = nil,
-                      sourceAnchors: [[String]]? = nil, targetAnchors: [[String]]? = nil) throws -> [Bead] {
-        if source.isEmpty && target.isEmpty { return [] }
+                      sourceAnchors: [[String]]? = nil, targetAnchors: [[String]]? = nil,
+                      seedPairs: [(source: String, target: String)] = []) throws -> [Bead] {
+        try run(source: source, target: target, sourceParagraphs: sourceParagraphs, targetParagraphs: targetParagraphs,
+                sourceAnchors: sourceAnchors, targetAnchors: targetAnchors, seedPairs: seedPairs).beads
+    }
+
+    /// The alignment with, for each bead, what decided it: the lengths, the anchors both sides
+    /// share, the word pairs of the lexicon found in it.
+    public func explain(source: [String], target: [String], sourceParagraphs: [Int]? = nil, targetParagraphs: [Int]? = nil,
+                        sourceAnchors: [[String]]? = nil, targetAnchors: [[String]]? = nil,
+                        seedPairs: [(source: String, target: String)] = []) throws -> [BeadExplanation] {
+        let r = try run(source: source, target: target, sourceParagraphs: sourceParagraphs, targetParagraphs: targetParagraphs,
+                        sourceAnchors: sourceAnchors, targetAnchors: targetAnchors, seedPairs: seedPairs)
+        return r.beads.map { r.model.explain($0, anchorNames: r.anchorNames) }
+    }
+
+    private func run(source: [String], target: [String], sourceParagraphs: [Int]?, targetParagraphs: [Int]?,
+                     sourceAnchors: [[String]]?, targetAnchors: [[String]]?,
+                     seedPairs: [(source: String, target: String)]) throws -> (beads: [Bead], model: CostModel, anchorNames: [Int32: String]) {
+        if source.isEmpty && target.isEmpty {
+            return ([], CostModel(source: [], target: [], sourceParagraphs: nil, targetParagraphs: nil, options: options), [:])
+        }
         let t0 = Date()
+        let debug = ProcessInfo.processInfo.environment["TMKIT_DEBUG_ALIGN"] != nil
         var sf = try source.map(sourceFeatures.features)
         var tf = try target.map(targetFeatures.features)
         if let sourceAnchors { for (i, a) in sourceAnchors.enumerated() where i < sf.count { sf[i].extra = a } }
         if let targetAnchors { for (i, a) in targetAnchors.enumerated() where i < tf.count { tf[i].extra = a } }
-        let model = CostModel(source: sf, target: tf, sourceParagraphs: sourceParagraphs, targetParagraphs: targetParagraphs, options: options)
-        // The first band follows the lengths (see `lengthCentres`); when the best path touches
-        // its edge, the band is moved to centre on that path (and widened once it has moved
-        // three times), until the path stays clear of the edges.
-        if ProcessInfo.processInfo.environment["TMKIT_DEBUG_ALIGN"] != nil {
-            FileHandle.standardError.write(Data("align: features in \(Date().timeIntervalSince(t0)) s\n".utf8))
+        var model = CostModel(source: sf, target: tf, sourceParagraphs: sourceParagraphs, targetParagraphs: targetParagraphs, options: options)
+        if debug { FileHandle.standardError.write(Data("align: features in \(Date().timeIntervalSince(t0)) s\n".utf8)) }
+        var beads = bandedSearch(model, band: options.minimumBand, centres: lengthCentres(model), t0: t0)
+
+        // Second pass: a lexicon learnt from the confident beads of the first (and the seed
+        // pairs), then the search again, in a narrower band around the first path, with the
+        // share of words that the lexicon finds translated on the other side in the bead cost.
+        if options.lexical, source.count >= 2, target.count >= 2 {
+            let ss = try WordStems(language: sourceFeatures.language), ts = try WordStems(language: targetFeatures.language)
+            let sStems = try source.map(ss.stems), tStems = try target.map(ts.stems)
+            var pairs: [(source: [Int32], target: [Int32])] = []
+            for b in beads where b.source.count == 1 && b.target.count == 1 && b.score >= options.confidentScore {
+                pairs.append((sStems[b.source[0]], tStems[b.target[0]]))
+            }
+            let learnt = pairs.count
+            for p in seedPairs { pairs.append((try ss.stems(p.source), try ts.stems(p.target))) }
+            let lexicon = Lexicon(pairs: pairs)
+            if debug {
+                FileHandle.standardError.write(Data("align: lexicon of \(lexicon.count) pairs from \(learnt) beads and \(seedPairs.count) seeds at \(Date().timeIntervalSince(t0)) s\n".utf8))
+            }
+            if lexicon.count >= 10 {
+                let scores = LexicalScores(lexicon: lexicon, source: sStems, target: tStems, sourceNames: ss, targetNames: ts,
+                                          weight: options.lexicalWeight)
+                scores.expected = scores.meanCoverage(beads)
+                scores.background = scores.backgroundCoverage(beads)
+                if debug { FileHandle.standardError.write(Data("align: coverage \(scores.expected) chance \(scores.background)\n".utf8)) }
+                model.lexical = scores
+                beads = bandedSearch(model, band: options.minimumBand,
+                                     centres: pathCentres(beads, rows: source.count, columns: target.count), t0: t0)
+            }
         }
-        var band = options.minimumBand
-        var centres = lengthCentres(model)
+        return (beads, model, model.anchorNames)
+    }
+
+    /// The best path in a band around `centres`: when it touches the band's edge, the band is
+    /// moved to centre on that path (and widened once it has moved three times), until the path
+    /// stays clear of the edges.
+    private func bandedSearch(_ model: CostModel, band start: Int, centres start0: [Int], t0: Date) -> [Bead] {
+        var band = start
+        var centres = start0
         var passes = 0
+        let n = model.source.count, m = model.target.count
         while true {
+            model.lexical?.prepare(centres: centres, band: band)
             let (beads, touched) = search(model, band: band, centres: centres)
             passes += 1
             if ProcessInfo.processInfo.environment["TMKIT_DEBUG_ALIGN"] != nil {
-                FileHandle.standardError.write(Data("align: pass \(passes) band \(band) touched \(touched) at \(Date().timeIntervalSince(t0)) s\n".utf8))
+                FileHandle.standardError.write(Data("align: search \(passes) band \(band) touched \(touched) at \(Date().timeIntervalSince(t0)) s\n".utf8))
             }
-            if !touched || band >= max(source.count, target.count) { return beads }
-            centres = pathCentres(beads, rows: source.count, columns: target.count)
+            if !touched || band >= max(n, m) { return beads }
+            centres = pathCentres(beads, rows: n, columns: m)
             if passes >= 3 { band *= 2 }
         }
     }
@@ -200,6 +265,10 @@ struct CostModel {
     let sourceKeys: FlatLists, targetKeys: FlatLists
     /// Prefix sums of sentence lengths.
     let sourcePrefix: [Int], targetPrefix: [Int]
+    /// The lexical model of the second pass.
+    var lexical: LexicalScores?
+    /// Anchor ids back to their text, for explanations.
+    let anchorNames: [Int32: String]
 
     init(source: [SentenceFeatures], target: [SentenceFeatures], sourceParagraphs: [Int]?, targetParagraphs: [Int]?,
          options: Aligner.Options) {
@@ -239,6 +308,7 @@ struct CostModel {
         (targetAnchors, targetNumbers, targetKeys) = intern(target)
         let sSet = Set(source.flatMap(\.cognates)), tSet = Set(target.flatMap(\.cognates))
         cognatesInformative = !sSet.isEmpty && Double(sSet.intersection(tSet).count) / Double(sSet.count) >= 0.15
+        anchorNames = Dictionary(ids.map { ($0.value, $0.key) }, uniquingKeysWith: { a, _ in a })
         if let sp = sourceParagraphs, let tp = targetParagraphs, let a = sp.last, let b = tp.last {
             paragraphsCorrespond = a == b
         } else {
@@ -303,10 +373,12 @@ struct CostModel {
             c += lengthCost(d)
             c += paragraphCost(i, di, j, dj)
             let maxMatches = min(sourceAnchors.count(i, di), targetAnchors.count(j, dj))
-            if c - options.anchorWeight * Double(maxMatches) >= limit { return c }
+            if lexical == nil, c - options.anchorWeight * Double(maxMatches) >= limit { return c }
+            if let lexical, c - options.anchorWeight * Double(maxMatches) - lexical.maximumBonus(i, di, j, dj) >= limit { return c }
             let a = anchors(i, di, j, dj)
             c -= options.anchorWeight * Double(a.matched)
             c += options.numberMismatch * Double(a.unmatchedNumbers)
+            if let lexical { c += lexical.cost(i, di, j, dj) }
             return c
         } else {
             // A sentence left alone: its anchors (numbers above all) say it should have had a partner.
@@ -369,6 +441,9 @@ final class FlatLists {
     }
 
     @inline(__always) func count(_ k: Int, _ d: Int) -> Int { offsets[k + d] - offsets[k] }
+
+    /// The list of sentence k.
+    func list(_ k: Int) -> [Int32] { Array(values[offsets[k]..<offsets[k + 1]]) }
 
     /// Multiset intersection size of sentences a..<a+da of `x` and b..<b+db of `y`.
     @inline(__always)

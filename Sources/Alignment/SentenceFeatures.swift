@@ -22,8 +22,10 @@ final class FeatureExtractor {
     /// become cognates through transliteration (Chinese, Japanese, Korean, Thai).
     private let transliterator: Transliterator?
     private let cognates: Bool
+    let language: String
 
     init(language: String) throws {
+        self.language = language
         let latin = ["en", "de", "fr", "es", "it", "pt", "nl", "sv", "da", "no", "nb", "fi", "pl", "cs", "sk", "hu", "ro", "tr",
                      "ca", "hr", "sl", "et", "lv", "lt", "id", "ms", "vi", "is", "ga", "eu", "gl", "af", "sq", "mt", "cy", "lb"]
         let noCognates = ["zh", "ja", "ko", "th", "lo", "km", "my"]

@@ -1,0 +1,297 @@
+import ICUText
+
+/// Words of one language as the lexical model sees them: ICU word tokens, lower-cased, cut to
+/// their first five letters (a stem that serves inflected languages without a stemmer per
+/// language); Chinese and Japanese words as ICU's dictionary segments them.
+final class WordStems {
+    private let iterator: BreakIterator
+    private(set) var ids: [String: Int32] = [:]
+    private(set) var names: [String] = []
+
+    init(language: String) throws {
+        iterator = try BreakIterator(.word, locale: language)
+    }
+
+    /// The distinct stem ids of a sentence, sorted.
+    func stems(_ sentence: String) throws -> [Int32] {
+        var out: [Int32] = []
+        for w in try iterator.words(in: sentence) {
+            let key: String
+            switch w.kind {
+            case .number: continue
+            case .letter:
+                let lower = w.text.lowercased()
+                guard lower.count >= 2 else { continue }
+                key = String(lower.prefix(5))
+            case .kana, .ideographic:
+                key = w.text
+            }
+            out.append(id(key))
+        }
+        return Array(Set(out)).sorted()
+    }
+
+    func id(_ key: String) -> Int32 {
+        if let v = ids[key] { return v }
+        let v = Int32(names.count)
+        ids[key] = v
+        names.append(key)
+        return v
+    }
+}
+
+/// Word translation pairs learnt from sentence pairs: the Dice coefficient of two stems over
+/// the pairs they occur in, kept where they met at least twice and each is among the other's
+/// best partners.
+struct Lexicon {
+    /// Source stem → target stems that translate it (sorted).
+    private(set) var forward: [Int32: [Int32]] = [:]
+    /// Target stem → source stems.
+    private(set) var backward: [Int32: [Int32]] = [:]
+    /// How many sentence pairs it was learnt from.
+    let pairs: Int
+    /// The Dice coefficient of each kept pair (source << 32 | target).
+    private(set) var dice: [Int64: Double] = [:]
+
+    init(pairs: [(source: [Int32], target: [Int32])], minimumDice: Double = 0.25, partners: Int = 3) {
+        self.pairs = pairs.count
+        var cs: [Int32: Int32] = [:], ct: [Int32: Int32] = [:], cst: [Int64: Int32] = [:]
+        for p in pairs {
+            for s in p.source { cs[s, default: 0] += 1 }
+            for t in p.target { ct[t, default: 0] += 1 }
+            // Very long pairs say little about which word goes with which.
+            guard p.source.count * p.target.count <= 2500 else { continue }
+            for s in p.source {
+                let high = Int64(s) << 32
+                for t in p.target { cst[high | Int64(t), default: 0] += 1 }
+            }
+        }
+        var bestForward: [Int32: [(Int32, Double)]] = [:], bestBackward: [Int32: [(Int32, Double)]] = [:]
+        for (key, n) in cst where n >= 2 {
+            let s = Int32(truncatingIfNeeded: key >> 32), t = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)
+            let d = 2 * Double(n) / Double(cs[s]! + ct[t]!)
+            guard d >= minimumDice else { continue }
+            bestForward[s, default: []].append((t, d))
+            bestBackward[t, default: []].append((s, d))
+        }
+        func top(_ l: [(Int32, Double)]) -> Set<Int32> {
+            Set(l.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(partners).map(\.0))
+        }
+        let topForward = bestForward.mapValues(top), topBackward = bestBackward.mapValues(top)
+        for (s, list) in bestForward {
+            for (t, d) in list where topForward[s]!.contains(t) && topBackward[t]!.contains(s) {
+                forward[s, default: []].append(t)
+                backward[t, default: []].append(s)
+                dice[Int64(s) << 32 | Int64(t)] = d
+            }
+        }
+        for k in forward.keys { forward[k]!.sort() }
+        for k in backward.keys { backward[k]!.sort() }
+    }
+
+    var count: Int { dice.count }
+
+    /// The stems that translate some stem of `stems` (sorted, distinct).
+    func translations(of stems: [Int32], forward isForward: Bool) -> [Int32] {
+        var out: [Int32] = []
+        let table = isForward ? forward : backward
+        for s in stems { if let t = table[s] { out += t } }
+        return Array(Set(out)).sorted()
+    }
+}
+
+/// The lexical part of the bead cost in the second pass: how many of a bead's words the lexicon
+/// finds translated on the other side, against what the confident beads of the first pass show.
+final class LexicalScores {
+    let lexicon: Lexicon
+    /// Per sentence: its distinct stems, and the stems of the other language that translate them.
+    let sourceStems: FlatLists, targetStems: FlatLists
+    let sourceTranslations: FlatLists, targetTranslations: FlatLists
+    let sourceNames: WordStems, targetNames: WordStems
+    let weight: Double
+    /// The mean coverage of the confident 1-1 beads of the first pass.
+    var expected = 0.3
+
+    init(lexicon: Lexicon, source: [[Int32]], target: [[Int32]], sourceNames: WordStems, targetNames: WordStems, weight: Double) {
+        self.lexicon = lexicon
+        sourceStems = FlatLists(source)
+        targetStems = FlatLists(target)
+        sourceTranslations = FlatLists(source.map { lexicon.translations(of: $0, forward: true) })
+        targetTranslations = FlatLists(target.map { lexicon.translations(of: $0, forward: false) })
+        self.sourceNames = sourceNames
+        self.targetNames = targetNames
+        self.weight = weight
+    }
+
+    /// The largest bonus `cost` can give the bead: its words that have any translation at all
+    /// counted as matched (cheap: list lengths only).
+    @inline(__always)
+    func maximumBonus(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> Double {
+        let ws = sourceStems.count(i, di), wt = targetStems.count(j, dj)
+        guard ws + wt > 0 else { return 0 }
+        let most = min(sourceTranslations.count(i, di), wt) + min(targetTranslations.count(j, dj), ws)
+        return weight * (min(1, Double(most) / Double(ws + wt)) - pivot)
+    }
+
+    /// Per row i, the matches of sentence pairs (i, j) for j within `band` of `centres[i]`,
+    /// worked out once (−1: not yet). A bead's matches are the sum over its sentence pairs.
+    private var cache: UnsafeMutableBufferPointer<Int32> = .init(start: nil, count: 0)
+    private var centres: [Int] = []
+    private var width = 0
+
+    deinit { cache.deallocate() }
+
+    /// Sets the band that the next search covers.
+    func prepare(centres: [Int], band: Int) {
+        cache.deallocate()
+        self.centres = centres
+        width = 2 * band + 7
+        cache = .allocate(capacity: centres.count * width)
+        cache.initialize(repeating: -1)
+    }
+
+    /// Words of sentence i with a translation in sentence j, and of j with one in i.
+    @inline(__always)
+    func pairMatches(_ i: Int, _ j: Int) -> Int {
+        if i < centres.count {
+            let off = j - centres[i] + width / 2
+            if off >= 0 && off < width {
+                let k = i * width + off
+                let v = cache[k]
+                if v >= 0 { return Int(v) }
+                let m = computeMatches(i, j)
+                cache[k] = Int32(m)
+                return m
+            }
+        }
+        return computeMatches(i, j)
+    }
+
+    @inline(__always)
+    private func computeMatches(_ i: Int, _ j: Int) -> Int {
+        FlatLists.intersectionCounts(sourceTranslations, i, 1, targetStems, j, 1).all
+            + FlatLists.intersectionCounts(targetTranslations, j, 1, sourceStems, i, 1).all
+    }
+
+    /// Words of the bead with a translation on the other side, and all its words.
+    @inline(__always)
+    func coverage(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> (matched: Int, words: Int) {
+        let words = sourceStems.count(i, di) + targetStems.count(j, dj)
+        guard words > 0 else { return (0, 0) }
+        var m = 0
+        for a in i..<i + di { for b in j..<j + dj { m += pairMatches(a, b) } }
+        return (m, words)
+    }
+
+    /// The mean coverage of sentence pairs two beads apart: what chance gives.
+    var background = 0.05
+    /// Below the point between chance and the confident beads' coverage, a cost; above, a bonus.
+    var pivot: Double { background + 0.3 * (expected - background) }
+
+    func cost(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> Double {
+        let (matched, words) = coverage(i, di, j, dj)
+        guard words > 0 else { return 0 }
+        return weight * (pivot - min(1, Double(matched) / Double(words)))
+    }
+
+    func backgroundCoverage(_ beads: [Bead]) -> Double {
+        var sum = 0.0, n = 0
+        var k = 0
+        let ones = beads.filter { $0.source.count == 1 && $0.target.count == 1 }
+        while k + 2 < ones.count {
+            let (m, w) = coverage(ones[k].source[0], 1, ones[k + 2].target[0], 1)
+            if w > 0 { sum += min(1, Double(m) / Double(w)); n += 1 }
+            k += 1
+        }
+        return n > 0 ? sum / Double(n) : 0.05
+    }
+
+    func meanCoverage(_ beads: [Bead]) -> Double {
+        var sum = 0.0, n = 0
+        for b in beads where b.source.count == 1 && b.target.count == 1 && b.score >= 0.4 {
+            let (m, w) = coverage(b.source[0], 1, b.target[0], 1)
+            guard w > 0 else { continue }
+            sum += min(1, Double(m) / Double(w))
+            n += 1
+        }
+        return n > 0 ? sum / Double(n) : 0.3
+    }
+
+    /// The lexicon's word pairs found in a bead ("berg → montag 0.62").
+    func pairs(_ source: [Int], _ target: [Int]) -> [(source: String, target: String, dice: Double)] {
+        var sStems = Set<Int32>(), tStems = Set<Int32>()
+        for k in source { for x in sourceStems.list(k) { sStems.insert(x) } }
+        for k in target { for x in targetStems.list(k) { tStems.insert(x) } }
+        var out: [(String, String, Double)] = []
+        for s in sStems.sorted() {
+            for t in lexicon.forward[s] ?? [] where tStems.contains(t) {
+                out.append((sourceNames.names[Int(s)], targetNames.names[Int(t)], lexicon.dice[Int64(s) << 32 | Int64(t)] ?? 0))
+            }
+        }
+        return out.sorted { $0.2 > $1.2 }
+    }
+}
+
+/// What decided one bead: `tmkit align --explain`.
+public struct BeadExplanation: Sendable {
+    public var bead: Bead
+    /// Characters (white space excluded) on each side, and Gale and Church's z-score of their difference.
+    public var sourceLength: Int
+    public var targetLength: Int
+    public var lengthZ: Double
+    /// −log of the bead shape's prior probability, and of the length difference's.
+    public var shapeCost: Double
+    public var lengthCost: Double
+    /// Anchors found on both sides: numbers ("#1800"), cognates ("c…"), marks ("m?"), and the
+    /// caller's (memory units, glossary entries).
+    public var anchors: [String]
+    /// Numbers on one side that the other lacks.
+    public var unmatchedNumbers: Int
+    /// Word pairs of the lexicon found in the bead, with their Dice coefficients.
+    public var lexicalPairs: [(source: String, target: String, dice: Double)]
+    /// Words of the bead with a translation on the other side, all its words, and the share the
+    /// confident beads showed (nil without a lexicon).
+    public var lexicalMatched: Int?
+    public var lexicalWords: Int?
+    public var lexicalExpected: Double?
+    /// The bead's whole cost in the search (lower is better).
+    public var cost: Double
+}
+
+extension CostModel {
+    func explain(_ b: Bead, anchorNames: [Int32: String]) -> BeadExplanation {
+        let i = b.source.first ?? sourcePrefix.count - 1, di = b.source.count
+        let j = b.target.first ?? targetPrefix.count - 1, dj = b.target.count
+        var e = BeadExplanation(bead: b, sourceLength: 0, targetLength: 0, lengthZ: 0, shapeCost: CostModel.prior(di, dj),
+                                lengthCost: 0, anchors: [], unmatchedNumbers: 0, lexicalPairs: [], lexicalMatched: nil,
+                                lexicalWords: nil, lexicalExpected: nil, cost: 0)
+        let (ls, lt) = (Double(sourcePrefix[min(i + di, sourcePrefix.count - 1)] - sourcePrefix[min(i, sourcePrefix.count - 1)]),
+                        Double(targetPrefix[min(j + dj, targetPrefix.count - 1)] - targetPrefix[min(j, targetPrefix.count - 1)]))
+        e.sourceLength = Int(ls)
+        e.targetLength = Int(lt)
+        guard di > 0, dj > 0 else {
+            e.cost = cost(i, di, j, dj)
+            return e
+        }
+        e.lengthZ = delta(ls, lt)
+        e.lengthCost = lengthCost(abs(e.lengthZ))
+        var sIDs: [Int32] = [], tIDs: [Int32] = []
+        for k in b.source { sIDs += sourceAnchors.list(k) }
+        for k in b.target { tIDs += targetAnchors.list(k) }
+        var remaining = Dictionary(tIDs.map { ($0, 1) }, uniquingKeysWith: +)
+        for x in sIDs where (remaining[x] ?? 0) > 0 {
+            remaining[x]! -= 1
+            e.anchors.append(anchorNames[x] ?? "?")
+        }
+        e.unmatchedNumbers = anchors(i, di, j, dj).unmatchedNumbers
+        if let lexical {
+            let (m, w) = lexical.coverage(i, di, j, dj)
+            e.lexicalMatched = m
+            e.lexicalWords = w
+            e.lexicalExpected = lexical.expected
+            e.lexicalPairs = lexical.pairs(b.source, b.target)
+        }
+        e.cost = cost(i, di, j, dj)
+        return e
+    }
+}
