@@ -43,12 +43,11 @@ public final class Aligner {
         /// Whether to learn word translations from the first alignment (and the seed pairs)
         /// and align again with them.
         public var lexical = true
-        /// Cost per unit of lexical coverage (the share of a bead's words that the lexicon finds
-        /// translated on the other side) below a pivot between chance and the confident beads'
-        /// coverage; a bonus above it.
-        public var lexicalWeight = 16.0
+        /// Bonus for the words of a bead that the lexicon finds translated on the other side,
+        /// for as many such words as a confident 1-1 bead has words on average.
+        public var lexicalWeight = 20.0
         /// Lowest score of a 1-1 bead of the first pass that teaches the lexicon.
-        public var confidentScore = 0.4
+        public var confidentScore = 0.3
         public init() {}
     }
 
@@ -131,7 +130,7 @@ public final class Aligner {
             if lexicon.count >= 10 {
                 let scores = LexicalScores(lexicon: lexicon, source: sStems, target: tStems, sourceNames: ss, targetNames: ts,
                                           weight: options.lexicalWeight)
-                scores.expected = scores.meanCoverage(beads)
+                (scores.expected, scores.meanWords) = scores.meanCoverage(beads, confident: options.confidentScore)
                 scores.background = scores.backgroundCoverage(beads)
                 if debug { FileHandle.standardError.write(Data("align: coverage \(scores.expected) chance \(scores.background)\n".utf8)) }
                 model.lexical = scores
@@ -374,7 +373,11 @@ struct CostModel {
             c += paragraphCost(i, di, j, dj)
             let maxMatches = min(sourceAnchors.count(i, di), targetAnchors.count(j, dj))
             if lexical == nil, c - options.anchorWeight * Double(maxMatches) >= limit { return c }
-            if let lexical, c - options.anchorWeight * Double(maxMatches) - lexical.maximumBonus(i, di, j, dj) >= limit { return c }
+            if let lexical {
+                // A lower bound of the cost (the lexical part may only add to it): enough to rule the bead out.
+                let bound = c - options.anchorWeight * Double(maxMatches) - lexical.maximumBonus(i, di, j, dj)
+                if bound >= limit { return bound }
+            }
             let a = anchors(i, di, j, dj)
             c -= options.anchorWeight * Double(a.matched)
             c += options.numberMismatch * Double(a.unmatchedNumbers)
@@ -384,6 +387,7 @@ struct CostModel {
             // A sentence left alone: its anchors (numbers above all) say it should have had a partner.
             let f = di > 0 ? source[i] : target[j]
             c += options.numberMismatch * Double(f.numbers.count) * 0.5
+            if let lexical { c += lexical.unpairedCost(source: i, di, target: j, dj) }
         }
         c += paragraphCost(i, di, j, dj)
         return c

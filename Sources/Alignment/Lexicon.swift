@@ -1,3 +1,4 @@
+import Foundation
 import ICUText
 
 /// Words of one language as the lexical model sees them: ICU word tokens, lower-cased, cut to
@@ -112,12 +113,22 @@ final class LexicalScores {
     /// The mean coverage of the confident 1-1 beads of the first pass.
     var expected = 0.3
 
+    /// The same lists for runs of two and three consecutive sentences (entry k: sentences
+    /// k..<k+d merged and sorted), so that a merged bead is one intersection of sorted lists.
+    private let runs: [(sourceStems: FlatLists, targetStems: FlatLists, sourceTranslations: FlatLists, targetTranslations: FlatLists)]
+
     init(lexicon: Lexicon, source: [[Int32]], target: [[Int32]], sourceNames: WordStems, targetNames: WordStems, weight: Double) {
         self.lexicon = lexicon
+        let st = source.map { lexicon.translations(of: $0, forward: true) }
+        let tt = target.map { lexicon.translations(of: $0, forward: false) }
         sourceStems = FlatLists(source)
         targetStems = FlatLists(target)
-        sourceTranslations = FlatLists(source.map { lexicon.translations(of: $0, forward: true) })
-        targetTranslations = FlatLists(target.map { lexicon.translations(of: $0, forward: false) })
+        sourceTranslations = FlatLists(st)
+        targetTranslations = FlatLists(tt)
+        func merged(_ lists: [[Int32]], _ d: Int) -> FlatLists {
+            FlatLists(lists.indices.map { k in k + d <= lists.count ? lists[k..<k + d].flatMap { $0 }.sorted() : [] })
+        }
+        runs = [2, 3].map { d in (merged(source, d), merged(target, d), merged(st, d), merged(tt, d)) }
         self.sourceNames = sourceNames
         self.targetNames = targetNames
         self.weight = weight
@@ -128,9 +139,14 @@ final class LexicalScores {
     @inline(__always)
     func maximumBonus(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> Double {
         let ws = sourceStems.count(i, di), wt = targetStems.count(j, dj)
-        guard ws + wt > 0 else { return 0 }
-        let most = min(sourceTranslations.count(i, di), wt) + min(targetTranslations.count(j, dj), ws)
-        return weight * (min(1, Double(most) / Double(ws + wt)) - pivot)
+        let most = min(min(sourceTranslations.count(i, di), wt) + min(targetTranslations.count(j, dj), ws), ws + wt)
+        return weight * (Double(most) - expected * Double(ws + wt)) / meanWords
+    }
+
+    /// What sentences left without a partner pay: their words at the confident beads' coverage.
+    func unpairedCost(source i: Int, _ di: Int, target j: Int, _ dj: Int) -> Double {
+        let words = (di > 0 ? sourceStems.count(i, di) : 0) + (dj > 0 ? targetStems.count(j, dj) : 0)
+        return weight * expected * Double(words) / meanWords
     }
 
     /// Per row i, the matches of sentence pairs (i, j) for j within `band` of `centres[i]`,
@@ -178,20 +194,35 @@ final class LexicalScores {
     func coverage(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> (matched: Int, words: Int) {
         let words = sourceStems.count(i, di) + targetStems.count(j, dj)
         guard words > 0 else { return (0, 0) }
-        var m = 0
-        for a in i..<i + di { for b in j..<j + dj { m += pairMatches(a, b) } }
-        return (m, words)
+        if di == 1 && dj == 1 { return (pairMatches(i, j), words) }
+        guard di <= 3, dj <= 3 else {
+            let a = FlatLists.intersectionCounts(sourceTranslations, i, di, targetStems, j, dj).all
+            let b = FlatLists.intersectionCounts(targetTranslations, j, dj, sourceStems, i, di).all
+            return (a + b, words)
+        }
+        let sStems = di == 1 ? sourceStems : runs[di - 2].sourceStems
+        let sTrans = di == 1 ? sourceTranslations : runs[di - 2].sourceTranslations
+        let tStems = dj == 1 ? targetStems : runs[dj - 2].targetStems
+        let tTrans = dj == 1 ? targetTranslations : runs[dj - 2].targetTranslations
+        let a = FlatLists.intersectionCounts(sTrans, i, 1, tStems, j, 1).all
+        let b = FlatLists.intersectionCounts(tTrans, j, 1, sStems, i, 1).all
+        return (a + b, words)
     }
 
-    /// The mean coverage of sentence pairs two beads apart: what chance gives.
+    /// The mean coverage of sentence pairs two beads apart: what chance gives (for explanations).
     var background = 0.05
-    /// Below the point between chance and the confident beads' coverage, a cost; above, a bonus.
-    var pivot: Double { background + 0.3 * (expected - background) }
 
+    /// Words of a confident 1-1 bead (both sides), on average: the unit the bonus is measured in.
+    var meanWords = 20.0
+
+    /// Each word of the bead that the lexicon finds translated on the other side is a bonus;
+    /// every word, paired or not, pays the confident beads' coverage. (That charge is the same for
+    /// every path through the texts, as every word is in exactly one bead: it changes no
+    /// decision, but it keeps each bead's lexical part near zero, so that the search can rule
+    /// beads out before working it out.)
     func cost(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> Double {
         let (matched, words) = coverage(i, di, j, dj)
-        guard words > 0 else { return 0 }
-        return weight * (pivot - min(1, Double(matched) / Double(words)))
+        return weight * (expected * Double(words) - Double(min(matched, words))) / meanWords
     }
 
     func backgroundCoverage(_ beads: [Bead]) -> Double {
@@ -206,15 +237,17 @@ final class LexicalScores {
         return n > 0 ? sum / Double(n) : 0.05
     }
 
-    func meanCoverage(_ beads: [Bead]) -> Double {
-        var sum = 0.0, n = 0
-        for b in beads where b.source.count == 1 && b.target.count == 1 && b.score >= 0.4 {
+    /// The mean coverage and the mean words of the confident 1-1 beads.
+    func meanCoverage(_ beads: [Bead], confident: Double) -> (coverage: Double, words: Double) {
+        var sum = 0.0, words = 0, n = 0
+        for b in beads where b.source.count == 1 && b.target.count == 1 && b.score >= confident {
             let (m, w) = coverage(b.source[0], 1, b.target[0], 1)
             guard w > 0 else { continue }
             sum += min(1, Double(m) / Double(w))
+            words += w
             n += 1
         }
-        return n > 0 ? sum / Double(n) : 0.3
+        return n > 0 ? (sum / Double(n), Double(words) / Double(n)) : (0.3, 20)
     }
 
     /// The lexicon's word pairs found in a bead ("berg → montag 0.62").
