@@ -44,8 +44,9 @@ public final class Aligner {
         /// and align again with them.
         public var lexical = true
         /// Bonus for the words of a bead that the lexicon finds translated on the other side,
-        /// for as many such words as a confident 1-1 bead has words on average.
-        public var lexicalWeight = 20.0
+        /// for as many such words as a confident 1-1 bead has words on average (scaled down as
+        /// chance pairs of sentences come near the confident beads' coverage).
+        public var lexicalWeight = 28.0
         /// Lowest score of a 1-1 bead of the first pass that teaches the lexicon.
         public var confidentScore = 0.3
         public init() {}

@@ -140,13 +140,13 @@ final class LexicalScores {
     func maximumBonus(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> Double {
         let ws = sourceStems.count(i, di), wt = targetStems.count(j, dj)
         let most = min(min(sourceTranslations.count(i, di), wt) + min(targetTranslations.count(j, dj), ws), ws + wt)
-        return weight * (Double(most) - expected * Double(ws + wt)) / meanWords
+        return scale * (Double(most) - expected * Double(ws + wt))
     }
 
     /// What sentences left without a partner pay: their words at the confident beads' coverage.
     func unpairedCost(source i: Int, _ di: Int, target j: Int, _ dj: Int) -> Double {
         let words = (di > 0 ? sourceStems.count(i, di) : 0) + (dj > 0 ? targetStems.count(j, dj) : 0)
-        return weight * expected * Double(words) / meanWords
+        return scale * expected * Double(words)
     }
 
     /// Per row i, the matches of sentence pairs (i, j) for j within `band` of `centres[i]`,
@@ -222,8 +222,12 @@ final class LexicalScores {
     /// beads out before working it out.)
     func cost(_ i: Int, _ di: Int, _ j: Int, _ dj: Int) -> Double {
         let (matched, words) = coverage(i, di, j, dj)
-        return weight * (expected * Double(words) - Double(min(matched, words))) / meanWords
+        return scale * (expected * Double(words) - Double(min(matched, words)))
     }
+
+    /// The weight per word: the bonus shrinks as chance comes near the confident beads'
+    /// coverage (texts whose few words all translate each other tell nothing by their words).
+    private var scale: Double { weight * max(0, 1 - background / max(expected, 0.01)) / meanWords }
 
     func backgroundCoverage(_ beads: [Bead]) -> Double {
         var sum = 0.0, n = 0
