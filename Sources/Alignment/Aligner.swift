@@ -46,7 +46,7 @@ public final class Aligner {
         /// Bonus for the words of a bead that the lexicon finds translated on the other side,
         /// for as many such words as a confident 1-1 bead has words on average (scaled down as
         /// chance pairs of sentences come near the confident beads' coverage).
-        public var lexicalWeight = 28.0
+        public var lexicalWeight = 36.0
         /// Lowest score of a 1-1 bead of the first pass that teaches the lexicon.
         public var confidentScore = 0.3
         public init() {}
@@ -110,7 +110,7 @@ public final class Aligner {
         if let targetAnchors { for (i, a) in targetAnchors.enumerated() where i < tf.count { tf[i].extra = a } }
         var model = CostModel(source: sf, target: tf, sourceParagraphs: sourceParagraphs, targetParagraphs: targetParagraphs, options: options)
         if debug { FileHandle.standardError.write(Data("align: features in \(Date().timeIntervalSince(t0)) s\n".utf8)) }
-        var beads = bandedSearch(model, band: options.minimumBand, centres: lengthCentres(model), t0: t0)
+        var beads = bandedSearch(model, band: options.minimumBand, spans: lengthCentres(model).map { Span(low: $0, high: $0) }, t0: t0)
 
         // Second pass: a lexicon learnt from the confident beads of the first (and the seed
         // pairs), then the search again, in a narrower band around the first path, with the
@@ -136,29 +136,30 @@ public final class Aligner {
                 if debug { FileHandle.standardError.write(Data("align: coverage \(scores.expected) chance \(scores.background)\n".utf8)) }
                 model.lexical = scores
                 beads = bandedSearch(model, band: options.minimumBand,
-                                     centres: pathCentres(beads, rows: source.count, columns: target.count), t0: t0)
+                                     spans: pathSpans(beads, rows: source.count, columns: target.count), t0: t0)
             }
         }
         return (beads, model, model.anchorNames)
     }
 
-    /// The best path in a band around `centres`: when it touches the band's edge, the band is
-    /// moved to centre on that path (and widened once it has moved three times), until the path
-    /// stays clear of the edges.
-    private func bandedSearch(_ model: CostModel, band start: Int, centres start0: [Int], t0: Date) -> [Bead] {
+    /// The best path in a band around `spans` (per row, the columns a path passes): when it
+    /// touches the band's edge, the band is moved to centre on that path (and widened once it
+    /// has moved three times), until the path stays clear of the edges.
+    private func bandedSearch(_ model: CostModel, band start: Int, spans start0: [Span], t0: Date) -> [Bead] {
         var band = start
-        var centres = start0
+        var spans = start0
         var passes = 0
         let n = model.source.count, m = model.target.count
         while true {
-            model.lexical?.prepare(centres: centres, band: band)
-            let (beads, touched) = search(model, band: band, centres: centres)
+            let rows = spans.map { Span(low: max(0, min($0.low, m) - band), high: min(m, max($0.high, 0) + band)) }
+            model.lexical?.prepare(rows: rows)
+            let (beads, touched) = search(model, rows: rows, band: band)
             passes += 1
             if ProcessInfo.processInfo.environment["TMKIT_DEBUG_ALIGN"] != nil {
                 FileHandle.standardError.write(Data("align: search \(passes) band \(band) touched \(touched) at \(Date().timeIntervalSince(t0)) s\n".utf8))
             }
             if !touched || band >= max(n, m) { return beads }
-            centres = pathCentres(beads, rows: n, columns: m)
+            spans = pathSpans(beads, rows: n, columns: m)
             if passes >= 3 { band *= 2 }
         }
     }
@@ -177,27 +178,34 @@ public final class Aligner {
         return centre
     }
 
-    /// For each row, the column where a path of beads passes it.
-    private func pathCentres(_ beads: [Bead], rows n: Int, columns m: Int) -> [Int] {
-        var centre = [Int](repeating: m, count: n + 1)
+    /// For each row, the columns where a path of beads passes it (a run of 0-1 beads passes
+    /// several at one row).
+    private func pathSpans(_ beads: [Bead], rows n: Int, columns m: Int) -> [Span] {
+        var spans = [Span](repeating: Span(low: m, high: m), count: n + 1)
         var i = 0, j = 0
-        centre[0] = 0
+        spans[0] = Span(low: 0, high: 0)
         for b in beads {
-            for k in 0..<b.source.count { centre[i + k + 1] = j + (b.target.count * (k + 1)) / max(1, b.source.count) }
+            for k in 0..<b.source.count {
+                let c = j + (b.target.count * (k + 1)) / max(1, b.source.count)
+                spans[i + k + 1] = Span(low: c, high: c)
+            }
             i += b.source.count
             j += b.target.count
-            if b.source.isEmpty, i <= n { centre[i] = j }
+            if b.source.isEmpty, i <= n { spans[i].high = max(spans[i].high, j); spans[i].low = min(spans[i].low, j) }
         }
-        return centre
+        return spans
     }
+
+    /// The columns a row covers.
+    struct Span { var low: Int; var high: Int }
 
     static let shapes: [(Int, Int)] = [(1, 1), (1, 0), (0, 1), (2, 1), (1, 2), (2, 2), (3, 1), (1, 3)]
 
-    /// Best path within |j − centre(i)| ≤ band; also whether it came near the band's edge.
-    private func search(_ model: CostModel, band: Int, centres: [Int]) -> ([Bead], Bool) {
+    /// Best path within the columns `rows[i]` of each row; also whether it came near the band's edge.
+    private func search(_ model: CostModel, rows: [Span], band: Int) -> ([Bead], Bool) {
         let n = model.source.count, m = model.target.count
-        func lo(_ i: Int) -> Int { max(0, min(centres[i], m) - band) }
-        func hi(_ i: Int) -> Int { min(m, max(centres[i], 0) + band) }
+        func lo(_ i: Int) -> Int { rows[i].low }
+        func hi(_ i: Int) -> Int { rows[i].high }
         // Row-wise storage of the band: row i holds columns lo(i)...hi(i).
         var offsets = [Int](repeating: 0, count: n + 2)
         for i in 0...n { offsets[i + 1] = offsets[i] + (hi(i) - lo(i) + 1) }
@@ -234,7 +242,12 @@ public final class Aligner {
         var touched = false
         while i > 0 || j > 0 {
             guard let here = idx(i, j), back[here] != 255 else { break }
-            if band < max(n, m), (j == lo(i) && lo(i) > 0) || (j == hi(i) && hi(i) < m) { touched = true }
+            if band < max(n, m), (j == lo(i) && lo(i) > 0) || (j == hi(i) && hi(i) < m) {
+                if !touched, ProcessInfo.processInfo.environment["TMKIT_DEBUG_ALIGN"] != nil {
+                    FileHandle.standardError.write(Data("align: the path touches the band at row \(i), column \(j)\n".utf8))
+                }
+                touched = true
+            }
             let (di, dj) = Aligner.shapes[Int(back[here])]
             beads.append(Bead(source: Array(i - di..<i), target: Array(j - dj..<j), score: model.score(i - di, di, j - dj, dj)))
             i -= di

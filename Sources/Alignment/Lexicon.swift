@@ -41,9 +41,10 @@ final class WordStems {
     }
 }
 
-/// Word translation pairs learnt from sentence pairs: the Dice coefficient of two stems over
-/// the pairs they occur in, kept where they met at least twice and each is among the other's
-/// best partners.
+/// Word translation pairs learnt from sentence pairs: IBM Model 1 estimated both ways (a few
+/// rounds of expectation-maximisation over the pairs, with an empty word for words that have no
+/// translation), a pair kept where each word is a likely translation of the other and the two
+/// met in at least two sentence pairs.
 struct Lexicon {
     /// Source stem → target stems that translate it (sorted).
     private(set) var forward: [Int32: [Int32]] = [:]
@@ -51,46 +52,91 @@ struct Lexicon {
     private(set) var backward: [Int32: [Int32]] = [:]
     /// How many sentence pairs it was learnt from.
     let pairs: Int
-    /// The Dice coefficient of each kept pair (source << 32 | target).
-    private(set) var dice: [Int64: Double] = [:]
+    /// The strength of each kept pair (source << 32 | target): the geometric mean of the two
+    /// translation probabilities.
+    private(set) var strength: [Int64: Double] = [:]
 
-    init(pairs: [(source: [Int32], target: [Int32])], minimumDice: Double = 0.25, partners: Int = 3) {
+    init(pairs: [(source: [Int32], target: [Int32])], minimumProbability: Double = 0.1, rounds: Int = 5) {
         self.pairs = pairs.count
-        var cs: [Int32: Int32] = [:], ct: [Int32: Int32] = [:], cst: [Int64: Int32] = [:]
-        for p in pairs {
-            for s in p.source { cs[s, default: 0] += 1 }
-            for t in p.target { ct[t, default: 0] += 1 }
-            // Very long pairs say little about which word goes with which.
-            guard p.source.count * p.target.count <= 2500 else { continue }
+        // Every co-occurring pair of stems gets an index; each sentence pair lists its indices
+        // source-major, so that the rounds below are array work.
+        var index: [Int64: Int32] = [:]
+        var pairSource: [Int32] = [], pairTarget: [Int32] = [], together: [Int32] = []
+        var cells: [Int32] = [], starts: [Int] = [0]
+        var used: [(source: [Int32], target: [Int32])] = []
+        for p in pairs where !p.source.isEmpty && !p.target.isEmpty && p.source.count * p.target.count <= 2500 {
+            used.append(p)
             for s in p.source {
                 let high = Int64(s) << 32
-                for t in p.target { cst[high | Int64(t), default: 0] += 1 }
+                for t in p.target {
+                    let key = high | Int64(t)
+                    let k: Int32
+                    if let v = index[key] { k = v } else {
+                        k = Int32(pairSource.count)
+                        index[key] = k
+                        pairSource.append(s)
+                        pairTarget.append(t)
+                        together.append(0)
+                    }
+                    together[Int(k)] += 1
+                    cells.append(k)
+                }
             }
+            starts.append(cells.count)
         }
-        var bestForward: [Int32: [(Int32, Double)]] = [:], bestBackward: [Int32: [(Int32, Double)]] = [:]
-        for (key, n) in cst where n >= 2 {
-            let s = Int32(truncatingIfNeeded: key >> 32), t = Int32(truncatingIfNeeded: key & 0xFFFF_FFFF)
-            let d = 2 * Double(n) / Double(cs[s]! + ct[t]!)
-            guard d >= minimumDice else { continue }
-            bestForward[s, default: []].append((t, d))
-            bestBackward[t, default: []].append((s, d))
-        }
-        func top(_ l: [(Int32, Double)]) -> Set<Int32> {
-            Set(l.sorted { $0.1 != $1.1 ? $0.1 > $1.1 : $0.0 < $1.0 }.prefix(partners).map(\.0))
-        }
-        let topForward = bestForward.mapValues(top), topBackward = bestBackward.mapValues(top)
-        for (s, list) in bestForward {
-            for (t, d) in list where topForward[s]!.contains(t) && topBackward[t]!.contains(s) {
-                forward[s, default: []].append(t)
-                backward[t, default: []].append(s)
-                dice[Int64(s) << 32 | Int64(t)] = d
+        let n = pairSource.count
+        guard n > 0 else { return }
+        let nullProbability = 0.1
+        // One direction: P(target | source) when `forwardDirection`, else P(source | target).
+        func train(forwardDirection: Bool) -> [Double] {
+            var prob = [Double](repeating: 1, count: n)
+            var count = [Double](repeating: 0, count: n)
+            for _ in 0..<rounds {
+                for k in 0..<n { count[k] = 0 }
+                var totals: [Int32: Double] = [:]
+                for (u, p) in used.enumerated() {
+                    let base = starts[u], width = p.target.count
+                    if forwardDirection {
+                        // Each target word spreads one unit over the source words.
+                        for b in 0..<width {
+                            var denom = nullProbability
+                            for a in 0..<p.source.count { denom += prob[Int(cells[base + a * width + b])] }
+                            for a in 0..<p.source.count {
+                                let k = Int(cells[base + a * width + b])
+                                count[k] += prob[k] / denom
+                            }
+                        }
+                    } else {
+                        for a in 0..<p.source.count {
+                            var denom = nullProbability
+                            for b in 0..<width { denom += prob[Int(cells[base + a * width + b])] }
+                            for b in 0..<width {
+                                let k = Int(cells[base + a * width + b])
+                                count[k] += prob[k] / denom
+                            }
+                        }
+                    }
+                }
+                for k in 0..<n { totals[forwardDirection ? pairSource[k] : pairTarget[k], default: 0] += count[k] }
+                for k in 0..<n {
+                    let t = totals[forwardDirection ? pairSource[k] : pairTarget[k]] ?? 0
+                    prob[k] = t > 0 ? count[k] / t : 0
+                }
             }
+            return prob
+        }
+        let pf = train(forwardDirection: true), pb = train(forwardDirection: false)
+        for k in 0..<n where together[k] >= 2 && pf[k] >= minimumProbability && pb[k] >= minimumProbability {
+            let s = pairSource[k], t = pairTarget[k]
+            forward[s, default: []].append(t)
+            backward[t, default: []].append(s)
+            strength[Int64(s) << 32 | Int64(t)] = (pf[k] * pb[k]).squareRoot()
         }
         for k in forward.keys { forward[k]!.sort() }
         for k in backward.keys { backward[k]!.sort() }
     }
 
-    var count: Int { dice.count }
+    var count: Int { strength.count }
 
     /// The stems that translate some stem of `stems` (sorted, distinct).
     func translations(of stems: [Int32], forward isForward: Bool) -> [Int32] {
@@ -149,36 +195,36 @@ final class LexicalScores {
         return scale * expected * Double(words)
     }
 
-    /// Per row i, the matches of sentence pairs (i, j) for j within `band` of `centres[i]`,
-    /// worked out once (−1: not yet). A bead's matches are the sum over its sentence pairs.
+    /// Per row i, the matches of sentence pairs (i, j) for the columns j the search covers in
+    /// that row, worked out once (−1: not yet). A 1-1 bead's matches are its pair's.
     private var cache: UnsafeMutableBufferPointer<Int32> = .init(start: nil, count: 0)
-    private var centres: [Int] = []
-    private var width = 0
+    private var rowStart: [Int] = []
+    private var rowLow: [Int] = []
+    private var rowHigh: [Int] = []
 
     deinit { cache.deallocate() }
 
-    /// Sets the band that the next search covers.
-    func prepare(centres: [Int], band: Int) {
+    /// Sets the columns that the next search covers in each row.
+    func prepare(rows: [Aligner.Span]) {
         cache.deallocate()
-        self.centres = centres
-        width = 2 * band + 7
-        cache = .allocate(capacity: centres.count * width)
+        rowStart = [0]
+        rowLow = rows.map(\.low)
+        rowHigh = rows.map(\.high)
+        for r in rows { rowStart.append(rowStart.last! + r.high - r.low + 1) }
+        cache = .allocate(capacity: max(1, rowStart.last!))
         cache.initialize(repeating: -1)
     }
 
     /// Words of sentence i with a translation in sentence j, and of j with one in i.
     @inline(__always)
     func pairMatches(_ i: Int, _ j: Int) -> Int {
-        if i < centres.count {
-            let off = j - centres[i] + width / 2
-            if off >= 0 && off < width {
-                let k = i * width + off
-                let v = cache[k]
-                if v >= 0 { return Int(v) }
-                let m = computeMatches(i, j)
-                cache[k] = Int32(m)
-                return m
-            }
+        if i < rowLow.count, j >= rowLow[i], j <= rowHigh[i] {
+            let k = rowStart[i] + j - rowLow[i]
+            let v = cache[k]
+            if v >= 0 { return Int(v) }
+            let m = computeMatches(i, j)
+            cache[k] = Int32(m)
+            return m
         }
         return computeMatches(i, j)
     }
@@ -255,14 +301,14 @@ final class LexicalScores {
     }
 
     /// The lexicon's word pairs found in a bead ("berg → montag 0.62").
-    func pairs(_ source: [Int], _ target: [Int]) -> [(source: String, target: String, dice: Double)] {
+    func pairs(_ source: [Int], _ target: [Int]) -> [(source: String, target: String, strength: Double)] {
         var sStems = Set<Int32>(), tStems = Set<Int32>()
         for k in source { for x in sourceStems.list(k) { sStems.insert(x) } }
         for k in target { for x in targetStems.list(k) { tStems.insert(x) } }
         var out: [(String, String, Double)] = []
         for s in sStems.sorted() {
             for t in lexicon.forward[s] ?? [] where tStems.contains(t) {
-                out.append((sourceNames.names[Int(s)], targetNames.names[Int(t)], lexicon.dice[Int64(s) << 32 | Int64(t)] ?? 0))
+                out.append((sourceNames.names[Int(s)], targetNames.names[Int(t)], lexicon.strength[Int64(s) << 32 | Int64(t)] ?? 0))
             }
         }
         return out.sorted { $0.2 > $1.2 }
@@ -279,13 +325,15 @@ public struct BeadExplanation: Sendable {
     /// −log of the bead shape's prior probability, and of the length difference's.
     public var shapeCost: Double
     public var lengthCost: Double
-    /// Anchors found on both sides: numbers ("#1800"), cognates ("c…"), marks ("m?"), and the
-    /// caller's (memory units, glossary entries).
+    /// Anchors found on both sides: numbers ("1800 (number)"), consonant skeletons of names and
+    /// cognates ("opktn (cognate)"), marks ("? (mark)"), and the caller's ("m12 (given)": memory
+    /// units, glossary entries).
     public var anchors: [String]
     /// Numbers on one side that the other lacks.
     public var unmatchedNumbers: Int
-    /// Word pairs of the lexicon found in the bead, with their Dice coefficients.
-    public var lexicalPairs: [(source: String, target: String, dice: Double)]
+    /// Word pairs of the lexicon found in the bead, with their strength (the geometric mean of
+    /// the two translation probabilities).
+    public var lexicalPairs: [(source: String, target: String, strength: Double)]
     /// Words of the bead with a translation on the other side, all its words, and the share the
     /// confident beads showed (nil without a lexicon).
     public var lexicalMatched: Int?
@@ -296,6 +344,19 @@ public struct BeadExplanation: Sendable {
 }
 
 extension CostModel {
+    /// "#1956" → "1956 (number)", "cosrnk" → "osrnk (cognate)", "m?" → "? (mark)", "xg12" → "g12 (given)".
+    static func describeAnchor(_ raw: String) -> String {
+        guard let kind = raw.first else { return raw }
+        let body = raw.dropFirst()
+        switch kind {
+        case "#": return "\(body) (number)"
+        case "c": return "\(body) (cognate)"
+        case "m": return "\(body) (mark)"
+        case "x": return "\(body) (given)"
+        default: return raw
+        }
+    }
+
     func explain(_ b: Bead, anchorNames: [Int32: String]) -> BeadExplanation {
         let i = b.source.first ?? sourcePrefix.count - 1, di = b.source.count
         let j = b.target.first ?? targetPrefix.count - 1, dj = b.target.count
@@ -318,7 +379,7 @@ extension CostModel {
         var remaining = Dictionary(tIDs.map { ($0, 1) }, uniquingKeysWith: +)
         for x in sIDs where (remaining[x] ?? 0) > 0 {
             remaining[x]! -= 1
-            e.anchors.append(anchorNames[x] ?? "?")
+            e.anchors.append(CostModel.describeAnchor(anchorNames[x] ?? "?"))
         }
         e.unmatchedNumbers = anchors(i, di, j, dj).unmatchedNumbers
         if let lexical {

@@ -17,7 +17,10 @@ extension TMKit {
             --presegmented, blank lines marking paragraphs); HTML pages are read for their blocks' \
             text, their inline tags carried into the memory and TMX as inline elements. Beads 1-1, 1-2, 2-1, 2-2, 1-3, 3-1, \
             1-0 and 0-1 are found by dynamic programming over sentence lengths and anchors \
-            (numbers, names and cognates through transliteration, punctuation).
+            (numbers, names and cognates through transliteration, punctuation), then again with \
+            word translations learnt from the confident beads of that first alignment (and from \
+            the units of --memory and the terms of --glossary, so that each text aligned into a \
+            desk's memory helps the next). --explain shows what decided each bead.
             """
         )
         enum Format: String, ExpressibleByArgument, CaseIterable { case tsv, json, tmx }
@@ -34,6 +37,9 @@ extension TMKit {
         @Flag(name: .long, help: "Align even texts that do not look like translations of each other.") var force = false
         @Option(name: .long, help: "A memory whose units anchor the alignment: a source sentence whose translation (90% or more) is a target sentence.") var memory: String?
         @Option(name: .long, help: "A glossary whose terms anchor the alignment: a term in a source sentence and its translation in a target sentence.") var glossary: String?
+        @Option(name: .long, help: "Units of --memory that seed the word translations learnt for the second pass (the most recent first; 0: none).") var memorySeeds = 20000
+        @Flag(name: .long, help: "Show for each bead what decided it: lengths, shared anchors, the word pairs of the learnt lexicon.") var explain = false
+        @Flag(name: .long, help: "Align once, on lengths and anchors only, without learning word translations for a second pass.") var noLexicon = false
 
         func run() throws {
             try runReportingErrors {
@@ -42,14 +48,23 @@ extension TMKit {
                 let (tgt, tgtPara, tgtMarkup) = try sentences(targetFile, targetLang)
                 if src.isEmpty { throw UserError("\(sourceFile): no sentences to align") }
                 if tgt.isEmpty { throw UserError("\(targetFile): no sentences to align") }
-                let aligner = try Aligner(sourceLanguage: sourceLang, targetLanguage: targetLang)
+                var options = Aligner.Options()
+                options.lexical = !noLexicon
+                let aligner = try Aligner(sourceLanguage: sourceLang, targetLanguage: targetLang, options: options)
                 var (sa, ta) = try memoryAnchors(src, tgt)
                 if let (gs, gt) = try glossaryAnchors(src, tgt) {
                     sa = zip(sa ?? Array(repeating: [], count: src.count), gs).map { $0 + $1 }
                     ta = zip(ta ?? Array(repeating: [], count: tgt.count), gt).map { $0 + $1 }
                 }
+                let seeds = try memorySeedPairs() + glossarySeedPairs()
+                if explain {
+                    let items = try aligner.explain(source: src, target: tgt, sourceParagraphs: srcPara, targetParagraphs: tgtPara,
+                                                    sourceAnchors: sa, targetAnchors: ta, seedPairs: seeds)
+                    printExplanation(items, src, tgt)
+                    return
+                }
                 let beads = try aligner.align(source: src, target: tgt, sourceParagraphs: srcPara, targetParagraphs: tgtPara,
-                                              sourceAnchors: sa, targetAnchors: ta)
+                                              sourceAnchors: sa, targetAnchors: ta, seedPairs: seeds)
                 // Texts that are not translations of each other align into beads that mostly score low.
                 let good = beads.filter { $0.score >= 0.3 }.count
                 if !force, src.count + tgt.count >= 6, Double(good) < 0.25 * Double(beads.count) {
@@ -95,6 +110,82 @@ extension TMKit {
                     }
                 }
             }
+        }
+
+        /// The memory's units in the two languages, newest first, as sentence pairs for the lexicon.
+        private func memorySeedPairs() throws -> [(source: String, target: String)] {
+            guard let memory, memorySeeds > 0 else { return [] }
+            let store: any TranslationMemoryStore
+            do { store = try MemoryStores.open(memory, create: false) } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
+            let total = try store.count()
+            var pairs: [(source: String, target: String)] = []
+            var offset = max(0, total - memorySeeds)
+            while offset < total, pairs.count < memorySeeds {
+                let batch = try store.units(language: sourceLang, limit: 2000, offset: offset)
+                if batch.isEmpty { break }
+                offset += batch.count
+                for u in batch {
+                    if let s = u.variant(sourceLang), let t = u.variant(targetLang), s.language != t.language || sourceLang == targetLang {
+                        pairs.append((s.text, t.text))
+                    }
+                }
+            }
+            return pairs
+        }
+
+        /// Each glossary entry's terms in the two languages, paired, for the lexicon.
+        private func glossarySeedPairs() throws -> [(source: String, target: String)] {
+            guard let glossary else { return [] }
+            let store: TermStore
+            do { store = try TermStore(path: glossary, create: false) } catch let e as TermStore.OpenError { throw UserError(e.description) }
+            var pairs: [(source: String, target: String)] = []
+            for e in try store.entries() {
+                for s in e.terms(in: sourceLang) { for t in e.terms(in: targetLang) { pairs.append((s.text, t.text)) } }
+            }
+            return pairs
+        }
+
+        private func printExplanation(_ items: [BeadExplanation], _ src: [String], _ tgt: [String]) {
+            func text(_ idx: [Int], _ s: [String]) -> String { idx.map { s[$0] }.joined(separator: " ") }
+            func f(_ x: Double) -> String { String(format: "%.2f", x) }
+            switch format {
+            case .json:
+                let arr = JSON.array(items.map { e in
+                    var fields: [(String, JSON)] = [
+                        ("sourceIndices", .array(e.bead.source.map(JSON.int))), ("targetIndices", .array(e.bead.target.map(JSON.int))),
+                        ("sourceText", .string(text(e.bead.source, src))), ("targetText", .string(text(e.bead.target, tgt))),
+                        ("score", .double(e.bead.score)), ("cost", .double(e.cost)), ("shapeCost", .double(e.shapeCost)),
+                        ("sourceLength", .int(e.sourceLength)), ("targetLength", .int(e.targetLength)),
+                        ("lengthZ", .double(e.lengthZ)), ("lengthCost", .double(e.lengthCost)),
+                        ("anchors", .array(e.anchors.map(JSON.string))), ("unmatchedNumbers", .int(e.unmatchedNumbers)),
+                        ("lexicalPairs", .array(e.lexicalPairs.map { .object([("source", .string($0.source)), ("target", .string($0.target)), ("strength", .double($0.strength))]) })),
+                    ]
+                    if let m = e.lexicalMatched, let w = e.lexicalWords {
+                        fields.append(("lexicalMatched", .int(m)))
+                        fields.append(("lexicalWords", .int(w)))
+                    }
+                    if let x = e.lexicalExpected { fields.append(("lexicalExpected", .double(x))) }
+                    return .object(fields)
+                })
+                Console.out.write(arr.serialized(pretty: true) + "\n")
+            case .tsv, .tmx:
+                for e in items {
+                    Console.out.write("\(beadString(e.bead)) score \(f(e.bead.score)) cost \(f(e.cost)): \(text(e.bead.source, src).prefix(70)) | \(text(e.bead.target, tgt).prefix(70))\n")
+                    if e.bead.source.isEmpty || e.bead.target.isEmpty {
+                        Console.out.write("    no partner (shape cost \(f(e.shapeCost)))\n")
+                        continue
+                    }
+                    Console.out.write("    lengths \(e.sourceLength) and \(e.targetLength) characters, z \(f(e.lengthZ)), length cost \(f(e.lengthCost)), shape cost \(f(e.shapeCost))\n")
+                    if !e.anchors.isEmpty || e.unmatchedNumbers > 0 {
+                        Console.out.write("    anchors on both sides: \(e.anchors.joined(separator: " "))\(e.unmatchedNumbers > 0 ? "; \(e.unmatchedNumbers) number(s) on one side only" : "")\n")
+                    }
+                    if let m = e.lexicalMatched, let w = e.lexicalWords {
+                        let pairs = e.lexicalPairs.prefix(12).map { "\($0.source)=\($0.target) \(f($0.strength))" }.joined(separator: ", ")
+                        Console.out.write("    words translated on the other side: \(m) of \(w) (confident beads: \(Int(((e.lexicalExpected ?? 0) * 100).rounded()))%)\(pairs.isEmpty ? "" : "; " + pairs)\n")
+                    }
+                }
+            }
+            Console.out.flush()
         }
 
         /// Anchors from the memory: "m<unit>" on a source sentence the memory knows and on the target
