@@ -105,3 +105,47 @@ final class AlignGlossaryAnchorTests: XCTestCase {
         XCTAssertEqual(arr.first { ($0["sourceIndices"] as! [Int]) == [0] }?["targetIndices"] as? [Int], [1], "\(arr)")
     }
 }
+
+final class AlignLexiconTests: XCTestCase {
+    /// The lexicon grows with use: a memory's units teach word pairs that a short text alone cannot,
+    /// and --explain names them.
+    func testMemoryUnitsSeedTheLexiconAndExplainShowsThePairs() throws {
+        let people = [("minister", "министр"), ("president", "президент"), ("governor", "губернатор"), ("delegation", "делегация")]
+        let verbs = [("visited the", "посетил"), ("praised the", "похвалил"), ("criticised the", "раскритиковал")]
+        let places = [("factory", "завод"), ("harbour", "гавань"), ("museum", "музей"), ("hospital", "больницу")]
+        var tsv = "en\tru\n"
+        for (k, p) in people.enumerated() {
+            for (m, v) in verbs.enumerated() {
+                let place = places[(k + m) % places.count]
+                tsv += "The \(p.0) \(v.0) \(place.0).\t\(p.1.capitalized) \(v.1) \(place.1).\n"
+            }
+        }
+        let data = try CLI.temporaryFile("seed.tsv", bytes: Array(tsv.utf8))
+        let memory = FileManager.default.temporaryDirectory.appendingPathComponent("seed-\(UUID().uuidString).tmdb").path
+        let imp = try CLI.run(["tm", "import", data, "--memory", memory])
+        XCTAssertEqual(imp.status, 0, imp.stderr)
+        let en = try CLI.temporaryFile("s-en.txt", bytes: Array("The governor praised the museum.\nThe minister visited the hospital.\n".utf8))
+        let ru = try CLI.temporaryFile("s-ru.txt", bytes: Array("Губернатор похвалил музей.\nМинистр посетил больницу.\n".utf8))
+        func pairs(_ extra: [String]) throws -> Set<String> {
+            let r = try CLI.run(["align", en, ru, "--source-lang", "en", "--target-lang", "ru", "--presegmented", "--format", "json",
+                                 "--explain", "--force"] + extra)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            let beads = try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as! [[String: Any]]
+            XCTAssertEqual(beads.map { $0["sourceIndices"] as! [Int] }, [[0], [1]])
+            XCTAssertNotNil(beads.first?["lengthZ"] as? Double)
+            return Set(beads.flatMap { ($0["lexicalPairs"] as? [[String: Any]] ?? []).map { "\($0["source"]!)=\($0["target"]!)" } })
+        }
+        XCTAssertEqual(try pairs([]), [], "two sentences alone teach no word pairs")
+        let seeded = try pairs(["--memory", memory])
+        for p in ["gover=губер", "minis=минис", "museu=музей", "hospi=больн"] {
+            XCTAssertTrue(seeded.contains(p), "\(p) not learnt from the memory: \(seeded.sorted())")
+        }
+        XCTAssertEqual(try pairs(["--memory", memory, "--memory-seeds", "0"]), [])
+
+        let lines = try CLI.run(["align", en, ru, "--source-lang", "en", "--target-lang", "ru", "--presegmented", "--explain", "--force",
+                                 "--memory", memory])
+        XCTAssertTrue(lines.stdout.contains("[0]:[0] score"), lines.stdout)
+        XCTAssertTrue(lines.stdout.contains("words translated on the other side:"), lines.stdout)
+        XCTAssertTrue(lines.stdout.contains("gover=губер"), lines.stdout)
+    }
+}
