@@ -7,7 +7,8 @@ public struct Bead: Sendable, Equatable {
     public var source: [Int]
     /// 0-based indices into the target sentences (empty: the source is not translated).
     public var target: [Int]
-    /// Confidence from 0 to 1: how well lengths and anchors agree (0 for 1-0 and 0-1 beads).
+    /// Confidence from 0 to 1: how well lengths, anchors and (after the second pass) the learnt
+    /// word translations agree (0 for 1-0 and 0-1 beads).
     public var score: Double
 
     public init(source: [Int], target: [Int], score: Double) {
@@ -429,8 +430,20 @@ struct CostModel {
         let (ls, lt) = lengths(i, di, j, dj)
         let pLength = erfc(abs(delta(ls, lt)) / 2.0.squareRoot())
         let a = anchors(i, di, j, dj)
-        guard a.total > 0 else { return (pLength * 1000).rounded() / 1000 }
-        let agreement = min(1, Double(2 * a.matched) / Double(a.total))
+        var agreement: Double? = a.total > 0 ? min(1, Double(2 * a.matched) / Double(a.total)) : nil
+        // With a lexicon learnt from enough pairs (50) that tells translations from chance (the
+        // confident beads' coverage well above that of unrelated sentence pairs): the share of
+        // the bead's words found translated, from chance (0) to the confident beads' (1), counts
+        // as much as the anchors.
+        if let lexical, lexical.lexicon.pairs >= 50, lexical.expected - lexical.background >= 0.15 {
+            let (m, w) = lexical.coverage(i, di, j, dj)
+            if w > 0 {
+                let share = Double(min(m, w)) / Double(w)
+                let words = min(1, max(0, (share - lexical.background) / (lexical.expected - lexical.background)))
+                agreement = agreement.map { ($0 + words) / 2 } ?? words
+            }
+        }
+        guard let agreement else { return (pLength * 1000).rounded() / 1000 }
         return ((0.5 * pLength + 0.5 * agreement) * 1000).rounded() / 1000
     }
 }
