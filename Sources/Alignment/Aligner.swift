@@ -94,14 +94,14 @@ public final class Aligner {
                         seedPairs: [(source: String, target: String)] = []) throws -> [BeadExplanation] {
         let r = try run(source: source, target: target, sourceParagraphs: sourceParagraphs, targetParagraphs: targetParagraphs,
                         sourceAnchors: sourceAnchors, targetAnchors: targetAnchors, seedPairs: seedPairs)
-        return r.beads.map { r.model.explain($0, anchorNames: r.anchorNames) }
+        return r.beads.map(r.model.explain)
     }
 
     private func run(source: [String], target: [String], sourceParagraphs: [Int]?, targetParagraphs: [Int]?,
                      sourceAnchors: [[String]]?, targetAnchors: [[String]]?,
-                     seedPairs: [(source: String, target: String)]) throws -> (beads: [Bead], model: CostModel, anchorNames: [Int32: String]) {
+                     seedPairs: [(source: String, target: String)]) throws -> (beads: [Bead], model: CostModel) {
         if source.isEmpty && target.isEmpty {
-            return ([], CostModel(source: [], target: [], sourceParagraphs: nil, targetParagraphs: nil, options: options), [:])
+            return ([], CostModel(source: [], target: [], sourceParagraphs: nil, targetParagraphs: nil, options: options))
         }
         let t0 = Date()
         let debug = ProcessInfo.processInfo.environment["TMKIT_DEBUG_ALIGN"] != nil
@@ -140,7 +140,7 @@ public final class Aligner {
                                      spans: pathSpans(beads, rows: source.count, columns: target.count), t0: t0)
             }
         }
-        return (beads, model, model.anchorNames)
+        return (beads, model)
     }
 
     /// The best path in a band around `spans` (per row, the columns a path passes): when it

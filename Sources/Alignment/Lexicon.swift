@@ -357,7 +357,7 @@ extension CostModel {
         }
     }
 
-    func explain(_ b: Bead, anchorNames: [Int32: String]) -> BeadExplanation {
+    func explain(_ b: Bead) -> BeadExplanation {
         let i = b.source.first ?? sourcePrefix.count - 1, di = b.source.count
         let j = b.target.first ?? targetPrefix.count - 1, dj = b.target.count
         var e = BeadExplanation(bead: b, sourceLength: 0, targetLength: 0, lengthZ: 0, shapeCost: CostModel.prior(di, dj),

@@ -326,10 +326,11 @@ public final class SentenceSegmenter {
         }
         // An initial ("E. Smith", "В. В. Путин", "им. М. В. Ломоносова") unless a new sentence
         // clearly starts; a capital letter is an initial before it is a one-letter word.
-        if singleLetter, first.isUpper, rules.exactAbbreviation(word) == nil {
+        func asInitial() -> (Decision, Why) {
             if case .initial = nextKind { return (.merge, .initial(word: word, next: nextKind)) }
             return (nextIsStarter ? .split : .merge, .initial(word: word, next: nextKind))
         }
+        if singleLetter, first.isUpper, rules.exactAbbreviation(word) == nil { return asInitial() }
 
         // "в 2015 г. Срок", "at 5 a.m. Officials": after a number these close their clause.
         if let numberStart {
@@ -367,10 +368,7 @@ public final class SentenceSegmenter {
                 return (.merge, why(nextKind))
             }
         }
-        if singleLetter {
-            if case .initial = nextKind { return (.merge, .initial(word: word, next: nextKind)) }
-            return (nextIsStarter ? .split : .merge, .initial(word: word, next: nextKind))
-        }
+        if singleLetter { return asInitial() }
         // German ordinals: "am 12. Juni", "im 1. -3. Jahrhundert".
         if rules.ordinalPeriod, isNumberWord(word), !nextIsStarter {
             return (.merge, .ordinal(word: word))
@@ -473,15 +471,11 @@ public final class SentenceSegmenter {
         // "EST", "GMT", "МСК": an upper-case code of two to four letters.
         let u = nextWord.unicodeScalars
         if (2...4).contains(u.count), u.allSatisfy(\.isUpper), nextToken.unicodeScalars.count == u.count || !(nextToken.unicodeScalars.dropFirst(u.count).first?.isLetter ?? false) {
-            if !rules.isStarter(nextWord) { return .zoneOrBracket(nextWord) }
+            return .zoneOrBracket(nextWord)
         }
-        if let stats = rules.statistics, let f = u.first, f.isUpper {
-            if stats.isStarter(nextWord), let (r, c) = stats.starterRatio(nextWord) {
-                return .learntStarter(nextWord, ratio: r, opened: c.initial)
-            }
-            if let c = stats.counts(nextWord), stats.isLowerCaseWord(nextWord) {
-                return .capitalisedWord(nextWord, lower: c.lowerInside, capital: c.capitalInside)
-            }
+        if let stats = rules.statistics, let f = u.first, f.isUpper, let c = stats.counts(nextWord) {
+            if stats.isStarter(c), let r = stats.starterRatio(c) { return .learntStarter(nextWord, ratio: r, opened: c.initial) }
+            if stats.isLowerCaseWord(c) { return .capitalisedWord(nextWord, lower: c.lowerInside, capital: c.capitalInside) }
         }
         if rules.abbreviation(nextWord) == .prefix { return .prefixAbbreviation(nextWord) }
         return .other(nextWord)

@@ -97,26 +97,29 @@ struct SentenceStatistics: Sendable {
         words[word.lowercased()]
     }
 
-    /// How many times more often than an average word `word` opens a sentence, with the counts;
-    /// nil when it was seen too rarely to tell.
-    func starterRatio(_ word: Substring) -> (ratio: Double, counts: Counts)? {
-        guard let c = counts(word), c.total >= 8, baseline > 0 else { return nil }
-        return (Double(c.initial) / Double(c.total) / baseline, c)
+    /// How many times more often than an average word a word with these counts opens a
+    /// sentence; nil when it was seen too rarely to tell.
+    func starterRatio(_ c: Counts) -> Double? {
+        guard c.total >= 8, baseline > 0 else { return nil }
+        return Double(c.initial) / Double(c.total) / baseline
     }
 
     /// A word that opens sentences at least three times as often as an average word does, and
     /// opened at least five.
-    func isStarter(_ word: Substring) -> Bool {
-        guard let (ratio, c) = starterRatio(word) else { return false }
+    func isStarter(_ c: Counts) -> Bool {
+        guard let ratio = starterRatio(c) else { return false }
         return c.initial >= 5 && ratio >= 3
     }
 
+    func isStarter(_ word: Substring) -> Bool { counts(word).map(isStarter) ?? false }
+
     /// An ordinary word, written in lower case inside sentences (so not a name and not an
     /// abbreviation): capitalised, it marks a sentence start.
-    func isLowerCaseWord(_ word: Substring) -> Bool {
-        guard let c = counts(word) else { return false }
-        return c.lowerInside >= 3 && c.lowerInside >= 9 * c.capitalInside
+    func isLowerCaseWord(_ c: Counts) -> Bool {
+        c.lowerInside >= 3 && c.lowerInside >= 9 * c.capitalInside
     }
+
+    func isLowerCaseWord(_ word: Substring) -> Bool { counts(word).map(isLowerCaseWord) ?? false }
 
     func isAbbreviation(_ word: Substring) -> Bool {
         word.utf8.count <= maxAbbreviationBytes && abbreviations.contains(word.lowercased())

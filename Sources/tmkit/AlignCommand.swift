@@ -51,12 +51,20 @@ extension TMKit {
                 var options = Aligner.Options()
                 options.lexical = !noLexicon
                 let aligner = try Aligner(sourceLanguage: sourceLang, targetLanguage: targetLang, options: options)
-                var (sa, ta) = try memoryAnchors(src, tgt)
-                if let (gs, gt) = try glossaryAnchors(src, tgt) {
+                // The memory and the glossary, each opened and read once, give anchors and seed pairs.
+                let memoryStore: (any TranslationMemoryStore)? = try memory.map { m in
+                    do { return try MemoryStores.open(m, create: false) } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
+                }
+                let entries: [TermEntry]? = try glossary.map { g in
+                    do { return try TermStore(path: g, create: false).entries() } catch let e as TermStore.OpenError { throw UserError(e.description) }
+                }
+                var (sa, ta) = try memoryStore.map { try memoryAnchors($0, src, tgt) } ?? (nil, nil)
+                if let entries {
+                    let (gs, gt) = try glossaryAnchors(entries, src, tgt)
                     sa = zip(sa ?? Array(repeating: [], count: src.count), gs).map { $0 + $1 }
                     ta = zip(ta ?? Array(repeating: [], count: tgt.count), gt).map { $0 + $1 }
                 }
-                let seeds = try memorySeedPairs() + glossarySeedPairs()
+                let seeds = try (memoryStore.map(memorySeedPairs) ?? []) + (entries.map(glossarySeedPairs) ?? [])
                 if explain {
                     let items = try aligner.explain(source: src, target: tgt, sourceParagraphs: srcPara, targetParagraphs: tgtPara,
                                                     sourceAnchors: sa, targetAnchors: ta, seedPairs: seeds)
@@ -113,10 +121,8 @@ extension TMKit {
         }
 
         /// The memory's units in the two languages, newest first, as sentence pairs for the lexicon.
-        private func memorySeedPairs() throws -> [(source: String, target: String)] {
-            guard let memory, memorySeeds > 0 else { return [] }
-            let store: any TranslationMemoryStore
-            do { store = try MemoryStores.open(memory, create: false) } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
+        private func memorySeedPairs(_ store: any TranslationMemoryStore) throws -> [(source: String, target: String)] {
+            guard memorySeeds > 0 else { return [] }
             let total = try store.count()
             var pairs: [(source: String, target: String)] = []
             var offset = max(0, total - memorySeeds)
@@ -134,12 +140,9 @@ extension TMKit {
         }
 
         /// Each glossary entry's terms in the two languages, paired, for the lexicon.
-        private func glossarySeedPairs() throws -> [(source: String, target: String)] {
-            guard let glossary else { return [] }
-            let store: TermStore
-            do { store = try TermStore(path: glossary, create: false) } catch let e as TermStore.OpenError { throw UserError(e.description) }
+        private func glossarySeedPairs(_ entries: [TermEntry]) -> [(source: String, target: String)] {
             var pairs: [(source: String, target: String)] = []
-            for e in try store.entries() {
+            for e in entries {
                 for s in e.terms(in: sourceLang) { for t in e.terms(in: targetLang) { pairs.append((s.text, t.text)) } }
             }
             return pairs
@@ -190,10 +193,7 @@ extension TMKit {
 
         /// Anchors from the memory: "m<unit>" on a source sentence the memory knows and on the target
         /// sentence that equals (after white-space normalisation) the unit's translation.
-        private func memoryAnchors(_ src: [String], _ tgt: [String]) throws -> ([[String]]?, [[String]]?) {
-            guard let memory else { return (nil, nil) }
-            let store: any TranslationMemoryStore
-            do { store = try MemoryStores.open(memory, create: false) } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
+        private func memoryAnchors(_ store: any TranslationMemoryStore, _ src: [String], _ tgt: [String]) throws -> ([[String]]?, [[String]]?) {
             func key(_ s: String) -> String { s.split(whereSeparator: \.isWhitespace).joined(separator: " ") }
             var targetIndex: [String: [Int]] = [:]
             for (j, t) in tgt.enumerated() { targetIndex[key(t), default: []].append(j) }
@@ -213,11 +213,7 @@ extension TMKit {
 
         /// Anchors from the glossary: "g<entry>" on each sentence where a term of the entry occurs
         /// (inflected forms included), on both sides.
-        private func glossaryAnchors(_ src: [String], _ tgt: [String]) throws -> ([[String]], [[String]])? {
-            guard let glossary else { return nil }
-            let store: TermStore
-            do { store = try TermStore(path: glossary, create: false) } catch let e as TermStore.OpenError { throw UserError(e.description) }
-            let entries = try store.entries()
+        private func glossaryAnchors(_ entries: [TermEntry], _ src: [String], _ tgt: [String]) throws -> ([[String]], [[String]]) {
             let sr = try TermRecognizer(entries: entries, language: sourceLang)
             let tr = try TermRecognizer(entries: entries, language: targetLang)
             let sa = try src.map { try sr.find(in: $0).map { "g\($0.entry.id ?? 0)" } }
