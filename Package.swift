@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "Alignment", targets: ["Alignment"]),
         .library(name: "Formats", targets: ["Formats"]),
         .library(name: "Glossary", targets: ["Glossary"]),
+        .library(name: "GlossarySQLite", targets: ["GlossarySQLite"]),
         .library(name: "PostgresStore", targets: ["PostgresStore"]),
     ],
     dependencies: [
@@ -58,13 +59,18 @@ let package = Package(
         // duplicate rules) in tables of a PostgreSQL database, through postgres-nio.
         .target(
             name: "PostgresStore",
-            dependencies: ["MemoryCore", "ICUText", .product(name: "PostgresNIO", package: "postgres-nio"),
+            dependencies: ["MemoryCore", "Glossary", "ICUText", .product(name: "PostgresNIO", package: "postgres-nio"),
                            .product(name: "Logging", package: "swift-log")]
         ),
-        // Opens a memory by where it is (a file or a postgres:// URL): what the commands and the server use.
-        .target(name: "MemoryStores", dependencies: ["MemoryCore", "TranslationMemory", "PostgresStore"]),
+        // Opens a memory or a glossary by where it is (a file or a postgres:// URL): what the
+        // commands and the server use.
+        .target(name: "MemoryStores", dependencies: ["MemoryCore", "TranslationMemory", "Glossary", "GlossarySQLite", "PostgresStore"]),
         .target(name: "Alignment", dependencies: ["ICUText"]),
-        .target(name: "Glossary", dependencies: ["ICUText", "StoreSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        // What a glossary is, whichever engine keeps it: terms and entries, stemmers, the term
+        // recogniser, TSV glossaries, the store interface and its rules. No database in it.
+        .target(name: "Glossary", dependencies: ["ICUText", "MemoryCore"]),
+        // The glossary file (`TermStore`, SQLite).
+        .target(name: "GlossarySQLite", dependencies: ["Glossary", "ICUText", "StoreSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Formats",
             dependencies: ["TranslationMemory", "Glossary", "ICUText"]
@@ -78,7 +84,7 @@ let package = Package(
         // `tmkit serve`: the HTTP API (tmkit's and amaGama's), tokens, metrics and the web page.
         .target(
             name: "TMServer",
-            dependencies: ["TranslationMemory", "MemoryStores", "Glossary", "Formats", "Segmentation", "Reports", "StoreSupport", "CSupport",
+            dependencies: ["TranslationMemory", "MemoryStores", "Glossary", "GlossarySQLite", "Formats", "Segmentation", "Reports", "StoreSupport", "CSupport",
                            .product(name: "Hummingbird", package: "hummingbird"),
                            .product(name: "Logging", package: "swift-log")],
             resources: [.embedInCode("Assets/openapi.yaml"), .embedInCode("Assets/index.html"),
@@ -87,7 +93,7 @@ let package = Package(
         .executableTarget(
             name: "tmkit",
             dependencies: [
-                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "Localization", "StoreSupport", "Reports", "TMServer", "TMClient", "MemoryStores",
+                "ICUText", "Segmentation", "TranslationMemory", "Formats", "Alignment", "Glossary", "GlossarySQLite", "Localization", "StoreSupport", "Reports", "TMServer", "TMClient", "MemoryStores",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]
@@ -99,8 +105,8 @@ let package = Package(
         .testTarget(name: "TranslationMemoryTests", dependencies: ["TranslationMemory", "TestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "FormatsTests", dependencies: ["Formats", "TestSupport"]),
         .testTarget(name: "AlignmentTests", dependencies: ["Alignment", "Segmentation", "TestSupport"]),
-        .testTarget(name: "GlossaryTests", dependencies: ["Glossary", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Glossary"]),
+        .testTarget(name: "GlossaryTests", dependencies: ["Glossary", "GlossarySQLite", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "LocalizationTests", dependencies: ["Localization", "Glossary", "GlossarySQLite"]),
         .testTarget(name: "tmkitTests", dependencies: ["tmkit"]),
         .testTarget(name: "TMServerTests", dependencies: ["TMServer"]),
         // The store tests on both stores (a PostgreSQL server from $TMKIT_PG_URL).

@@ -4,6 +4,9 @@
 - the `tm` commands and `align --into` and `l10n import` on `--memory postgres://…?memory=NAME` give
   the same output as on a memory file (lookups, batch lookups, concordance, stats, list, export);
 - `tm copy` file → PostgreSQL → file keeps every unit (the two exports are equal);
+- the `glossary` commands, `qa --glossary` and `align --glossary` on `--glossary postgres://…?glossary=NAME`
+  give the same output as on a glossary file; `glossary copy` there and back keeps every entry;
+  `tmkit serve` serves a PostgreSQL glossary;
 - bad input: an unreachable port, a wrong password, a database with other tables, a malformed
   URL: a clear message, exit 1, nothing written;
 - `tmkit serve` on a PostgreSQL memory; with a streaming replica (a second cluster started here)
@@ -13,7 +16,7 @@
 usage: Scripts/pg_check.py --tmkit .build/debug/tmkit   (needs $TMKIT_PG_URL, $TMKIT_PG_DIR,
        $TMKIT_PG_PASSWORD from `eval "$(Scripts/pg_cluster.sh start)"`; --no-replica skips the replica)
 """
-import argparse, json, os, shutil, subprocess, sys, tempfile, time, uuid
+import argparse, json, os, re, shutil, subprocess, sys, tempfile, time, uuid
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from checklib import ROOT, SAMPLE, check, finish  # noqa: E402
@@ -119,6 +122,71 @@ def main():
         outs.append(undate(open(os.path.join(folder, name), encoding="utf-8").read()))
     check(outs[0] == outs[1], "the memory copied there and back exports the same TMX")
 
+    print("== The same glossary commands on a glossary file and on PostgreSQL")
+    gpg = f"{base}?glossary=desk-{run_id}"
+    gfile = os.path.join(folder, "desk.tbdb")
+    terms = os.path.join(SAMPLE, "glossary.en-ru.tsv")
+    article = os.path.join(SAMPLE, "article-en.txt")
+    for g in (gfile, gpg):
+        r = cli("glossary", "import", terms, "--glossary", g)
+        check(r.returncode == 0 and "entries imported" in r.stdout, f"glossary import into {g.split('?')[0][:40]}: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+        r = cli("glossary", "add", "airstrike", "авиаудар", "--source-lang", "en", "--target-lang", "ru", "--glossary", g)
+        check(r.returncode == 0 and "added" in r.stdout, f"glossary add: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+        r = cli("glossary", "add", "airstrike", "авиаудар", "--source-lang", "en", "--target-lang", "ru", "--note", "news", "--glossary", g)
+        check(r.returncode == 0 and "already there; updated" in r.stdout, f"glossary add of a pair present updates it: {r.stdout.strip()}")
+        entry = r.stdout.split()[1].rstrip(":")
+        r = cli("glossary", "edit", entry, "--lang", "ru", "--text", "авиаудары", "--status", "deprecated", "--glossary", g)
+        check(r.returncode == 0, f"glossary edit: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+        r = cli("glossary", "remove", "1", "--glossary", g)
+        check(r.returncode == 0, f"glossary remove: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+        r = cli("glossary", "remove", "1", "--glossary", g)
+        check(r.returncode == 1 and "no entry 1" in r.stderr, f"a second remove: exit {r.returncode}, {r.stderr.strip()[:120]}")
+    # Strings of the desk's site: a term translated otherwise, a deprecated term used, one right.
+    strings = os.path.join(folder, "strings.en-ru.tsv")
+    with open(strings, "w", encoding="utf-8") as f:
+        f.write("key\ten\tru\nbanner\tThe Deputy Foreign Minister said\tПосол сказал\nmenu\tAirstrikes\tАвиаудары\nok\tISIL fighters\tбоевики ИГИЛ\n")
+    commands = [
+        ("glossary list --format json", ["glossary", "list", "--format", "json"]),
+        ("glossary search", ["glossary", "search", "исламского государства"]),
+        ("glossary search (a typo)", ["glossary", "search", "Ministri"]),
+        ("glossary find", ["glossary", "find", "--file", article, "--source-lang", "en", "--target-lang", "ru", "--format", "json"]),
+        ("glossary check", ["glossary", "check", en, ru, "--source-lang", "en", "--target-lang", "ru", "--format", "json"]),
+        ("glossary export (TBX)", ["glossary", "export", "out.tbx", "--source-lang", "en", "--target-lang", "ru"]),
+        ("glossary export (TSV)", ["glossary", "export", "out.tsv", "--source-lang", "en", "--target-lang", "ru"]),
+        ("qa --glossary", ["qa", strings, "--source-lang", "en", "--target-lang", "ru", "--format", "json"]),
+        ("align --glossary", ["align", en, ru, "--source-lang", "en", "--target-lang", "ru", "--presegmented", "--format", "json"]),
+        ("glossary verify", ["glossary", "verify", "--format", "json"]),
+    ]
+    def undated(text, g):
+        return "\n".join(l for l in text.replace(re.sub(r"://([^:@/]+):[^@]*@", r"://\1@", g), "G").splitlines()
+                         if '"created' not in l and '"changed' not in l and '"seconds"' not in l and "Date>" not in l)
+    for what, argv in commands:
+        outs = []
+        for g in (gfile, gpg):
+            r = cli(*argv, "--glossary", g)
+            text = r.stdout
+            if argv[2] in ("out.tsv", "out.tbx"):
+                text = open(os.path.join(folder, argv[2]), encoding="utf-8").read()
+            outs.append((r.returncode, undated(text, g)))
+        check(outs[0] == outs[1] and len(outs[0][1]) > 20, f"{what}: the same output from both stores (exit {outs[0][0]}, {len(outs[0][1])} characters)")
+    r = cli("glossary", "list", "--glossary", f"{base}?glossary=absent-{run_id}")
+    check(r.returncode == 1 and "has no glossary 'absent-" in r.stderr and "desk-" in r.stderr, f"a missing glossary names the others: {r.stderr.strip()[:200]}")
+    copy_g = f"{base}?glossary=copy-{run_id}"
+    back_g = os.path.join(folder, "back.tbdb")
+    r = cli("glossary", "copy", gfile, copy_g)
+    check(r.returncode == 0 and "entries" in r.stdout, f"glossary copy FILE URL: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+    r = cli("glossary", "copy", gfile, copy_g)
+    check(r.returncode == 1 and "already holds" in r.stderr, f"a second copy into it is refused: {r.stderr.strip()[:160]}")
+    r = cli("glossary", "copy", copy_g, back_g)
+    check(r.returncode == 0, f"glossary copy URL FILE: {r.stdout.strip()} {r.stderr.strip()[:200]}")
+    exports = []
+    for g in (gfile, back_g):
+        cli("glossary", "export", "copy.tbx", "--source-lang", "en", "--target-lang", "ru", "--glossary", g)
+        # (Entry ids are each glossary's own: the copy numbers its entries from 1.)
+        exports.append(re.sub(r' id="e\d+"', "", open(os.path.join(folder, "copy.tbx"), encoding="utf-8").read()))
+    check(exports[0] == exports[1] and exports[0].count("<termEntry") > 5,
+          f"the glossary copied there and back exports the same TBX ({exports[0].count('<termEntry')} entries)")
+
     print("== Bad input: a clear message, exit 1, nothing written")
     import socket
     s = socket.socket(); s.bind(("127.0.0.1", 0)); free = s.getsockname()[1]; s.close()
@@ -138,11 +206,20 @@ def main():
     check(r.returncode == 1 and "has no memory 'absent-" in r.stderr, f"a lookup in a missing memory: {r.stderr.strip()[:160]}")
 
     print("== tmkit serve on PostgreSQL, with a streaming replica for reads")
-    server = Server(tmkit, folder, "--memory", f"news={pg}", "--public-read")
     tokens = os.path.join(folder, "Memories", "tokens.json")
+    made = cli("serve", "token", "add", "desk", "--role", "write", "--tokens", tokens)
+    desk_token = made.stdout.strip()
+    server = Server(tmkit, folder, "--memory", f"news={pg}", "--glossary", f"desk={gpg}", "--public-read", "--tokens", tokens)
     try:
         s, body = jrequest(server.base, "GET", "/v1/memories/news/lookup?text=Subscribe&sourceLang=en&targetLang=ru")
         check(s == 200 and isinstance(body, list) and body and body[0]["score"] == 100, f"a lookup through the server: {s} {str(body)[:120]}")
+        s, body = jrequest(server.base, "POST", "/v1/glossaries/desk/entries", token=desk_token,
+                           body={"source": "sortie", "target": "боевой вылет", "sourceLang": "en", "targetLang": "ru"})
+        check(s in (200, 201), f"a glossary entry added through the server: {s} {str(body)[:120]}")
+        r = cli("glossary", "search", "боевые вылеты", "--glossary", gpg)
+        check(r.returncode == 0 and "sortie" in r.stdout, f"the command line sees it in PostgreSQL: {r.stdout.strip()[:120]}")
+        s, body = jrequest(server.base, "POST", "/v1/glossaries/desk/find", body={"text": "Two sorties were flown.", "sourceLang": "en", "targetLang": "ru"})
+        check(s == 200 and "боевой вылет" in json.dumps(body, ensure_ascii=False), f"the server finds the term in a text: {s} {str(body)[:160]}")
     finally:
         server.stop()
     if args.no_replica:

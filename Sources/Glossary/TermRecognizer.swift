@@ -63,8 +63,8 @@ public final class TermRecognizer {
 
     private func computeKey(_ word: String) -> String {
         // Acronyms (ИГИЛ, ISIL, ВКС) are not inflected like words: no stemming, or ИГИЛ would become ИГ.
-        if word.count >= 2, word.allSatisfy({ $0.isUppercase || $0.isNumber }) { return TermStore.fold(word) }
-        return stemmer.stem(TermStore.fold(word))
+        if word.count >= 2, word.allSatisfy({ $0.isUppercase || $0.isNumber }) { return GlossaryRules.fold(word) }
+        return stemmer.stem(GlossaryRules.fold(word))
     }
 
     func words(in text: String) throws -> [Word] {

@@ -2,6 +2,8 @@ import Foundation
 @_exported import MemoryCore
 @_exported import PostgresStore
 @_exported import TranslationMemory
+@_exported import Glossary
+@_exported import GlossarySQLite
 
 /// Opens a memory by where it is: a `postgres://` URL (`PostgresMemory`) or a file (`MemoryStore`).
 /// The commands and the server open memories through this and use what it returns as a
@@ -36,5 +38,26 @@ public enum MemoryStores {
     /// `location` for messages (a URL's password hidden).
     public static func display(_ location: String) -> String {
         isPostgres(location) ? PostgresLocation.redacted(location) : location
+    }
+}
+
+/// Opens a glossary by where it is: a `postgres://` URL (`PostgresGlossary`, `?glossary=NAME`) or
+/// a file (`TermStore`). The commands and the server use what it returns as a `GlossaryStore`.
+public enum GlossaryStores {
+    /// Opens the glossary at `location`. `create`: a first write may create it (a file, tmkit's
+    /// tables in a database without them, a glossary missing from the database).
+    public static func open(_ location: String, create: Bool) throws -> any GlossaryStore {
+        do {
+            if MemoryStores.isPostgres(location) {
+                return try PostgresGlossary(location: try PostgresLocation(url: location, nameKey: "glossary"), create: create)
+            }
+            return try TermStore(path: location, create: create)
+        } catch let e as TermStore.OpenError {
+            throw MemoryStores.OpenFailure(description: e.description)
+        } catch let e as PostgresStoreError {
+            throw MemoryStores.OpenFailure(description: e.description)
+        } catch let e as PostgresLocation.Invalid {
+            throw MemoryStores.OpenFailure(description: e.description)
+        }
     }
 }

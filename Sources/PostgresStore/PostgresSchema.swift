@@ -2,13 +2,13 @@ import Foundation
 import PostgresNIO
 
 /// tmkit's tables in a PostgreSQL database: several memories side by side, each a row of
-/// `tmkit_memory`; a unit is one row (its variants packed as in a SQLite memory, `PackedUnit`),
+/// `tmkit_memory` (and glossaries, each a row of `tmkit_glossary`, since version 2); a unit is one row (its variants packed as in a SQLite memory, `PackedUnit`),
 /// the duplicate keys are rows, and the fuzzy index is posting lists stored in parts (one row per
 /// key per write), read whole by a lookup, as in the SQLite store. (The rows name their memory
 /// without a foreign key: checking one per row took half of an import's time in COPY.)
 enum PostgresSchema {
     /// The version this program writes. A database of a newer version is refused.
-    static let version = 1
+    static let version = 2
     /// The advisory lock under which the schema is created or migrated: once, whoever comes first.
     static let lockKey: Int64 = 0x746D_6B69_745F_0001
 
@@ -52,6 +52,40 @@ enum PostgresSchema {
             """,
             "CREATE INDEX tmkit_posting_key ON tmkit_posting (memory, lang, key)",
             "INSERT INTO tmkit_schema (version) VALUES (0)",
+        ],
+        // Version 2: glossaries. Entry and term ids are each glossary's own (counted on its row),
+        // as a glossary file numbers them.
+        [
+            """
+            CREATE TABLE tmkit_glossary (
+                id serial PRIMARY KEY,
+                name text NOT NULL UNIQUE,
+                next_entry bigint NOT NULL DEFAULT 1,
+                next_term bigint NOT NULL DEFAULT 1,
+                created_at timestamptz NOT NULL DEFAULT now())
+            """,
+            """
+            CREATE TABLE tmkit_entry (
+                glossary integer NOT NULL REFERENCES tmkit_glossary (id) ON DELETE CASCADE,
+                id bigint NOT NULL,
+                definition text, domain text, note text, source text,
+                created_at double precision, changed_at double precision,
+                PRIMARY KEY (glossary, id))
+            """,
+            """
+            CREATE TABLE tmkit_term (
+                glossary integer NOT NULL,
+                id bigint NOT NULL,
+                entry bigint NOT NULL,
+                lang text NOT NULL, lang_key text NOT NULL, text text NOT NULL,
+                fold text NOT NULL,
+                keys text,
+                pos text, status text, note text,
+                PRIMARY KEY (glossary, id),
+                FOREIGN KEY (glossary, entry) REFERENCES tmkit_entry (glossary, id) ON DELETE CASCADE)
+            """,
+            "CREATE INDEX tmkit_term_entry ON tmkit_term (glossary, entry)",
+            "CREATE INDEX tmkit_term_fold ON tmkit_term (glossary, lang_key, fold)",
         ],
     ]
 

@@ -75,18 +75,18 @@ final class MemoryHandle: ServedStore, @unchecked Sendable {
     }
 }
 
-/// One glossary the server serves.
+/// One glossary the server serves: its name, where it is (a file or a PostgreSQL URL) and the open stores of it.
 final class GlossaryHandle: ServedStore, @unchecked Sendable {
     let name: String
     let path: String
-    let pool: StorePool<TermStore>
+    let pool: StorePool<any GlossaryStore>
     let writer: WorkerPool
 
     init(name: String, path: String) throws {
         self.name = name
         self.path = path
-        let first = try TermStore(path: path, create: true)
-        pool = StorePool(first: first) { try TermStore(path: path, create: false) }
+        let first = try GlossaryStores.open(path, create: true)
+        pool = StorePool(first: first) { try GlossaryStores.open(path, create: false) }
         writer = WorkerPool(threads: 1, name: "tmkit-write-glossary-\(name)")
     }
 }

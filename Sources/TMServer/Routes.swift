@@ -356,7 +356,7 @@ extension Hub {
         try await on(memory, write: write, body)
     }
 
-    func onGlossary<T: Sendable>(_ glossary: GlossaryHandle, write: Bool = false, _ body: @escaping @Sendable (TermStore) throws -> T) async throws -> T {
+    func onGlossary<T: Sendable>(_ glossary: GlossaryHandle, write: Bool = false, _ body: @escaping @Sendable (any GlossaryStore) throws -> T) async throws -> T {
         try await on(glossary, write: write, body)
     }
 

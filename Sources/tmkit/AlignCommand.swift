@@ -55,9 +55,7 @@ extension TMKit {
                 let memoryStore: (any TranslationMemoryStore)? = try memory.map { m in
                     do { return try MemoryStores.open(m, create: false) } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
                 }
-                let entries: [TermEntry]? = try glossary.map { g in
-                    do { return try TermStore(path: g, create: false).entries() } catch let e as TermStore.OpenError { throw UserError(e.description) }
-                }
+                let entries: [TermEntry]? = try glossary.map { try openGlossary($0, create: false).entries() }
                 var (sa, ta) = try memoryStore.map { try memoryAnchors($0, src, tgt) } ?? (nil, nil)
                 if let entries {
                     let (gs, gt) = try glossaryAnchors(entries, src, tgt)

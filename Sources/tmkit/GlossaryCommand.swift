@@ -3,10 +3,11 @@ import Formats
 import Foundation
 import Reports
 import Glossary
+import MemoryStores
 import TranslationMemory
 
 struct GlossaryOptions: ParsableArguments {
-    @Option(name: .long, help: "The glossary file (else $TMKIT_GLOSSARY, else Glossaries/default.tbdb).")
+    @Option(name: .long, help: "The glossary: a file, or postgres://user@host:5432/db?glossary=NAME (else $TMKIT_GLOSSARY, else Glossaries/default.tbdb).")
     var glossary: String?
 
     var path: String { glossary ?? Self.defaultPath }
@@ -17,9 +18,14 @@ struct GlossaryOptions: ParsableArguments {
         return DefaultPaths.file("Glossaries", "default.tbdb")
     }
 
-    func open(create: Bool) throws -> TermStore {
-        do { return try TermStore(path: path, create: create) } catch let e as TermStore.OpenError { throw UserError(e.description) }
+    func open(create: Bool) throws -> any GlossaryStore {
+        try openGlossary(path, create: create)
     }
+}
+
+/// Opens the glossary at `location` (a file or a postgres:// URL); a failure is the user's error.
+func openGlossary(_ location: String, create: Bool) throws -> any GlossaryStore {
+    do { return try GlossaryStores.open(location, create: create) } catch let e as MemoryStores.OpenFailure { throw UserError(e.description) }
 }
 
 extension Term.Status: ExpressibleByArgument {}
@@ -29,7 +35,7 @@ extension TMKit {
         static let configuration = CommandConfiguration(
             commandName: "glossary",
             abstract: "Glossary: add, edit, list and search terms; find them in text; check translations.",
-            subcommands: [Add.self, Edit.self, Remove.self, List.self, Search.self, Import.self, Export.self, Find.self, Check.self, Verify.self]
+            subcommands: [Add.self, Edit.self, Remove.self, List.self, Search.self, Import.self, Export.self, Copy.self, Find.self, Check.self, Verify.self]
         )
     }
 }
@@ -90,7 +96,7 @@ extension TMKit.GlossaryCommand {
                 if (text != nil || status != nil) && lang == nil { throw UserError("--text and --status need --lang (the term's language)") }
                 let store = try options.open(create: false)
                 guard try store.edit(id: id, language: lang, text: text, status: status, note: note, definition: definition, domain: domain) else {
-                    throw UserError("\(store.path): no entry \(id)")
+                    throw UserError("\(store.location): no entry \(id)")
                 }
                 Console.out.write("entry \(id): changed\n")
                 Console.out.flush()
@@ -105,7 +111,7 @@ extension TMKit.GlossaryCommand {
         func run() throws {
             try runReportingErrors {
                 let store = try options.open(create: false)
-                guard try store.remove(id: id) else { throw UserError("\(store.path): no entry \(id)") }
+                guard try store.remove(id: id) else { throw UserError("\(store.location): no entry \(id)") }
                 Console.out.write("entry \(id) removed\n")
                 Console.out.flush()
             }
@@ -196,6 +202,43 @@ extension TMKit.GlossaryCommand {
                 if file == "-" { Console.out.write(tsv); Console.out.flush() } else {
                     do { try tsv.write(toFile: file, atomically: true, encoding: .utf8) } catch { throw UserError("\(file): cannot write (\(error.localizedDescription))") }
                 }
+            }
+        }
+    }
+
+    struct Copy: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Copy a glossary to another store: a file to PostgreSQL and back.",
+            discussion: """
+                FROM and TO are glossary files or postgres://…?glossary=NAME URLs. Every entry is copied \
+                with its terms, fields and dates, in one transaction (all or nothing); entry ids in TO are \
+                TO's own. TO must be empty (or missing) unless --replace, which deletes its entries in \
+                the same transaction.
+                """)
+        @Argument(help: "The glossary to read: a file or a postgres:// URL.") var from: String
+        @Argument(help: "The glossary to write: a file or a postgres:// URL (created when missing).") var to: String
+        @Flag(name: .long, help: "Replace the entries of a glossary that has some instead of refusing.") var replace = false
+
+        func run() throws {
+            try runReportingErrors {
+                guard from != to else { throw UserError("FROM and TO are the same glossary") }
+                let source = try openGlossary(from, create: false)
+                let target = try openGlossary(to, create: true)
+                let start = Date()
+                let entries = try source.entries().map { e -> TermEntry in
+                    var e = e
+                    e.id = nil
+                    for i in e.terms.indices { e.terms[i].id = nil }
+                    return e
+                }
+                let existing = try target.entries().count
+                if existing > 0 && !replace {
+                    throw UserError("\(target.location) already holds \(existing) entries: nothing copied (--replace replaces them)")
+                }
+                try target.insert(entries, replacing: replace)
+                let terms = entries.reduce(0) { $0 + $1.terms.count }
+                Console.out.write("\(source.location) → \(target.location): \(entries.count) entries, \(terms) terms copied (\(String(format: "%.2f", Date().timeIntervalSince(start))) s)\n")
+                Console.out.flush()
             }
         }
     }

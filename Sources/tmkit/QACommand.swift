@@ -37,7 +37,7 @@ extension TMKit {
             try runReportingErrors {
                 var entries: [TermEntry]?
                 if let glossary {
-                    do { entries = try TermStore(path: glossary, create: false).entries() } catch let e as TermStore.OpenError { throw UserError(e.description) }
+                    entries = try openGlossary(glossary, create: false).entries()
                 }
                 var findings: [QAFinding] = []
                 for file in files {

@@ -56,7 +56,7 @@ extension TMKit.Serve {
         var memory: [String] = []
         @Option(name: .long, help: "Where PostgreSQL memories' reads go (a streaming replica): a URL for every one (each keeps its memory name), or NAME=URL; repeatable. Writes go to --memory's.")
         var readUrl: [String] = []
-        @Option(name: .long, help: "A glossary to serve, NAME=PATH or PATH; repeatable. Default: the default glossary, named 'default'.")
+        @Option(name: .long, help: "A glossary to serve, NAME=PATH or PATH (a file or a postgres://…?glossary=NAME URL); repeatable. Default: the default glossary, named 'default'.")
         var glossary: [String] = []
         @Option(name: .long, help: "The address to listen on.") var host = "127.0.0.1"
         @Option(name: .long, help: "The port (0: any free port, printed at start).") var port = 8080

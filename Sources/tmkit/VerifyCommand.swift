@@ -42,7 +42,7 @@ extension TMKit.GlossaryCommand {
         static let configuration = CommandConfiguration(
             abstract: "Check a glossary; --repair recomputes what is derived from its terms.",
             discussion: """
-                Runs SQLite's integrity check and checks that every term belongs to an entry, every \
+                Runs SQLite's integrity check (a file) and checks that every term belongs to an entry, every \
                 entry has a term, and every term's folded text and recognition keys are its text's. \
                 Exits 1 with a report of each problem. --repair recomputes the keys, removes orphaned \
                 terms and empty entries in one transaction, and checks again.
@@ -55,7 +55,7 @@ extension TMKit.GlossaryCommand {
             try runReportingErrors {
                 let store = try options.open(create: false)
                 let r = try store.verify(repair: repair)
-                printVerifyReport(r, path: store.path, format: format)
+                printVerifyReport(r, path: store.location, format: format, kind: "glossary")
                 if !r.ok { throw ExitCode(1) }
             }
         }
@@ -63,7 +63,7 @@ extension TMKit.GlossaryCommand {
 }
 
 /// The report of `tm verify` and `glossary verify`.
-func printVerifyReport(_ r: VerifyReport, path: String, format: OutputFormat) {
+func printVerifyReport(_ r: VerifyReport, path: String, format: OutputFormat, kind: String = "tm") {
     switch format {
     case .json:
         let obj = JSON.object([
@@ -89,7 +89,7 @@ func printVerifyReport(_ r: VerifyReport, path: String, format: OutputFormat) {
                 for e in p.examples { s += "  \(e)\n" }
                 if p.count > p.examples.count { s += "  … and \(p.count - p.examples.count) more\n" }
             }
-            s += "\(r.problems.reduce(0) { $0 + $1.count }) problems (\(String(format: "%.2f", r.seconds)) s)\(r.repaired ? "" : "; tmkit \(path.hasSuffix(".tbdb") ? "glossary" : "tm") verify --repair rebuilds what is derived")\n"
+            s += "\(r.problems.reduce(0) { $0 + $1.count }) problems (\(String(format: "%.2f", r.seconds)) s)\(r.repaired ? "" : "; tmkit \(kind) verify --repair rebuilds what is derived")\n"
         }
         Console.out.write(s)
     }

@@ -2,6 +2,7 @@ import Foundation
 import XCTest
 import GRDB
 @testable import Glossary
+@testable import GlossarySQLite
 
 final class StemmerTests: XCTestCase {
     func testEnglishPorter2() {

@@ -9,7 +9,11 @@ final class BadDatabaseTests: XCTestCase {
 
     /// Runs SQL with psql on the test server's database `database` (as the test role).
     @discardableResult
-    func psql(_ sql: String, database: String = "tmkit") throws -> String {
+    func psql(_ sql: String, database: String = "tmkit") throws -> String { try Self.psql(sql, database: database) }
+
+    /// Runs SQL with psql on the test server's database `database` (as the test role).
+    @discardableResult
+    static func psql(_ sql: String, database: String = "tmkit") throws -> String {
         let url = try StoreConformanceTests.baseURL()
         let loc = try PostgresLocation(url: url)
         let p = Process()
@@ -84,7 +88,7 @@ final class BadDatabaseTests: XCTestCase {
         // `tm init` adds them there when asked.
         let m = try PostgresMemory(location: try location(database: other), create: true, initialize: true)
         XCTAssertEqual(try m.count(), 0)
-        XCTAssertEqual(try psql("SELECT version FROM tmkit_schema", database: other), "1")
+        XCTAssertEqual(try psql("SELECT version FROM tmkit_schema", database: other), "2")
     }
 
     func testANewerSchemaIsRefused() throws {
@@ -93,7 +97,7 @@ final class BadDatabaseTests: XCTestCase {
         _ = try m.add([TranslationUnit(variants: [Variant(language: "en", text: "Kept."), Variant(language: "ru", text: "Сохранено.")])])
         try psql("UPDATE tmkit_schema SET version = 99", database: db)
         let newer = message { _ = try PostgresMemory(location: try location(database: db), create: true) }
-        XCTAssertTrue(newer.contains("version 99, newer than this tmkit's (1)"), newer)
+        XCTAssertTrue(newer.contains("version 99, newer than this tmkit's (2)"), newer)
         XCTAssertEqual(try psql("SELECT count(*) FROM tmkit_unit", database: db), "1")
         let none = message { _ = try PostgresMemory(location: try location(database: db, memory: "absent"), create: false) }
         XCTAssertTrue(none.contains("newer"), none)
@@ -105,6 +109,36 @@ final class BadDatabaseTests: XCTestCase {
         _ = try PostgresMemory(location: try location(database: db, memory: "ui"), create: true)
         let missing = message { _ = try PostgresMemory(location: try location(database: db, memory: "sport"), create: false) }
         XCTAssertTrue(missing.contains("has no memory 'sport' (its memories: news, ui)"), missing)
+    }
+
+    /// A database of schema version 1 (memories only, as tmkit wrote before glossaries) is
+    /// migrated once, under the advisory lock, by whichever process opens it first; its memories
+    /// stay as they were.
+    func testAVersionOneDatabaseIsMigratedOnceAndKeepsItsMemories() throws {
+        let db = try freshDatabase("migrate")
+        let m = try PostgresMemory(location: try location(database: db, memory: "news"), create: true)
+        _ = try m.add([TranslationUnit(variants: [Variant(language: "en", text: "Kept."), Variant(language: "ru", text: "Сохранено.")])])
+        // What version 1 had: no glossary tables.
+        try psql("DROP TABLE tmkit_term, tmkit_entry, tmkit_glossary; UPDATE tmkit_schema SET version = 1", database: db)
+        var glossaryURL = try location(database: db, memory: "x")
+        glossaryURL.name = "terms"
+        let missing = message { _ = try PostgresGlossary(location: glossaryURL, create: false) }
+        XCTAssertTrue(missing.contains("has no glossary 'terms' (it has none yet"), missing)
+        XCTAssertEqual(try psql("SELECT version FROM tmkit_schema", database: db), "2")
+        let failures = ErrorBox()
+        let shared = glossaryURL
+        DispatchQueue.concurrentPerform(iterations: 4) { i in
+            do {
+                let g = try PostgresGlossary(location: shared, create: true)
+                try g.add(source: Term(language: "en", text: "term \(i)"), target: Term(language: "ru", text: "термин \(i)"))
+            } catch { failures.set(error) }
+        }
+        XCTAssertNil(failures.error.map { "\($0)" })
+        XCTAssertEqual(try psql("SELECT count(*) FROM tmkit_glossary", database: db), "1")
+        XCTAssertEqual(try psql("SELECT count(*) FROM tmkit_entry", database: db), "4")
+        XCTAssertEqual(try PostgresMemory(location: try location(database: db, memory: "news"), create: false).unit(id: 1)?.variants.map(\.text), ["Kept.", "Сохранено."])
+        let other = message { _ = try PostgresGlossary(location: { var l = glossaryURL; l.name = "sport"; return l }(), create: false) }
+        XCTAssertTrue(other.contains("has no glossary 'sport' (its glossaries: terms)"), other)
     }
 
     /// Processes starting together on a new database create the schema once (advisory lock).

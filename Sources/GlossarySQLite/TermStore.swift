@@ -1,77 +1,18 @@
 import Foundation
+@_exported import Glossary
 import GRDB
 import ICUText
 import StoreSupport
 
-/// A term in one language of a concept entry.
-public struct Term: Sendable, Equatable {
-    public enum Status: String, Sendable, CaseIterable { case preferred, admitted, deprecated, forbidden }
-
-    public var id: Int64?
-    public var language: String
-    public var text: String
-    public var partOfSpeech: String?
-    public var status: Status?
-    public var note: String?
-    /// Recognition keys of the term's words (stored by the glossary; computed when nil).
-    var keys: [String]?
-
-    public static func == (a: Term, b: Term) -> Bool {
-        a.id == b.id && a.language == b.language && a.text == b.text && a.partOfSpeech == b.partOfSpeech && a.status == b.status && a.note == b.note
-    }
-
-    public init(id: Int64? = nil, language: String, text: String, partOfSpeech: String? = nil, status: Status? = nil, note: String? = nil) {
-        self.id = id
-        self.language = language
-        self.text = text
-        self.partOfSpeech = partOfSpeech
-        self.status = status
-        self.note = note
-    }
-}
-
-/// A concept: its terms in any number of languages, and what describes it.
-public struct TermEntry: Sendable, Equatable {
-    public var id: Int64?
-    public var terms: [Term]
-    public var definition: String?
-    public var domain: String?
-    public var note: String?
-    public var source: String?
-    public var createdAt: Date?
-    public var changedAt: Date?
-
-    public init(id: Int64? = nil, terms: [Term], definition: String? = nil, domain: String? = nil, note: String? = nil,
-                source: String? = nil, createdAt: Date? = nil, changedAt: Date? = nil) {
-        self.id = id
-        self.terms = terms
-        self.definition = definition
-        self.domain = domain
-        self.note = note
-        self.source = source
-        self.createdAt = createdAt
-        self.changedAt = changedAt
-    }
-
-    public func terms(in language: String) -> [Term] {
-        terms.filter { GlossaryLanguage.matches($0.language, requested: language) }
-    }
-}
-
-enum GlossaryLanguage {
-    static func primary(_ tag: String) -> String { String(tag.split(whereSeparator: { $0 == "-" || $0 == "_" }).first ?? "").lowercased() }
-    static func matches(_ stored: String, requested: String) -> Bool {
-        let s = stored.lowercased(), r = requested.lowercased()
-        return s == r || s.hasPrefix(r + "-") || r.hasPrefix(s + "-")
-    }
-}
-
 /// A glossary: one SQLite file of concept entries and their terms, written in transactions.
-public final class TermStore {
+public final class TermStore: GlossaryStore {
     static let applicationID: Int32 = 0x544D_4B47 // 'TMKG'
 
     public let path: String
     let db: DatabaseQueue
+    public var location: String { path }
+    /// Derived columns of terms (one recogniser per language).
+    private let keyer = TermKeyer()
 
     /// A write transaction; SQLite's "database is locked" (another process writing for longer than
     /// the busy timeout) becomes an error that names the glossary.
@@ -118,27 +59,44 @@ public final class TermStore {
                 CREATE INDEX term_fold ON term(lang_key, fold);
                 """)
         }
+        // Ids of removed entries and terms are never given again (as in a PostgreSQL glossary): a
+        // script that kept "entry 5" cannot edit another entry by it. (Migrations run with foreign
+        // keys off: dropping the old tables deletes no terms.)
+        m.registerMigration("v2: ids never reused") { db in
+            try db.execute(sql: """
+                CREATE TABLE entry_v2 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT, definition TEXT, domain TEXT, note TEXT, source TEXT,
+                    created_at REAL, changed_at REAL
+                );
+                INSERT INTO entry_v2 SELECT id, definition, domain, note, source, created_at, changed_at FROM entry;
+                CREATE TABLE term_v2 (
+                    id INTEGER PRIMARY KEY AUTOINCREMENT,
+                    entry_id INTEGER NOT NULL REFERENCES entry(id) ON DELETE CASCADE,
+                    lang TEXT NOT NULL, lang_key TEXT NOT NULL, text TEXT NOT NULL,
+                    fold TEXT NOT NULL, keys TEXT, pos TEXT, status TEXT, note TEXT
+                );
+                INSERT INTO term_v2 SELECT id, entry_id, lang, lang_key, text, fold, keys, pos, status, note FROM term;
+                DROP TABLE term;
+                DROP TABLE entry;
+                ALTER TABLE entry_v2 RENAME TO entry;
+                ALTER TABLE term_v2 RENAME TO term;
+                CREATE INDEX term_entry ON term(entry_id);
+                CREATE INDEX term_fold ON term(lang_key, fold);
+                """)
+        }
         return m
     }
 
-    /// Case folding with ё = е, for keys and search.
-    static func fold(_ s: String) -> String {
-        let f = (try? s.caseFolded()) ?? s.lowercased()
-        return f.replacingOccurrences(of: "ё", with: "е").split(whereSeparator: \.isWhitespace).joined(separator: " ")
-    }
+    static func fold(_ s: String) -> String { GlossaryRules.fold(s) }
 
     // MARK: Writing
 
-    public struct AddResult: Sendable, Equatable {
-        public enum Kind: Sendable, Equatable { case added, updated, addedBesideOther(String) }
-        public var entryID: Int64
-        public var kind: Kind
-    }
+    public typealias AddResult = GlossaryAddResult
 
     /// Adds a source term and its translation. A pair already present updates the entry; a
     /// source term present with another translation is added as a new entry and reported.
     @discardableResult
-    public func add(source: Term, target: Term, note: String? = nil, domain: String? = nil) throws -> AddResult {
+    public func add(source: Term, target: Term, note: String?, domain: String?) throws -> AddResult {
         try writing { db in try add(db, source: source, target: target, note: note, domain: domain) }
     }
 
@@ -177,23 +135,22 @@ public final class TermStore {
         return id
     }
 
-    /// One recogniser per language, to compute the keys stored with terms.
-    private var keyers: [String: TermRecognizer] = [:]
-
-    func keys(_ t: Term) throws -> [String] {
-        let lang = GlossaryLanguage.primary(t.language)
-        if keyers[lang] == nil { keyers[lang] = try TermRecognizer(entries: [], language: lang) }
-        return try keyers[lang]!.words(in: t.text).map(\.key)
-    }
+    func keys(_ t: Term) throws -> [String] { try keyer.keys(t) }
 
     /// Adds whole entries in one transaction (imports): all or nothing.
-    public func insert(_ entries: [TermEntry]) throws {
-        try writing { db in for e in entries { _ = try insert(db, e) } }
+    public func insert(_ entries: [TermEntry], replacing: Bool) throws {
+        try writing { db in
+            if replacing {
+                try db.execute(sql: "DELETE FROM term")
+                try db.execute(sql: "DELETE FROM entry")
+            }
+            for e in entries { _ = try insert(db, e) }
+        }
     }
 
     /// Changes the terms or fields of an entry; nil leaves a field as it is.
-    public func edit(id: Int64, language: String? = nil, text: String? = nil, status: Term.Status? = nil,
-                     note: String? = nil, definition: String? = nil, domain: String? = nil) throws -> Bool {
+    public func edit(id: Int64, language: String?, text: String?, status: Term.Status?,
+                     note: String?, definition: String?, domain: String?) throws -> Bool {
         try writing { db in
             guard try Int.fetchOne(db, sql: "SELECT count(*) FROM entry WHERE id = ?", arguments: [id]) == 1 else { return false }
             try db.execute(sql: "UPDATE entry SET changed_at = ?, note = COALESCE(?, note), definition = COALESCE(?, definition), domain = COALESCE(?, domain) WHERE id = ?",
@@ -237,7 +194,7 @@ public final class TermStore {
     }
 
     /// All entries (or those with a term in `language`), in id order: two queries, whatever the size.
-    public func entries(language: String? = nil) throws -> [TermEntry] {
+    public func entries(language: String?) throws -> [TermEntry] {
         try db.read { db in
             var byID: [Int64: Int] = [:]
             var out: [TermEntry] = []
@@ -252,10 +209,9 @@ public final class TermStore {
             let terms = try Row.fetchCursor(db, sql: "SELECT id, entry_id, lang, text, keys, pos, status, note FROM term ORDER BY id")
             while let r = try terms.next() {
                 guard let k = byID[r[1]] else { continue }
-                var t = Term(id: r[0], language: r[2], text: r[3], partOfSpeech: r[5],
-                             status: (r[6] as String?).flatMap(Term.Status.init(rawValue:)), note: r[7])
-                t.keys = (r[4] as String?).map { $0.split(separator: " ").map(String.init) }
-                out[k].terms.append(t)
+                out[k].terms.append(Term(id: r[0], language: r[2], text: r[3], partOfSpeech: r[5],
+                                         status: (r[6] as String?).flatMap(Term.Status.init(rawValue:)), note: r[7])
+                    .withStoredKeys(r[4]))
             }
             if let language { out = out.filter { !$0.terms(in: language).isEmpty } }
             return out
@@ -265,53 +221,12 @@ public final class TermStore {
     /// Entries with a term containing `query` (ignoring case and ё/е), or starting with it, or
     /// within two edits of it; best first.
     public func search(_ query: String) throws -> [TermEntry] {
-        let q = TermStore.fold(query)
-        return try db.read { db in
+        try db.read { db in
             let rows = try Row.fetchAll(db, sql: "SELECT entry_id, fold, lang FROM term")
-            var scored: [Int64: Int] = [:]
-            let qWords = q.split(separator: " ").map(String.init)
-            for r in rows {
-                let f: String = r["fold"], id: Int64 = r["entry_id"]
-                let score: Int
-                if f == q { score = 0 } else if f.hasPrefix(q) { score = 1 } else if f.contains(q) { score = 2 }
-                else {
-                    // Word by word: the same stem (an inflected form), or a typo away.
-                    let stemmer = Stemmers.forLanguage(r["lang"])
-                    let words = f.split(separator: " ").map(String.init)
-                    let stems = Set(words.map(stemmer.stem))
-                    if qWords.allSatisfy({ stems.contains(stemmer.stem($0)) }) { score = 2 }
-                    else if qWords.allSatisfy({ w in words.contains { $0 == w || stemmer.stem($0) == stemmer.stem(w) || TermStore.typoAway($0, w) } }) {
-                        // Each word of the query is in the term, inflected or a typo away ("file manger",
-                        // "файловый менежер"); a one-word query, a typo away from one of its words. A term of
-                        // as many words as the query first.
-                        score = words.count == qWords.count ? 3 : 4
-                    }
-                    else { continue }
-                }
-                scored[id] = min(scored[id] ?? 9, score)
-            }
-            return try scored.sorted { $0.value != $1.value ? $0.value < $1.value : $0.key < $1.key }.compactMap { try load(db, $0.key) }
+            let ids = GlossaryRules.searchResults(query, terms: rows.lazy.map { (entry: $0[0], fold: $0[1], language: $0[2]) })
+            return try ids.compactMap { try load(db, $0) }
         }
     }
-}
-
-extension TermStore {
-    /// Whether `word` is a typo away from `query`: one edit for words of up to five letters, two beyond.
-    static func typoAway(_ word: String, _ query: String) -> Bool {
-        abs(word.count - query.count) <= 2 && editDistance(Array(word), Array(query)) <= (query.count > 5 ? 2 : 1)
-    }
-}
-
-func editDistance(_ a: [Character], _ b: [Character]) -> Int {
-    if a.isEmpty { return b.count }
-    if b.isEmpty { return a.count }
-    var prev = Array(0...b.count), cur = [Int](repeating: 0, count: b.count + 1)
-    for i in 1...a.count {
-        cur[0] = i
-        for j in 1...b.count { cur[j] = min(prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1), prev[j] + 1, cur[j - 1] + 1) }
-        swap(&prev, &cur)
-    }
-    return prev[b.count]
 }
 
 // MARK: Verifying
@@ -322,7 +237,7 @@ extension TermStore {
     /// are what its language and text give. Read in one transaction. With `repair`, the derived
     /// columns are computed again, orphaned terms and empty entries removed, in one write
     /// transaction, and the glossary is checked again.
-    public func verify(repair: Bool = false) throws -> VerifyReport {
+    public func verify(repair: Bool) throws -> VerifyReport {
         let start = Date()
         var report = try db.read { try verify($0, fix: false) }
         if repair && !report.ok {
@@ -354,12 +269,11 @@ extension TermStore {
         for r in rows {
             terms += 1
             let id: Int64 = r[0], lang: String = r[1], text: String = r[3]
-            let langKey = GlossaryLanguage.primary(lang), fold = TermStore.fold(text)
-            let keys = try self.keys(Term(language: lang, text: text)).joined(separator: " ")
-            if (r[2] as String) != langKey || (r[4] as String) != fold || (r[5] as String?) != keys {
+            let d = try keyer.derived(Term(language: lang, text: text))
+            if (r[2] as String) != d.languageKey || (r[4] as String) != d.fold || (r[5] as String?) != d.keys {
                 log.add("terms whose search and recognition keys are not their text's", "term \(id) (\(lang)): '\(text)'")
                 if fix {
-                    try db.execute(sql: "UPDATE term SET lang_key = ?, fold = ?, keys = ? WHERE id = ?", arguments: [langKey, fold, keys, id])
+                    try db.execute(sql: "UPDATE term SET lang_key = ?, fold = ?, keys = ? WHERE id = ?", arguments: [d.languageKey, d.fold, d.keys, id])
                 }
             }
         }
