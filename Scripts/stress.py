@@ -16,7 +16,8 @@ mid-optimize, mid-commit). At the end:
 
 Traffic is local processes on local files only; the run is bounded by --seconds and --max-ops.
 
-With --memory postgres://…?memory=NAME the memory is in PostgreSQL (the glossary stays a file), and
+With --memory postgres://…?memory=NAME the memory is in PostgreSQL (and with --glossary
+postgres://…?glossary=NAME the glossary), and
 with --pg-restart DIR the PostgreSQL cluster in DIR (Scripts/pg_cluster.sh) is restarted (fast
 shutdown: every connection cut, transactions in flight rolled back) at random moments, twice by
 default: writes cut off then are not acknowledged, and must be all or nothing.
@@ -45,7 +46,7 @@ class Run:
         os.makedirs(self.dir, exist_ok=True)
         self.memory = args.memory or os.path.join(self.dir, "stress.tmdb")
         self.restarts = 0
-        self.glossary = os.path.join(self.dir, "stress.tbdb")
+        self.glossary = args.glossary or os.path.join(self.dir, "stress.tbdb")
         self.lock = threading.Lock()
         self.procs = set()
         self.deadline = time.time() + args.seconds
@@ -96,7 +97,8 @@ class Run:
         if "another process has been writing" in err:
             with self.lock:
                 self.busy += 1
-        elif "no memory here" in err or "no glossary here" in err or "has no memory 'stress" in err:
+        elif ("no memory here" in err or "no glossary here" in err or "has no memory 'stress" in err
+              or "has no glossary 'stress" in err):
             pass  # (optimize or verify before any writer created the store: the right answer)
         elif self.args.pg_restart and ("PostgreSQL" in err and ("was closed" in err or "cannot reach" in err
                                                                  or "shutting down" in err or "starting up" in err
@@ -315,7 +317,8 @@ def check(run):
     # Glossary.
     g = os.path.join(run.dir, "final.glossary.tsv")
     terms = set()
-    if os.path.exists(run.glossary):
+    glossary_made = run.glossary.startswith("postgres") or os.path.exists(run.glossary)
+    if glossary_made:
         p = subprocess.run([run.tmkit, "glossary", "export", g, "--source-lang", "en", "--target-lang", "ru", "--glossary", run.glossary],
                            capture_output=True, text=True)
         if p.returncode != 0:
@@ -333,7 +336,7 @@ def check(run):
     # Verify both stores.
     verify_failures = 0
     for args in (["tm", "verify", "--memory", run.memory], ["glossary", "verify", "--glossary", run.glossary]):
-        if args[0] == "glossary" and not os.path.exists(run.glossary):
+        if args[0] == "glossary" and not glossary_made:
             continue
         p = subprocess.run([run.tmkit] + args, capture_output=True, text=True)
         if p.returncode != 0:
@@ -384,6 +387,7 @@ def main():
     ap.add_argument("--max-import", type=int, default=3000, help="units in the largest usual import file")
     ap.add_argument("--big-import", type=int, default=30000, help="units of the rare large import (8%% of TSV and TMX imports)")
     ap.add_argument("--memory", help="a postgres:// URL of the memory (default: a file in the work folder)")
+    ap.add_argument("--glossary", help="a postgres:// URL of the glossary (default: a file in the work folder)")
     ap.add_argument("--pg-restart", help="the folder of a Scripts/pg_cluster.sh cluster to restart during the run")
     ap.add_argument("--restarts", type=int, default=2, help="restarts of the database during the run")
     args = ap.parse_args()

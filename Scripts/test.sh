@@ -46,9 +46,10 @@ echo "== PostgreSQL: the commands on a postgres:// memory answer as on a file, t
 python3 Scripts/pg_check.py --tmkit .build/debug/tmkit
 
 echo
-echo "== Several processes on one PostgreSQL memory: random writers, SIGKILLs and two restarts of the database; every acknowledged write kept"
+echo "== Several processes on one PostgreSQL memory and glossary: random writers, SIGKILLs and two restarts of the database; every acknowledged write kept"
 python3 Scripts/stress.py --tmkit .build/debug/tmkit --seconds 30 --writers 6 --seed "${TMKIT_STRESS_SEED:-11}" \
-  --max-import 1000 --big-import 10000 --queries 10 --memory "$TMKIT_PG_URL?memory=stress" --pg-restart "$TMKIT_PG_DIR"
+  --max-import 1000 --big-import 10000 --queries 10 --memory "$TMKIT_PG_URL?memory=stress" \
+  --glossary "$TMKIT_PG_URL?glossary=stress" --pg-restart "$TMKIT_PG_DIR"
 
 echo
 echo "== Faults: a full disk, a read-only memory and glossary, damaged memory files"
