@@ -71,6 +71,21 @@ final class PGSession: @unchecked Sendable {
             box.set(r)
             done.signal()
         }
+        return try wait(done, box, connection: connection)
+    }
+
+    /// Waits for `future` on this (non event loop) thread, with the same watch on the connection.
+    static func waiting<T>(for future: EventLoopFuture<T>, connection: PostgresConnection) throws -> T {
+        let box = ResultBox<T>()
+        let done = DispatchSemaphore(value: 0)
+        future.whenComplete { r in
+            box.set(r)
+            done.signal()
+        }
+        return try wait(done, box, connection: connection)
+    }
+
+    private static func wait<T>(_ done: DispatchSemaphore, _ box: ResultBox<T>, connection: PostgresConnection?) throws -> T {
         guard let connection else {
             done.wait()
             return try box.get()!.get()
@@ -88,16 +103,14 @@ final class PGSession: @unchecked Sendable {
         return try box.get()!.get()
     }
 
-    /// The rows of a query, all read.
+    /// The rows of a query, all read. (Through postgres-nio's future interface: the rows are
+    /// collected on the connection's event loop and handed to this thread once, without a task
+    /// in between: a lookup's two queries took about 0.5 ms more through async iteration.)
     func rows(_ query: PostgresQuery) throws -> [PostgresRow] {
-        let c = connection, log = logger
+        let c = connection
         if c.isClosed { throw Self.describe(ConnectionClosed(), location: location, connecting: false) }
         do {
-            return try Self.blocking(connection: c) {
-                var out: [PostgresRow] = []
-                for try await row in try await c.query(query, logger: log) { out.append(row) }
-                return out
-            }
+            return try Self.waiting(for: c.query(query, logger: logger), connection: c).rows
         } catch {
             throw Self.describe(error, location: location, connecting: false)
         }

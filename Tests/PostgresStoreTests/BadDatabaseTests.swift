@@ -141,6 +141,22 @@ final class BadDatabaseTests: XCTestCase {
         XCTAssertTrue(other.contains("has no glossary 'sport' (its glossaries: terms)"), other)
     }
 
+    /// A first large import refreshes the planner's statistics at once (a planner that thinks the
+    /// tables empty scans them whole at every lookup until autovacuum comes); a small write does not.
+    func testALargeFirstImportRefreshesThePlannersStatistics() throws {
+        let db = try freshDatabase("analyze")
+        let m = try PostgresMemory(location: try location(database: db, memory: "big"), create: true)
+        _ = try m.add([TranslationUnit(variants: [Variant(language: "en", text: "One."), Variant(language: "ru", text: "Один.")])])
+        XCTAssertEqual(try psql("SELECT last_analyze IS NULL FROM pg_stat_user_tables WHERE relname = 'tmkit_unit'", database: db), "t")
+        let units = (0..<6000).map { TranslationUnit(variants: [Variant(language: "en", text: "Sentence number \($0) of the import."),
+                                                               Variant(language: "ru", text: "Предложение номер \($0) импорта.")]) }
+        _ = try m.add(units)
+        for table in ["tmkit_unit", "tmkit_posting", "tmkit_dupkey"] {
+            XCTAssertEqual(try psql("SELECT last_analyze IS NOT NULL FROM pg_stat_user_tables WHERE relname = '\(table)'", database: db), "t", table)
+        }
+        XCTAssertEqual(try psql("SELECT reltuples >= 6000 FROM pg_class WHERE relname = 'tmkit_unit'", database: db), "t")
+    }
+
     /// Processes starting together on a new database create the schema once (advisory lock).
     func testTheSchemaIsCreatedOnceByProcessesStartingTogether() throws {
         let db = try freshDatabase("race")
