@@ -79,7 +79,9 @@ extension PostgresMemory {
     func writeLists(_ lists: [String: [PostingEntry]]) throws {
         let memory = memoryID
         try session.copy(table: "tmkit_posting", columns: ["memory", "lang", "key", "entries"]) { sink in
-            for (name, entries) in lists {
+            // In key order: the index on (memory, lang, key) takes its entries page by page.
+            for name in lists.keys.sorted() {
+                let entries = lists[name]!
                 let cut = name.utf8.firstIndex(of: 0)!
                 let lang = Array(name.utf8[..<cut]), key = Array(name.utf8[name.utf8.index(after: cut)...])
                 var sorted = entries

@@ -372,6 +372,9 @@ final class PostgresWriter: MemoryWriting {
             newRowIndex.removeAll(keepingCapacity: true)
         }
         if !newDupKeys.isEmpty {
+            // In hash order: the index on (memory, hash) takes a batch's keys page by page instead
+            // of at random pages (the next batches' duplicate checks read it about twice as fast).
+            newDupKeys.sort { $0.hash != $1.hash ? $0.hash < $1.hash : $0.unit < $1.unit }
             let keys = newDupKeys, memory = self.memory
             try session.copy(table: "tmkit_dupkey", columns: ["memory", "hash", "unit"]) { sink in
                 for k in keys {
