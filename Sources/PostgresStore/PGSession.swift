@@ -144,9 +144,16 @@ final class PGSession: @unchecked Sendable {
         }
     }
 
+    /// Whether a transaction of `transaction` is open on this session.
+    private(set) var inTransaction = false
+
     /// Runs `body` in a transaction: committed when it returns, rolled back when it throws.
+    /// Inside a transaction of `transaction`, a nested call runs in it (no second BEGIN).
     func transaction<T>(_ begin: String = "BEGIN", _ body: () throws -> T) throws -> T {
+        if inTransaction { return try body() }
         try run(sql: begin)
+        inTransaction = true
+        defer { inTransaction = false }
         do {
             let r = try body()
             try run(sql: "COMMIT")

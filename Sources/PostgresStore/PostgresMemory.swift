@@ -24,16 +24,12 @@ public final class PostgresMemory: TranslationMemoryStore {
     var postingCacheBytes = 0
     var postingCacheVersion: Int64 = -1
     static let postingCacheLimit = 768 << 20
+    /// Lists shorter than this are read again at each lookup (a test lowers it).
+    nonisolated(unsafe) static var postingCacheMinimum = 64 << 10
 
-    /// The memory's version: the transaction id that last wrote its row (every write, optimize
-    /// and repair updates the row), read in the caller's snapshot.
-    func version() throws -> Int64 {
-        try session.rows("SELECT xmin::text::bigint FROM tmkit_memory WHERE id = \(memoryID)").first?.decode(Int64.self) ?? 0
-    }
-
-    /// Drops the cached lists when the memory changed since they were read.
-    func checkPostingCache() throws {
-        let v = try version()
+    /// Drops the cached lists when the memory's version (the transaction id that last wrote its
+    /// row: every write, optimize and repair updates the row) is not theirs.
+    func checkPostingCache(version v: Int64) {
         if v != postingCacheVersion {
             postingCache.removeAll()
             postingCacheBytes = 0
@@ -84,19 +80,19 @@ public final class PostgresMemory: TranslationMemoryStore {
 
     // MARK: Lookups
 
+    /// One lookup in two statements (the memory's version with the query's posting lists, then
+    /// the candidate units), each its own snapshot, instead of a transaction of five round trips:
+    /// a unit written between the two is found or not, as it would be a moment earlier or later.
+    /// (A lookup that reads every unit, `--exhaustive` or a low threshold, reads in one snapshot.)
     public func lookup(_ query: String, sourceLanguage: String, targetLanguage: String?,
                        options: LookupOptions = LookupOptions()) throws -> [Match] {
-        try reading {
-            try checkPostingCache()
-            return try LookupEngine.lookup(query, in: PostgresCandidates(store: self), tokenizer: tokenizer,
-                                    sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, options: options)
-        }
+        try LookupEngine.lookup(query, in: PostgresCandidates(store: self), tokenizer: tokenizer,
+                                sourceLanguage: sourceLanguage, targetLanguage: targetLanguage, options: options)
     }
 
     public func lookupEach(_ queries: [String], sourceLanguage: String, targetLanguage: String?,
                            options: LookupOptions = LookupOptions(), _ body: (String, [Match]) throws -> Void) throws {
         try reading {
-            try checkPostingCache()
             let source = PostgresCandidates(store: self)
             for q in queries {
                 try body(q, try LookupEngine.lookup(q, in: source, tokenizer: tokenizer, sourceLanguage: sourceLanguage,
@@ -264,15 +260,15 @@ struct PostgresCandidates: CandidateSource {
         var parts: [String: Int] = [:]
         var cached: [String: PostingList] = [:]
         for k in keys { if let l = store.postingCache[lang + "\0" + k] { cached[k] = l } }
-        let wanted = keys.filter { cached[$0] == nil }
-        let rows = wanted.isEmpty ? [] : try store.session.rows("""
-            SELECT key, entries FROM tmkit_posting WHERE memory = \(store.memoryID) AND lang = \(lang) AND key = ANY(\(wanted))
-            ORDER BY part
-            """)
-        for row in rows {
-            let (key, entries) = try row.decode((String, ByteBuffer).self)
-            try entries.withUnsafeReadableBytes { try PostingList.decode($0, appendingTo: &bytes[key, default: []]) }
-            parts[key, default: 0] += 1
+        let version = try read(keys.filter { cached[$0] == nil }, lang: lang, into: &bytes, parts: &parts)
+        if version != store.postingCacheVersion {
+            // The memory changed since the cached lists were read: those are read again.
+            store.checkPostingCache(version: version)
+            if !cached.isEmpty {
+                let again = Array(cached.keys)
+                cached = [:]
+                _ = try read(again, lang: lang, into: &bytes, parts: &parts)
+            }
         }
         return keys.map { key in
             if let list = cached[key] { return list }
@@ -282,7 +278,7 @@ struct PostgresCandidates: CandidateSource {
                 let entries = list.entries
                 if !zip(entries, entries.dropFirst()).allSatisfy({ $0.variant <= $1.variant }) { list = PostingList(entries: entries.sorted()) }
             }
-            if list.bytes.count >= 64 << 10, store.postingCacheBytes + list.bytes.count <= PostgresMemory.postingCacheLimit {
+            if list.bytes.count >= PostgresMemory.postingCacheMinimum, store.postingCacheBytes + list.bytes.count <= PostgresMemory.postingCacheLimit {
                 store.postingCache[lang + "\0" + key] = list
                 store.postingCacheBytes += list.bytes.count
             }
@@ -290,8 +286,32 @@ struct PostgresCandidates: CandidateSource {
         }
     }
 
+    /// The parts of the lists of `keys`, appended to `bytes` (counted in `parts`), and the memory's
+    /// version, in one statement.
+    private func read(_ keys: [String], lang: String, into bytes: inout [String: [UInt8]], parts: inout [String: Int]) throws -> Int64 {
+        let rows = try store.session.rows("""
+            SELECT NULL::text, NULL::bytea, xmin::text::bigint, 0::bigint AS part FROM tmkit_memory WHERE id = \(store.memoryID)
+            UNION ALL
+            SELECT key, entries, NULL, part FROM tmkit_posting
+            WHERE memory = \(store.memoryID) AND lang = \(lang) AND key = ANY(\(keys))
+            ORDER BY part
+            """)
+        var version: Int64 = 0
+        for row in rows {
+            let (key, entries, v, _) = try row.decode((String?, ByteBuffer?, Int64?, Int64).self)
+            guard let key, let entries else {
+                version = v ?? 0
+                continue
+            }
+            try entries.withUnsafeReadableBytes { try PostingList.decode($0, appendingTo: &bytes[key, default: []]) }
+            parts[key, default: 0] += 1
+        }
+        return version
+    }
+
+    /// (A scan reads every unit in one snapshot: the caller's, or one of its own.)
     func forEachPackedUnit(_ body: (Int64, UnsafeRawBufferPointer) throws -> Bool) throws {
-        try store.forEachPackedUnit(body)
+        try store.reading { try store.forEachPackedUnit(body) }
     }
 
     func units(ids: [Int64]) throws -> [(id: Int64, unit: TranslationUnit)] {

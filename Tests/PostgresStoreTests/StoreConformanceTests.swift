@@ -1,6 +1,7 @@
 import Foundation
 import XCTest
 import MemoryStores
+@testable import PostgresStore
 import TestSupport
 
 /// The same writes and reads on a memory file and on a PostgreSQL memory give the same reports,
@@ -155,6 +156,25 @@ final class StoreConformanceTests: XCTestCase {
             XCTAssertFalse(x.isEmpty, phrase)
             XCTAssertEqual(x.map { "\($0.unit.id!):\($0.source.text):\($0.ranges.count)" }, y.map { "\($0.unit.id!):\($0.source.text):\($0.ranges.count)" }, phrase)
         }
+    }
+
+    /// A process keeps long posting lists between lookups; another process's write makes it read
+    /// them again (the memory's version comes with the lists, in one statement).
+    func testCachedListsAreReadAgainAfterAnotherProcessWrites() throws {
+        let (_, pg) = try stores("cache")
+        // Lists of 64 KiB and more are kept: here, any list.
+        PostgresMemory.postingCacheMinimum = 1
+        defer { PostgresMemory.postingCacheMinimum = 64 << 10 }
+        _ = try pg.add((0..<300).map { unit("The report number \($0) was filed.", "Отчёт номер \($0) подан.") })
+        let query = "The report number was filed late."
+        var options = LookupOptions(threshold: 60, limit: 3)
+        options.exhaustive = false
+        XCTAssertFalse(try pg.lookup(query, sourceLanguage: "en", targetLanguage: "ru", options: options).contains { $0.source.text == "The report was filed late." })
+        XCTAssertFalse(pg.postingCache.isEmpty, "no list was kept: the test does not test the cache")
+        let other = try PostgresMemory(location: PostgresLocation(url: try Self.baseURL() + "?memory=" + pg.place.name), create: false)
+        _ = try other.add([unit("The report was filed late.", "Отчёт подан поздно.")])
+        let after = try pg.lookup(query, sourceLanguage: "en", targetLanguage: "ru", options: options)
+        XCTAssertEqual(after.first?.source.text, "The report was filed late.", "\(after.map(\.source.text))")
     }
 
     func testAFailedWriteLeavesNothingAndConcurrentWritersLoseNothing() throws {
