@@ -9,7 +9,11 @@ add is there), /healthz, /metrics, the OpenAPI file, and a SIGTERM during an imp
 completes or rolls back, the server exits 0). With --schemathesis it then runs schemathesis
 against the OpenAPI file and the running server.
 
-Usage: Scripts/server_check.py --tmkit .build/debug/tmkit [--schemathesis] [--keep]
+With --pg URL (a PostgreSQL server, postgres://user:password@host:port/database) the memories and
+the glossary are in PostgreSQL instead of files (each named afresh): the same checks, on the other
+store.
+
+Usage: Scripts/server_check.py --tmkit .build/debug/tmkit [--schemathesis] [--keep] [--pg URL]
 """
 import argparse
 import json
@@ -91,6 +95,7 @@ def main():
     ap.add_argument("--tmkit", required=True)
     ap.add_argument("--schemathesis", action="store_true")
     ap.add_argument("--keep", action="store_true")
+    ap.add_argument("--pg", help="keep the memories and the glossary in this PostgreSQL database instead of files")
     args = ap.parse_args()
     tmkit = os.path.abspath(args.tmkit)
     folder = tempfile.mkdtemp(prefix="tmkit-server-")
@@ -104,13 +109,25 @@ def main():
     finish("server checks")
 
 
+# Where the stores live: files in the work folder, or (--pg) PostgreSQL, each named afresh.
+PG_BASE = None
+
+
+def store_at(folder, name, kind="memory"):
+    if PG_BASE:
+        return f"{PG_BASE}?{kind}={name}-{os.path.basename(folder)[-8:].replace('_', '')}"
+    return os.path.join(folder, name + (".tmdb" if kind == "memory" else ".tbdb"))
+
+
 def run(tmkit, folder, args):
-    mem, glo = os.path.join(folder, "news.tmdb"), os.path.join(folder, "news.tbdb")
+    global PG_BASE
+    PG_BASE = args.pg
+    mem, glo = store_at(folder, "news"), store_at(folder, "news", "glossary")
     cli(tmkit, folder, "align", f"{SAMPLE}/article-en.txt", f"{SAMPLE}/article-ru.txt", "--source-lang", "en",
         "--target-lang", "ru", "--into", mem)
     cli(tmkit, folder, "tm", "import", f"{SAMPLE}/ui-strings.en-ru.tsv", "--memory", mem)
     cli(tmkit, folder, "glossary", "import", f"{SAMPLE}/glossary.en-ru.tsv", "--glossary", glo)
-    other = os.path.join(folder, "other.tmdb")
+    other = store_at(folder, "other")
     cli(tmkit, folder, "tm", "add", "Good morning", "Доброе утро", "--source-lang", "en", "--target-lang", "ru", "--memory", other)
     cli(tmkit, folder, "tm", "add", "Bom dia", "Доброе утро", "--source-lang", "pt-BR", "--target-lang", "ru", "--memory", other)
     tokens = os.path.join(folder, "tokens.json")
@@ -449,11 +466,13 @@ def schemathesis(b, admin):
 
 def sigterm_during_import(tmkit, folder, tokens, writer):
     print("== SIGTERM during an import: the import completes (or rolls back), the server exits 0")
-    mem = os.path.join(folder, "big.tmdb")
+    mem = store_at(folder, "big")
     tsv = os.path.join(folder, "big.tsv")
+    # (Fewer on PostgreSQL, whose debug-build import is slower: still seconds in flight at the signal.)
+    big = 30_000 if PG_BASE else 150_000
     with open(tsv, "w") as f:
         f.write("en\tru\n")
-        for i in range(150_000):
+        for i in range(big):
             f.write(f"Sentence number {i} of the big import about topic {i % 97}.\tПредложение номер {i} большого импорта.\n")
     srv = Server(tmkit, folder, "--memory", f"big={mem}", "--tokens", tokens)
     result = {}
@@ -471,7 +490,7 @@ def sigterm_during_import(tmkit, folder, tokens, writer):
     n = int(cli(tmkit, folder, "tm", "stats", "--memory", mem, "--format", "json").stdout and
             json.loads(cli(tmkit, folder, "tm", "stats", "--memory", mem, "--format", "json").stdout)["units"])
     if status == 200:
-        check(report["added"] == 150_000 and n == 150_000, f"the import in flight finished: {report['added']} added, {n} in the memory")
+        check(report["added"] == big and n == big, f"the import in flight finished: {report['added']} added, {n} in the memory")
     else:
         check(n == 0, f"the import was refused ({status}) and nothing is stored ({n})")
     check(code == 0, f"the server exited 0 after SIGTERM (got {code})")

@@ -60,6 +60,10 @@ echo "== tmkit serve over HTTP on loopback: the API against the CLI's answers, t
 python3 Scripts/server_check.py --tmkit .build/debug/tmkit --schemathesis
 
 echo
+echo "== The same server checks with the memories and the glossary in PostgreSQL (without schemathesis)"
+python3 Scripts/server_check.py --tmkit .build/debug/tmkit --pg "$TMKIT_PG_URL"
+
+echo
 echo "== The web page in headless Chromium (Selenium): sign in, search, glossary, import, a read-only token"
 python3 Scripts/web_check.py --tmkit .build/debug/tmkit
 
