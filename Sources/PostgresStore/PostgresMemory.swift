@@ -202,7 +202,8 @@ public final class PostgresMemory: TranslationMemoryStore {
         let report = try session.transaction {
             // Writers of one memory take turns: the row stays locked until the commit.
             let next = try lockForWriting()
-            let writer = PostgresWriter(store: self, nextID: next, overwrite: overwrite)
+            let empty = try session.rows("SELECT NOT EXISTS (SELECT 1 FROM tmkit_dupkey WHERE memory = \(memoryID))").first!.decode(Bool.self)
+            let writer = PostgresWriter(store: self, nextID: next, overwrite: overwrite, memoryWasEmpty: empty)
             try body(writer)
             try writer.finish()
             try session.run("UPDATE tmkit_memory SET next_unit = \(writer.nextID) WHERE id = \(memoryID)")

@@ -44,10 +44,30 @@ final class PostgresWriter: MemoryWriting {
     private var postingCount = 0
     private static let postingFlushLimit = 8_000_000
 
-    init(store: PostgresMemory, nextID: Int64, overwrite: Bool) {
+    /// The memory had no duplicate keys when this transaction locked it (a first import, a copy
+    /// into a new memory): every key in the database is one this transaction wrote
+    /// (`writtenKeys`), and a key it did not write needs no query. (Writers take turns on the
+    /// memory's row: no other process adds keys meanwhile.) Given up past `writtenKeysLimit` keys.
+    private var ownKeysOnly: Bool
+    private var writtenKeys = Set<Int64>()
+    private static let writtenKeysLimit = 12_000_000
+
+    init(store: PostgresMemory, nextID: Int64, overwrite: Bool, memoryWasEmpty: Bool = false) {
         self.store = store
         self.nextID = nextID
         self.overwrite = overwrite
+        ownKeysOnly = memoryWasEmpty
+    }
+
+    /// Notes a key this transaction files.
+    private func wrote(_ key: Int64) {
+        guard ownKeysOnly else { return }
+        if writtenKeys.count >= Self.writtenKeysLimit {
+            ownKeysOnly = false
+            writtenKeys = []
+        } else {
+            writtenKeys.insert(key)
+        }
     }
 
     private var session: PGSession { store.session }
@@ -243,9 +263,10 @@ final class PostgresWriter: MemoryWriting {
     /// Reads which units are filed under `keys` (those this batch has not read yet), and with
     /// `withUnits` the units themselves.
     private func loadHolders(_ keys: Set<Int64>, withUnits: Bool) throws {
-        let missing = keys.filter { holdersOf[$0] == nil }
-        guard !missing.isEmpty else { return }
+        var missing = keys.filter { holdersOf[$0] == nil }
         for k in missing { holdersOf[k] = [] }
+        if ownKeysOnly { missing = missing.filter(writtenKeys.contains) }
+        guard !missing.isEmpty else { return }
         let rows = try session.rows("""
             SELECT hash, unit FROM tmkit_dupkey WHERE memory = \(memory) AND hash = ANY(\(Array(missing))) ORDER BY unit
             """)
@@ -289,6 +310,7 @@ final class PostgresWriter: MemoryWriting {
         for k in p.dupKeys {
             holdersOf[k, default: []].append(id)
             newDupKeys.append((k, id))
+            wrote(k)
         }
         for f in p.filed { file(f.langKey, f.keys, unit: id, words: f.words) }
         return id
@@ -341,6 +363,7 @@ final class PostgresWriter: MemoryWriting {
             holdersOf[k, default: []].append(h.id)
             holdersOf[k]?.sort()
             newDupKeys.append((k, h.id))
+            wrote(k)
         }
         var replaced = Held(id: h.id, unit: h.unit, variants: kept)
         replaced.unit = DuplicateRules.mergedMetadata(h.unit.with(variants: kept.map(\.variant)), from: unit)

@@ -158,6 +158,27 @@ final class StoreConformanceTests: XCTestCase {
         }
     }
 
+    /// A first import into an empty memory checks duplicates against the keys it wrote itself,
+    /// without asking the database for the others: repeats and alternatives in later batches (of
+    /// 8,192 units) are found as on a file, and so are they in a second import.
+    func testDuplicatesAcrossBatchesOfAFirstImportAreFound() throws {
+        let (file, pg) = try stores("batches")
+        let units = (0..<20_000).map { i -> TranslationUnit in
+            let k = i % 9_000
+            // Every 9,000th unit repeats an earlier one; a third of the repeats with another translation.
+            return unit("Sentence \(k) of the first import.", i >= 9_000 && k % 3 == 0 ? "Другой перевод \(k)." : "Предложение \(k).")
+        }
+        let a = try file.add(units), b = try pg.add(units)
+        XCTAssertEqual(a, b)
+        XCTAssertEqual(b.added, 9_000)
+        XCTAssertEqual(b.alternatives, 3_000)
+        XCTAssertEqual(b.merged, 8_000)
+        let again = Array(units[8_000..<9_500])
+        XCTAssertEqual(try file.add(again), try pg.add(again))
+        XCTAssertEqual(try file.count(), try pg.count())
+        XCTAssertEqual(try pg.verify().problems.map(\.kind), [])
+    }
+
     /// A process keeps long posting lists between lookups; another process's write makes it read
     /// them again (the memory's version comes with the lists, in one statement).
     func testCachedListsAreReadAgainAfterAnotherProcessWrites() throws {
