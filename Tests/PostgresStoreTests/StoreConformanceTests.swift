@@ -158,6 +158,49 @@ final class StoreConformanceTests: XCTestCase {
         }
     }
 
+    /// Removals, replaced targets and `optimize` leave both stores giving the same answers: removed
+    /// units are found by no lookup, concordance or id, and optimizing changes no answer.
+    func testRemovalsOverwritesAndOptimizeKeepTheAnswersTheSame() throws {
+        let (file, pg) = try stores("maintain")
+        let words = RecallVocabulary.words
+        var rng = SeededGenerator(seed: 23)
+        let units = (0..<400).map { i -> TranslationUnit in
+            let en = (0..<8).map { _ in words.randomElement(using: &rng)! }.joined(separator: " ")
+            return unit("\(en) \(i).", "Перевод \(i).")
+        }
+        for s in [file, pg] as [any TranslationMemoryStore] {
+            _ = try s.transaction(overwrite: false, bulk: false) { try $0.add(units) }
+            for id in stride(from: Int64(5), to: 400, by: 19) { XCTAssertTrue(try s.removeUnit(id: id)) }
+            _ = try s.transaction(overwrite: true, bulk: false) { w in
+                try w.add((0..<400).filter { $0 % 37 == 1 }.map { unit(units[$0].variants[0].text, "Новый перевод \($0).") })
+            }
+        }
+        let queries = (0..<400).filter { $0 % 7 == 0 || $0 % 37 == 1 }.map { units[$0].variants[0].text.replacingOccurrences(of: " the ", with: " a ") }
+        func answers(_ s: any TranslationMemoryStore) throws -> [String] {
+            var out: [String] = []
+            for q in queries {
+                out += try s.lookup(q, sourceLanguage: "en", targetLanguage: "ru", options: LookupOptions(threshold: 60, limit: 5))
+                    .map { "\($0.unit.id!):\($0.score):\($0.target?.text ?? "-")" }
+            }
+            out += try s.concordance("Russia", sourceLanguage: "en", targetLanguage: "ru", searchTarget: false, limit: 50).map { "c\($0.unit.id!)" }
+            return out
+        }
+        let before = try answers(file)
+        XCTAssertGreaterThan(before.count, queries.count)
+        XCTAssertEqual(before, try answers(pg))
+        XCTAssertFalse(before.contains { $0.hasPrefix("5:") || $0.hasPrefix("24:") || $0 == "c5" }, "a removed unit was found")
+        XCTAssertTrue(before.contains { $0.hasSuffix("Новый перевод 1.") }, "a replaced target was not found")
+        XCTAssertNil(try pg.unit(id: 24))
+        XCTAssertEqual(try pg.unit(id: 2)?.variants.map(\.text).last, "Новый перевод 1.")
+        XCTAssertEqual(try file.count(), try pg.count())
+        _ = try file.optimize()
+        _ = try pg.optimize()
+        XCTAssertEqual(try answers(file), before)
+        XCTAssertEqual(try answers(pg), before)
+        XCTAssertTrue(try file.verify().ok)
+        XCTAssertTrue(try pg.verify().ok)
+    }
+
     /// A first import into an empty memory checks duplicates against the keys it wrote itself,
     /// without asking the database for the others: repeats and alternatives in later batches (of
     /// 8,192 units) are found as on a file, and so are they in a second import.
