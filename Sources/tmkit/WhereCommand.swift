@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import MemoryStores
 import Reports
 
 extension TMKit {
@@ -28,13 +29,21 @@ extension TMKit {
             switch format {
             case .json:
                 var fields: [(String, JSON)] = rows.map { kind, path, from in
-                    (kind, .object([("path", .string(path)), ("from", .string(from)), ("exists", .bool(FileManager.default.fileExists(atPath: path)))]))
+                    // (A PostgreSQL location is not connected to here: whether it exists is not said.)
+                    let pg = MemoryStores.isPostgres(path)
+                    return (kind, .object([("path", .string(MemoryStores.display(path))), ("from", .string(from)),
+                                           ("store", .string(pg ? "postgresql" : "file")),
+                                           ("exists", pg ? .null : .bool(FileManager.default.fileExists(atPath: path)))]))
                 }
                 fields.append(("server", .optional(server)))
                 fields.append(("dataFolder", .string(DefaultPaths.dataFolder)))
                 Console.out.write(JSON.object(fields).serialized(pretty: true) + "\n")
             case .text:
                 for (kind, path, from) in rows {
+                    if MemoryStores.isPostgres(path) {
+                        Console.out.write("\(kind): \(MemoryStores.display(path)) (\(from); in PostgreSQL)\n")
+                        continue
+                    }
                     let exists = FileManager.default.fileExists(atPath: path)
                     Console.out.write("\(kind): \(path) (\(from); \(exists ? "exists" : "not created yet"))\n")
                 }

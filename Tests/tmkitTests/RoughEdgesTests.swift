@@ -52,6 +52,10 @@ final class RoughEdgesTests: XCTestCase {
         XCTAssertEqual(r.status, 0)
         XCTAssertTrue(r.stdout.contains("memory: \(folder!)/chosen.tmdb ($TMKIT_MEMORY; not created yet)"), r.stdout)
         XCTAssertTrue(r.stdout.contains("glossary: ") && r.stdout.contains("(default;"), r.stdout)
+        // A PostgreSQL location is shown without its password, and not connected to.
+        r = try CLI.run(["where"], environment: ["TMKIT_GLOSSARY": "postgres://desk:s3cret@db.example:5432/tmkit?glossary=news", "TMKIT_MEMORY": "", "TMKIT_TOKENS": ""])
+        XCTAssertTrue(r.stdout.contains("glossary: postgres://desk:***@db.example:5432/tmkit?glossary=news ($TMKIT_GLOSSARY; in PostgreSQL)"), r.stdout)
+        XCTAssertFalse(r.stdout.contains("s3cret"))
         // A copy of the program outside any checkout, run from a folder without Memories/: the user's data folder.
         let bin = folder + "/bin/tmkit"
         try FileManager.default.createDirectory(atPath: folder + "/bin", withIntermediateDirectories: true)
