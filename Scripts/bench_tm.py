@@ -111,14 +111,20 @@ class Postgres:
             subprocess.run(["apt-get", "install", "-y", "-qq", "postgresql"], check=True, capture_output=True)
             bins = sorted(glob.glob("/usr/lib/postgresql/*/bin"))
         self.bin = bins[-1]
+        import psycopg2  # (first: a failure here must not leave a cluster running)
         self.dir = os.path.join(OUT, "pg")
+        if os.path.exists(os.path.join(self.dir, "data", "postmaster.pid")):
+            # A cluster an interrupted run left running: stopped before its folder goes. (Left
+            # alone, it notices its lock file gone a minute later, shuts down and removes the
+            # socket file, which is the new cluster's too.)
+            subprocess.run(["runuser", "-u", "postgres", "--"] * (os.geteuid() == 0) +
+                           [os.path.join(self.bin, "pg_ctl"), "-D", self.dir + "/data", "-m", "immediate", "stop"], capture_output=True)
         shutil.rmtree(self.dir, ignore_errors=True)
         os.makedirs(self.dir)
         shutil.chown(self.dir, "postgres") if os.geteuid() == 0 else None
         self.run_as([os.path.join(self.bin, "initdb"), "-D", self.dir + "/data", "-U", "postgres", "--no-sync"])
         self.run_as([os.path.join(self.bin, "pg_ctl"), "-D", self.dir + "/data", "-o",
                      f"-k {self.dir} -c listen_addresses='' -c shared_buffers=1GB -c fsync=off", "-l", self.dir + "/log", "-w", "start"])
-        import psycopg2
         self.conn = psycopg2.connect(host=self.dir, user="postgres", dbname="postgres")
         self.conn.autocommit = True
         self.conn.cursor().execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
