@@ -124,7 +124,7 @@ class Postgres:
         shutil.chown(self.dir, "postgres") if os.geteuid() == 0 else None
         self.run_as([os.path.join(self.bin, "initdb"), "-D", self.dir + "/data", "-U", "postgres", "--no-sync"])
         self.run_as([os.path.join(self.bin, "pg_ctl"), "-D", self.dir + "/data", "-o",
-                     f"-k {self.dir} -c listen_addresses='' -c shared_buffers=1GB -c fsync=off", "-l", self.dir + "/log", "-w", "start"])
+                     f"-k {self.dir} -c listen_addresses='' -c shared_buffers=1GB -c fsync=off -c max_wal_size=16GB -c checkpoint_timeout=30min", "-l", self.dir + "/log", "-w", "start"])
         self.conn = psycopg2.connect(host=self.dir, user="postgres", dbname="postgres")
         self.conn.autocommit = True
         self.conn.cursor().execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
