@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import MemoryCore
 
 /// The duplicate keys (schema v5): for the `TextKeys.normHash` of every stored variant, the units
 /// that hold it. Stored in 4,096 blobs by the hash's top bits, each a sorted array of little-endian
@@ -465,49 +466,6 @@ struct DuplicateIndex {
                     blobs.append((b, bytes))
                 }
             }
-        }
-    }
-}
-
-/// A blocked Bloom filter of 64-bit hashes: each hash sets four bits of one 512-bit block, so a
-/// query reads one cache line. Never a false negative.
-struct HashFilter {
-    private var words: [UInt64]
-    /// Hashes inserted.
-    private(set) var count = 0
-    /// Blocks of 512 bits (a power of two).
-    let blocks: Int
-
-    init(blocks: Int = 64) {
-        self.blocks = blocks
-        words = [UInt64](repeating: 0, count: 8 * blocks)
-    }
-
-    /// Whether the filter holds so many hashes that false positives pass 1% (about ten bits a hash).
-    var isFull: Bool { count * 10 > blocks * 512 }
-
-    @inline(__always) private func positions(_ h: Int64) -> (base: Int, bits: (Int, Int, Int, Int)) {
-        let x = UInt64(bitPattern: h) &* 0x9E37_79B9_7F4A_7C15
-        return (8 * (Int(truncatingIfNeeded: x >> 36) & (blocks - 1)),
-                (Int(x & 511), Int((x >> 9) & 511), Int((x >> 18) & 511), Int((x >> 27) & 511)))
-    }
-
-    mutating func insert(_ h: Int64) {
-        let (base, b) = positions(h)
-        count += 1
-        words.withUnsafeMutableBufferPointer { w in
-            w[base + b.0 >> 6] |= 1 << UInt64(b.0 & 63)
-            w[base + b.1 >> 6] |= 1 << UInt64(b.1 & 63)
-            w[base + b.2 >> 6] |= 1 << UInt64(b.2 & 63)
-            w[base + b.3 >> 6] |= 1 << UInt64(b.3 & 63)
-        }
-    }
-
-    func mayHold(_ h: Int64) -> Bool {
-        let (base, b) = positions(h)
-        return words.withUnsafeBufferPointer { w in
-            w[base + b.0 >> 6] & (1 << UInt64(b.0 & 63)) != 0 && w[base + b.1 >> 6] & (1 << UInt64(b.1 & 63)) != 0
-                && w[base + b.2 >> 6] & (1 << UInt64(b.2 & 63)) != 0 && w[base + b.3 >> 6] & (1 << UInt64(b.3 & 63)) != 0
         }
     }
 }

@@ -321,4 +321,24 @@ final class DerivedKeysTests: XCTestCase {
         XCTAssertLessThan(falsePositives, 20_000 / 50, "more than 2% false positives at full fill")
         XCTAssertFalse(HashFilter().mayHold(42))
     }
+
+    /// The PostgreSQL writer's filter of the keys a first import wrote grows past its first
+    /// filter without ever losing a key, and its false positives stay few.
+    func testGrowingFilterKeepsEveryHash() {
+        var rng = SystemRandomNumberGenerator()
+        var filter = GrowingHashFilter(blocks: 16)
+        var held: [Int64] = []
+        for _ in 0..<20_000 {
+            let h = Int64.random(in: .min ... .max, using: &rng)
+            filter.insert(h)
+            held.append(h)
+        }
+        XCTAssertEqual(filter.count, 20_000)
+        // 16 blocks hold 820 hashes, then 32, 64, 128 and 256 blocks: five filters, 31 KB.
+        XCTAssertEqual(filter.byteCount, (16 + 32 + 64 + 128 + 256) * 64)
+        XCTAssert(held.allSatisfy { filter.mayHold($0) })
+        let others = (0..<20_000).map { _ in Int64.random(in: .min ... .max, using: &rng) }
+        let falsePositives = others.filter { filter.mayHold($0) }.count
+        XCTAssertLessThan(falsePositives, 20_000 * 6 / 100, "more than 6% false positives over five filters")
+    }
 }
