@@ -5,7 +5,8 @@ Two memories, measured in one run:
   debian     every gettext catalog of this machine (/usr/share/locale/*/LC_MESSAGES/*.mo), all
              languages, except a tenth of the Russian catalogs, held out for queries;
   synthetic  1,000,000 distinct English-Russian units (Scripts/gen_synthetic_tm.py).
-Queries: held-out English strings with one word changed, dropped or added.
+Queries: held-out English strings with one word changed, dropped or added; recall on the synthetic
+memory: its own strings so changed (its held-out strings seldom have a match).
 For each memory it prints import throughput and peak memory; warm lookups (median, p99) from a
 `tm lookup --batch` process; 5,000 new units imported into the large memory, and lookups after; a cold one-shot `tm lookup` process; recall against
 `--exhaustive`; and rapidfuzz `process.extract` (top 5, fuzz.ratio) and pg_trgm (GiST index,
@@ -15,7 +16,7 @@ Each memory is measured on tmkit's SQLite store (a file) and, unless --no-pg-sto
 PostgreSQL store (a postgres:// memory in the same throw-away cluster as pg_trgm's tables): import
 units/s, lookup median and p99, database size, recall; with the ratios PostgreSQL/SQLite.
 
-usage: Scripts/bench_tm.py [--queries 2000] [--peer-queries 300] [--recall-queries 100] [--skip-debian] [--skip-synthetic]
+usage: Scripts/bench_tm.py [--queries 2000] [--peer-queries 300] [--recall-queries 100] [--reuse-exhaustive] [--skip-debian] [--skip-synthetic]
                           [--no-postgres] [--no-pg-store] [--reuse] [--tmkit BINARY]  (--tmkit: compare two builds in one session)
 """
 import argparse, glob, json, os, random, re, shutil, statistics, subprocess, sys, tempfile, time
@@ -66,20 +67,24 @@ def tmkit_lookups(memory, queries, threshold=75):
     return float(m.group(1)), float(m.group(2)), results
 
 
-def recall(memory, queries, threshold=75):
+def recall(memory, queries, reference=None, threshold=75):
+    """Indexed lookups against `--exhaustive` ones: (found, expected, the exhaustive answers). With
+    `reference` (the exhaustive answers of the same memory on the other store, the same units under
+    the same ids) the exhaustive lookups are not run again: on PostgreSQL each reads the whole
+    memory over the connection, 9 seconds a query on the million."""
     qf = os.path.join(OUT, "recall-queries.txt")
     open(qf, "w", encoding="utf-8").write("\n".join(queries) + "\n")
     base = [TMKIT, "tm", "lookup", "--batch", qf, "--source-lang", "en", "--target-lang", "ru", "--format", "json",
             "--memory", memory, "--threshold", str(threshold), "--limit", "1000"]
     a = subprocess.run(base, capture_output=True, text=True, check=True).stdout.splitlines()
-    b = subprocess.run(base + ["--exhaustive"], capture_output=True, text=True, check=True).stdout.splitlines()
+    b = reference if reference is not None else subprocess.run(base + ["--exhaustive"], capture_output=True, text=True, check=True).stdout.splitlines()
     found = expected = 0
     for x, y in zip(a, b):
         xs = {(m["id"], m["score"]) for m in json.loads(x)}
         ys = {(m["id"], m["score"]) for m in json.loads(y)}
         expected += len(ys)
         found += len(xs & ys)
-    return found, expected
+    return found, expected, b
 
 
 def cold(memory, query, runs=7):
@@ -172,7 +177,10 @@ class Postgres:
         self.run_as([os.path.join(self.bin, "pg_ctl"), "-D", self.dir + "/data", "-m", "fast", "stop"])
 
 
-def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg, store="sqlite", peers=None):
+def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg, store="sqlite", peers=None,
+          recall_queries=None, reference=None):
+    """One memory on one store. `recall_queries`: the queries recall is measured on (default
+    `queries`); `reference`: the other store's results of the same memory (its exhaustive answers)."""
     if args.reuse and store == "sqlite" and os.path.exists(memory):
         # A memory from an earlier run: lookups only (import figures are not measured).
         out = subprocess.run([TMKIT, "tm", "stats", "--memory", memory, "--format", "json"], capture_output=True, text=True, check=True).stdout
@@ -187,7 +195,9 @@ def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg, stor
         units = sum(counts) if counts else units_hint
     warm_med, warm_p99, results = tmkit_lookups(memory, queries)
     hits = sum(1 for r in results if r)
-    found, expected = recall(memory, queries[: args.recall_queries])
+    rq = (recall_queries or queries)[: args.recall_queries]
+    ref = reference or {}
+    found, expected, exhaustive = recall(memory, rq, ref.get("exhaustive"))
     cold_ms = cold(memory, queries[0])
     peer_q = queries[: args.peer_queries]
     if peers:
@@ -202,11 +212,12 @@ def bench(name, memory, import_cmd, units_hint, choices, queries, args, pg, stor
     # delta tables), then lookups again, and their recall.
     small_s, _, _ = timed([TMKIT, "tm", "import", small_tsv(), "--memory", memory])
     after_med, _, _ = tmkit_lookups(memory, queries[:500])
-    after_found, after_expected = recall(memory, queries[: args.recall_queries // 2])
+    after_found, after_expected, after_exhaustive = recall(memory, rq[: args.recall_queries // 2], ref.get("after_exhaustive"))
     return dict(name=name, store=store, units=units, stored=stored, import_s=secs, import_rate=units / secs, peak_mb=peak / 1024, size_mb=size,
                 warm_med=warm_med, warm_p99=warm_p99, hits=hits, queries=len(queries), cold=cold_ms,
                 recall=(found, expected), rf=rf, pg=pgt, choices=len(choices),
-                small_s=small_s, after_med=after_med, after_recall=(after_found, after_expected))
+                small_s=small_s, after_med=after_med, after_recall=(after_found, after_expected),
+                exhaustive=exhaustive, after_exhaustive=after_exhaustive, exhaustive_from=ref.get("store", store))
 
 
 def small_tsv():
@@ -243,7 +254,9 @@ def debian_set(rng, n):
 
 
 def synthetic_set(rng, n):
-    """The synthetic million's English strings, and `n` queries: held-out strings with one word changed."""
+    """The synthetic million's English strings, `n` queries (held-out strings with one word
+    changed) and recall queries: the memory's own strings with one word changed (held-out strings
+    of this random memory seldom have a match at 75%, and recall over no match shows nothing)."""
     tsv = os.path.join(OUT, "synthetic-1m.tsv")
     heldout = os.path.join(OUT, "synthetic-heldout.txt")
     if not os.path.exists(tsv) or not os.path.exists(heldout):
@@ -252,7 +265,8 @@ def synthetic_set(rng, n):
     choices = [l.split("\t")[0] for l in open(tsv, encoding="utf-8").read().splitlines()[1:]]
     vocab = [w for s in choices[:20000] for w in s.split()]
     held = [l for l in open(heldout, encoding="utf-8").read().splitlines() if l]
-    return choices, [perturb(s, rng, vocab) for s in held[:n]]
+    own = [perturb(s, rng, vocab) for s in rng.sample(choices, 500)]
+    return choices, [perturb(s, rng, vocab) for s in held[:n]], own
 
 
 def main():
@@ -264,6 +278,8 @@ def main():
     ap.add_argument("--skip-synthetic", action="store_true")
     ap.add_argument("--no-postgres", action="store_true", help="no PostgreSQL at all (neither pg_trgm nor tmkit's PostgreSQL store)")
     ap.add_argument("--no-pg-store", action="store_true", help="not tmkit's PostgreSQL store")
+    ap.add_argument("--reuse-exhaustive", action="store_true",
+                    help="PostgreSQL's recall against the SQLite store's exhaustive answers (the same units, the same ids) instead of its own --exhaustive")
     ap.add_argument("--reuse", action="store_true", help="reuse memories left by an earlier run (no import timing)")
     ap.add_argument("--tmkit", help="this tmkit binary instead of building .build/release/tmkit (to compare two builds in one session)")
     args = ap.parse_args()
@@ -291,16 +307,18 @@ def main():
             if pg and not args.no_pg_store:
                 url = pg.memory_url("debian")
                 rows.append(bench("debian", url, [TMKIT, "tm", "import", "--files-from", listfile, "--memory", url],
-                                  0, choices, queries, args, pg, store="postgres", peers=(rows[-1]["rf"], rows[-1]["pg"])))
+                                  0, choices, queries, args, pg, store="postgres", peers=(rows[-1]["rf"], rows[-1]["pg"]),
+                                  reference=rows[-1] if args.reuse_exhaustive else None))
         if not args.skip_synthetic:
-            choices, queries = synthetic_set(rng, args.queries)
+            choices, queries, own = synthetic_set(rng, args.queries)
             rows.append(bench("synthetic-1m", os.path.join(OUT, "synthetic.tmdb"),
                               [TMKIT, "tm", "import", tsv, "--memory", os.path.join(OUT, "synthetic.tmdb")],
-                              1_000_000, choices, queries, args, pg))
+                              1_000_000, choices, queries, args, pg, recall_queries=own))
             if pg and not args.no_pg_store:
                 url = pg.memory_url("synthetic_1m")
                 rows.append(bench("synthetic-1m", url, [TMKIT, "tm", "import", tsv, "--memory", url],
-                                  1_000_000, choices, queries, args, pg, store="postgres", peers=(rows[-1]["rf"], rows[-1]["pg"])))
+                                  1_000_000, choices, queries, args, pg, store="postgres", peers=(rows[-1]["rf"], rows[-1]["pg"]),
+                                  recall_queries=own, reference=rows[-1] if args.reuse_exhaustive else None))
     finally:
         if pg:
             pg.stop()
@@ -310,6 +328,8 @@ def main():
     print("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in rows:
         f, e = r["recall"]
+        if r["exhaustive_from"] != r["store"]:
+            e = f"{e} (exhaustive: {r['exhaustive_from']})"
         print(f"| {r['name']} | {r['store']} | {r['units']:,} | {r['stored']:,} | {r['import_rate']:,.0f} | {r['peak_mb']:.0f} | {r['size_mb']:.0f} | "
               f"{r['warm_med']:.2f} | {r['warm_p99']:.2f} | {r['cold']:.0f} | {f}/{e} | {r['rf'][0]:.1f} ({r['choices']:,}) | "
               f"{r['pg'][0]:.1f} | {r['rf'][0] / r['warm_med']:.0f} | {r['pg'][0] / r['warm_med']:.0f} |")
