@@ -3,18 +3,15 @@
 # system's ICU, SQLite and libcurl), bash, zsh and fish completions, and the manual page, all made
 # from the command definitions.
 # Usage: Scripts/install.sh [--prefix /usr/local] [--destdir DIR]   (DIR: a staging root, for packages)
-#        Scripts/install.sh --build-only   (the build alone: the test command starts it early, in the background)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix=/usr/local
 destdir=""
-build_only=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
     --destdir) destdir="$2"; shift 2 ;;
-    --build-only) build_only=1; shift ;;
-    *) echo "usage: Scripts/install.sh [--prefix /usr/local] [--destdir DIR] | --build-only" >&2; exit 2 ;;
+    *) echo "usage: Scripts/install.sh [--prefix /usr/local] [--destdir DIR]" >&2; exit 2 ;;
   esac
 done
 Scripts/setup.sh --tour
@@ -23,7 +20,6 @@ swift build -c release --product tmkit --static-swift-stdlib --scratch-path .bui
   | grep -E "error|warning: unre|Compiling [A-Za-z]+ |Build of" | grep -v "^\[" | awk '{ print "  " $0 }' >&2 || true
 bin=.build-static/release/tmkit
 [ -x "$bin" ] || { echo "install: the build failed" >&2; exit 1; }
-[ -z "$build_only" ] || exit 0
 root="$destdir$prefix"
 install -d "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \
   "$root/share/zsh/site-functions" "$root/share/fish/vendor_completions.d"

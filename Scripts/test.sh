@@ -15,19 +15,6 @@ trap 'Scripts/pg_cluster.sh stop "$TMKIT_PG_DIR"' EXIT
 echo "PostgreSQL on 127.0.0.1:$TMKIT_PG_PORT ($TMKIT_PG_DIR)"
 export TMKIT_PG_URL
 
-# The Debian package's optimised build (11 minutes of two cores) runs meanwhile at the lowest
-# priority, in a process group of its own: it takes the cores the checks leave idle, and
-# deb_check.sh, last, waits for it.
-echo
-section "The release build for the Debian package, in the background at nice 19 (log: .build/release-build.log)"
-mkdir -p .build
-# (setsid gives it a scheduler autogroup of its own, which would share the cores half and half
-# with the checks whatever its nice value: the group's own nice is set to 19 too.)
-setsid bash -c 'echo 19 > /proc/self/autogroup 2>/dev/null || true; exec nice -n 19 Scripts/install.sh --build-only' \
-  > .build/release-build.log 2>&1 &
-release_build=$!
-trap 'kill -- -$release_build 2>/dev/null || true; Scripts/pg_cluster.sh stop "$TMKIT_PG_DIR"' EXIT
-
 echo
 section "swift test (unit and end-to-end; the store tests on both stores)"
 swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
@@ -43,6 +30,9 @@ echo
 section "A package that depends on tmkit's libraries by version builds (no unsafe flags) and runs"
 Scripts/dependent_check.sh
 
+echo
+section "Install: the Debian package (release build, Swift runtime linked in, manual, completions) read, unpacked and run"
+Scripts/deb_check.sh
 
 echo
 section "API documentation: a DocC archive for each library product, with its worked example"
@@ -104,11 +94,5 @@ if [ -d "$SHARED/benchmarks/segmentation" ]; then
 else
   echo "(no $SHARED/benchmarks: interoperability checks skipped)"
 fi
-
-echo
-section "Install: the Debian package (release build, Swift runtime linked in, manual, completions) read, unpacked and run"
-wait $release_build || { tail -30 .build/release-build.log; echo "the release build failed"; exit 1; }
-Scripts/deb_check.sh
-
 echo
 echo "all checks passed in $((SECONDS / 60)) min $((SECONDS % 60)) s"
