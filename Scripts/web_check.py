@@ -95,6 +95,11 @@ def sign_in(driver, wait, token):
     wait.until(lambda d: d.find_element(By.ID, "memory-count").text.endswith("units"))
 
 
+def texts_of(driver, css):
+    """The visible texts of the elements that match css, read at one moment."""
+    return driver.execute_script("return [...document.querySelectorAll(arguments[0])].map(e => e.innerText);", css)
+
+
 def search(driver, wait, text):
     box = driver.find_element(By.ID, "search-text")
     box.clear()
@@ -153,8 +158,9 @@ def run(driver, wait, base, editor, viewer, screenshot, folder):
     q = driver.find_element(By.ID, "glossary-q")
     q.send_keys("airstrike", Keys.ENTER)
     wait.until(lambda d: "entries" in d.find_element(By.ID, "glossary-status").text)
-    rows = driver.find_elements(By.CSS_SELECTOR, "#terms tbody tr")
-    check(rows and "airstrike" in rows[0].text and "авиаудар" in rows[0].text, "after a reload the term is found")
+    # Read in one script, so that no element can go stale between finding it and reading it.
+    rows = texts_of(driver, "#terms tbody tr")
+    check(rows and "airstrike" in rows[0] and "авиаудар" in rows[0], f"after a reload the term is found ({rows[:2]})")
     edit_buttons = driver.find_elements(By.CSS_SELECTOR, "#terms tbody tr button")
     check(any(b.text == "Edit" for b in edit_buttons), "a writer sees Edit and Remove")
 
@@ -185,7 +191,8 @@ def run(driver, wait, base, editor, viewer, screenshot, folder):
     driver.find_element(By.ID, "glossary-search-button").click()
     wait.until(lambda d: "entries" in d.find_element(By.ID, "glossary-status").text)
     visible = [e for e in ("glossary-add", "import") if driver.find_element(By.ID, e).is_displayed()]
-    buttons = [b.text for b in driver.find_elements(By.CSS_SELECTOR, "#terms tbody button") if b.is_displayed()]
+    buttons = driver.execute_script("""
+        return [...document.querySelectorAll('#terms tbody button')].filter(b => b.offsetParent !== null).map(b => b.innerText);""")
     check(not visible and not buttons, f"no add form, import form, Edit or Remove ({visible}, {buttons[:2]})")
     search(driver, wait, "Subscribe")
     check("Подписаться" in driver.find_element(By.ID, "matches").text, "the viewer can still search")

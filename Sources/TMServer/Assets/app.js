@@ -274,16 +274,23 @@ function editRow(row, entry, sl, tl, src, tgt) {
   });
 }
 
+// Each load is numbered: an answer that comes back after a newer load began is dropped, so that a
+// slow first listing cannot overwrite the answer to the query typed after it.
+let termsLoad = 0;
 async function loadTerms() {
   const glossary = $("glossary").value;
   const tbody = $("terms").tBodies[0];
+  const load = ++termsLoad;
   if (!glossary) { tbody.replaceChildren(); return; }
   const writer = canWrite("glossaries", glossary);
+  say("glossary-status", "Loading…");
   try {
     const entries = await api("GET", `/v1/glossaries/${enc(glossary)}/entries` + q({ q: $("glossary-q").value.trim(), limit: 500 }));
+    if (load !== termsLoad) return;
     tbody.replaceChildren(...entries.map((e) => entryRow(e, writer)));
     say("glossary-status", `${entries.length} entries.`);
   } catch (e) {
+    if (load !== termsLoad) return;
     tbody.replaceChildren();
     say("glossary-status", e.message, true);
   }
