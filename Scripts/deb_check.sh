@@ -2,12 +2,19 @@
 # The Debian package: built by Scripts/make_deb.sh, read with dpkg-deb --info and --contents,
 # unpacked with dpkg-deb -x into a temporary folder, and its tmkit run from there as an installed
 # program (no checkout around it: its data goes to $XDG_DATA_HOME/tmkit).
+# Usage: Scripts/deb_check.sh [--debug-build]
+#   --debug-build (the test command's): the package and install.sh's install are made of the debug
+#   build's objects, linked again with the Swift runtime in (Scripts/link_static.sh), instead of a
+#   release build of their own: the same files, made and installed the same way, without a second
+#   compilation of every module (11 minutes on two cores).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+build=()
+if [ "${1:-}" = "--debug-build" ]; then build=(--debug-build); fi
 checkout=$(pwd)
 work=$(mktemp -d /tmp/tmkit-debcheck-XXXXXX)
 trap 'rm -rf "$work"' EXIT
-deb=$(Scripts/make_deb.sh "$work/out" | tail -1)
+deb=$(Scripts/make_deb.sh "${build[@]}" "$work/out" | tail -1)
 fail() { echo "deb check: $*" >&2; exit 1; }
 info=$(dpkg-deb --info "$deb")
 echo "$info" | grep -q "Package: tmkit" || fail "no Package: tmkit in $deb"
@@ -38,12 +45,13 @@ bash -c "source '$work/root/usr/share/bash-completion/completions/tmkit' && comp
 echo "$(basename "$deb"): info, contents, unpacked and run: ok ($(du -h "$deb" | cut -f1))"
 
 # install.sh into a prefix of its own (no staging root), run from there as a user would.
-(cd "$checkout" && Scripts/install.sh --prefix "$work/prefix") > "$work/install.log" 2>&1 || { tail -20 "$work/install.log"; fail "install.sh --prefix failed"; }
+(cd "$checkout" && Scripts/install.sh --prefix "$work/prefix" "${build[@]}") > "$work/install.log" 2>&1 || { tail -20 "$work/install.log"; fail "install.sh --prefix failed"; }
 for f in bin/tmkit share/man/man1/tmkit.1.gz share/bash-completion/completions/tmkit share/zsh/site-functions/_tmkit share/fish/vendor_completions.d/tmkit.fish; do
   [ -s "$work/prefix/$f" ] || fail "install.sh --prefix did not install $f"
 done
 size=$(stat -c %s "$work/prefix/bin/tmkit")
-[ "$size" -lt 100000000 ] || fail "the installed binary is $size bytes: not stripped?"
+if readelf -S "$work/prefix/bin/tmkit" | grep -q '\.symtab\|\.debug_info'; then fail "the installed binary is not stripped"; fi
+[ -n "${build[*]}" ] || [ "$size" -lt 100000000 ] || fail "the installed release binary is $size bytes"
 lookup=$(XDG_DATA_HOME="$work/data2" "$work/prefix/bin/tmkit" tm lookup "Hello, world!" --source-lang en-US --target-lang ru 2>&1 || true)
 [ -z "$lookup" ] || grep -q "no match\|no memory" <<< "$lookup" || fail "a fresh install found units it never stored: $lookup"
 XDG_DATA_HOME="$work/data2" "$work/prefix/bin/tmkit" tm add "Hello, world." "Привет, мир." --source-lang en --target-lang ru >/dev/null

@@ -12,7 +12,7 @@ usage: Scripts/golden_rules.py [--tmkit PATH] [--cases FILE] [--failures] [--min
 (../shared/benchmarks/segmentation/ud) through that folder's score_ud.py, for tmkit, pySBD and
 ICU's bare iterator in one run, and prints boundary F1 and the share of documents segmented
 exactly. --ud-check exits 1 unless tmkit's F1 is at or above pySBD's on every file and at least
-0.95 (0.90 on the e-mail-like English EWT).
+0.95 (0.90 on the e-mail-like English EWT); it leaves bare ICU out of its table.
 """
 import argparse, collections, json, os, subprocess, sys
 
@@ -43,6 +43,8 @@ def ud_table(args):
         "pySBD": ["--peer", "pysbd"],
         "bare ICU": ["--cmd", f"{args.tmkit} segment --rules icu --lang {{lang}}"],
     }
+    if args.ud_check:
+        del runs["bare ICU"]  # what the check decides does not depend on it: the test command saves a third
     figures = {}
     for name, how in runs.items():
         out = f"/tmp/tmkit-ud-{os.getpid()}-{name.replace(' ', '_')}.json"

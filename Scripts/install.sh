@@ -3,22 +3,36 @@
 # system's ICU, SQLite and libcurl), bash, zsh and fish completions, and the manual page, all made
 # from the command definitions.
 # Usage: Scripts/install.sh [--prefix /usr/local] [--destdir DIR]   (DIR: a staging root, for packages)
+#        [--debug-build]   (the test command's: the objects of its debug build in .build, linked again
+#                           with the runtime in by Scripts/link_static.sh, instead of a release build;
+#                           what is installed and how is the same, the program is slower and larger)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 prefix=/usr/local
 destdir=""
+debug_build=""
 while [ $# -gt 0 ]; do
   case "$1" in
     --prefix) prefix="$2"; shift 2 ;;
     --destdir) destdir="$2"; shift 2 ;;
-    *) echo "usage: Scripts/install.sh [--prefix /usr/local] [--destdir DIR]" >&2; exit 2 ;;
+    --debug-build) debug_build=1; shift ;;
+    *) echo "usage: Scripts/install.sh [--prefix /usr/local] [--destdir DIR] [--debug-build]" >&2; exit 2 ;;
   esac
 done
-Scripts/setup.sh --tour
-echo "install: building tmkit (release, Swift runtime linked statically; a first build takes some minutes)" >&2
-swift build -c release --product tmkit --static-swift-stdlib --scratch-path .build-static 2>&1 \
-  | grep -E "error|warning: unre|Compiling [A-Za-z]+ |Build of" | grep -v "^\[" | awk '{ print "  " $0 }' >&2 || true
-bin=.build-static/release/tmkit
+if [ -n "$debug_build" ]; then
+  linked=$(mktemp -d /tmp/tmkit-install-XXXXXX)
+  trap 'rm -rf "$linked"' EXIT
+  echo "install: the debug build's tmkit, linked again with the Swift runtime in" >&2
+  swift build --product tmkit 2>&1 | grep -E "error" >&2 || true
+  Scripts/link_static.sh --configuration debug "$linked/tmkit"
+  bin=$linked/tmkit
+else
+  Scripts/setup.sh --tour
+  echo "install: building tmkit (release, Swift runtime linked statically; a first build takes some minutes)" >&2
+  swift build -c release --product tmkit --static-swift-stdlib --scratch-path .build-static 2>&1 \
+    | grep -E "error|warning: unre|Compiling [A-Za-z]+ |Build of" | grep -v "^\[" | awk '{ print "  " $0 }' >&2 || true
+  bin=.build-static/release/tmkit
+fi
 [ -x "$bin" ] || { echo "install: the build failed" >&2; exit 1; }
 root="$destdir$prefix"
 install -d "$root/bin" "$root/share/man/man1" "$root/share/bash-completion/completions" \

@@ -18,7 +18,42 @@ export TMKIT_PG_URL
 echo
 section "swift test (unit and end-to-end; the store tests on both stores)"
 swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
-swift test 2>&1 | tee .build/test.log | grep -E "error:|failed|Executed [0-9]+ tests" | tail -20
+
+# The checks that only run tmkit on files (segmentation, interoperability, alignment) run on one core
+# while `swift test` runs on the other (XCTest runs one test at a time); their output is shown after
+# it. Nothing in them depends on timing.
+offline_checks() {
+SHARED=${TMKIT_SHARED:-../shared}
+echo
+section "Localization files: every catalog format filled from the fixture's memory is read back by translate-toolkit (or json/xml), msgfmt -c accepts the PO, an empty memory changes no byte (Debian's ru catalogs too)"
+python3 Scripts/l10n_interop.py --tmkit .build/debug/tmkit
+if [ -d "$SHARED/benchmarks/segmentation" ]; then
+  echo
+  section "Golden Rules (sentence segmentation): tmkit must pass all 48 English and 37 Russian"
+  python3 Scripts/golden_rules.py --tmkit .build/debug/tmkit \
+    --cases "$SHARED/benchmarks/segmentation/golden_rules.jsonl" --min-en 48 --min-ru 37
+  echo
+  section "Running text (Universal Dependencies dev files): tmkit's F1 at or above pySBD's on each, at least 0.95 (EWT 0.90)"
+  python3 Scripts/golden_rules.py --tmkit .build/debug/tmkit --ud "$SHARED/benchmarks/segmentation/ud" --ud-check
+  echo
+  section "TMX interoperability: every sample from other tools round-trips, exports are DTD-valid and read by translate-toolkit"
+  python3 Scripts/tmx_interop.py --tmkit .build/debug/tmkit --shared "$SHARED"
+  echo
+  section "Glossary interoperability: TBX v3, TBX 2008 and OmegaT glossaries import; TBX exports read by translate-toolkit; TSV-TBX round trip"
+  python3 Scripts/glossary_interop.py --tmkit .build/debug/tmkit --shared "$SHARED"
+  echo
+  section "Alignment gold sets: tmkit's F1 must beat hunalign's on every set, and the Sputnik pair must match its gold"
+  python3 Scripts/bench_align.py --tmkit .build/debug/tmkit --shared "$SHARED" --check --no-timing
+else
+  echo "(no $SHARED/benchmarks: interoperability checks skipped)"
+fi
+}
+offline_log=.build/offline-checks.log
+offline_checks > "$offline_log" 2>&1 &
+offline_pid=$!
+trap 'kill "$offline_pid" 2>/dev/null || true; Scripts/pg_cluster.sh stop "$TMKIT_PG_DIR"' EXIT
+# (--skip-build: the build above made everything; nothing may be linked again while the checks run it)
+swift test --skip-build 2>&1 | tee .build/test.log | grep -E "error:|failed|Executed [0-9]+ tests" | tail -20
 grep -q "with 0 failures" .build/test.log && ! grep -q "failed (" .build/test.log || { echo "swift test failed"; exit 1; }
 # A PostgreSQL test never passes silently without its database.
 if grep -E "PostgresStoreTests|StoreConformanceTests|BadDatabaseTests" .build/test.log | grep -qi "skipped"; then
@@ -27,12 +62,18 @@ fi
 grep -q "Test Suite 'StoreConformanceTests' passed" .build/test.log || { echo "the PostgreSQL store tests did not run"; exit 1; }
 
 echo
+section "The checks on files, run beside swift test (segmentation, interoperability, alignment)"
+offline_status=0; wait "$offline_pid" || offline_status=$?
+cat "$offline_log"
+[ "$offline_status" = 0 ] || { echo "the checks on files failed"; exit 1; }
+
+echo
 section "A package that depends on tmkit's libraries by version builds (no unsafe flags) and runs"
 Scripts/dependent_check.sh
 
 echo
-section "Install: the Debian package (release build, Swift runtime linked in, manual, completions) read, unpacked and run"
-Scripts/deb_check.sh
+section "Install: the Debian package (the debug build's objects linked again with the Swift runtime in; manual, completions) read, unpacked, installed and run"
+Scripts/deb_check.sh --debug-build
 
 echo
 section "API documentation: a DocC archive for each library product, with its worked example"
@@ -69,30 +110,5 @@ echo
 section "The web page in headless Chromium (Selenium): sign in, search, glossary, import, a read-only token"
 python3 Scripts/web_check.py --tmkit .build/debug/tmkit
 
-echo
-section "Localization files: every catalog format filled from the fixture's memory is read back by translate-toolkit (or json/xml), msgfmt -c accepts the PO, an empty memory changes no byte (Debian's ru catalogs too)"
-python3 Scripts/l10n_interop.py --tmkit .build/debug/tmkit
-
-SHARED=${TMKIT_SHARED:-../shared}
-if [ -d "$SHARED/benchmarks/segmentation" ]; then
-  echo
-  section "Golden Rules (sentence segmentation): tmkit must pass all 48 English and 37 Russian"
-  python3 Scripts/golden_rules.py --tmkit .build/debug/tmkit \
-    --cases "$SHARED/benchmarks/segmentation/golden_rules.jsonl" --min-en 48 --min-ru 37
-  echo
-  section "Running text (Universal Dependencies dev files): tmkit's F1 at or above pySBD's on each, at least 0.95 (EWT 0.90)"
-  python3 Scripts/golden_rules.py --tmkit .build/debug/tmkit --ud "$SHARED/benchmarks/segmentation/ud" --ud-check
-  echo
-  section "TMX interoperability: every sample from other tools round-trips, exports are DTD-valid and read by translate-toolkit"
-  python3 Scripts/tmx_interop.py --tmkit .build/debug/tmkit --shared "$SHARED"
-  echo
-  section "Glossary interoperability: TBX v3, TBX 2008 and OmegaT glossaries import; TBX exports read by translate-toolkit; TSV-TBX round trip"
-  python3 Scripts/glossary_interop.py --tmkit .build/debug/tmkit --shared "$SHARED"
-  echo
-  section "Alignment gold sets: tmkit's F1 must beat hunalign's on every set, and the Sputnik pair must match its gold"
-  python3 Scripts/bench_align.py --tmkit .build/debug/tmkit --shared "$SHARED" --check --no-timing
-else
-  echo "(no $SHARED/benchmarks: interoperability checks skipped)"
-fi
 echo
 echo "all checks passed in $((SECONDS / 60)) min $((SECONDS % 60)) s"
