@@ -16,23 +16,25 @@ work=$(mktemp -d /tmp/tmkit-debcheck-XXXXXX)
 trap 'rm -rf "$work"' EXIT
 deb=$(Scripts/make_deb.sh "${build[@]}" "$work/out" | tail -1)
 fail() { echo "deb check: $*" >&2; exit 1; }
+# Outputs are read whole before grep reads them: `cmd | grep -q` can end the pipe early, and
+# pipefail then sees the writer's SIGPIPE (bash's echo writes a line at a time: it happened on CI).
 info=$(dpkg-deb --info "$deb")
-echo "$info" | grep -q "Package: tmkit" || fail "no Package: tmkit in $deb"
-echo "$info" | grep -Eq "Depends: libicu[0-9]+, libsqlite3-0, libcurl4, libxml2, libstdc\+\+6" || fail "Depends is not ICU, SQLite and libcurl: $(echo "$info" | grep Depends)"
+grep -q "Package: tmkit" <<< "$info" || fail "no Package: tmkit in $deb"
+grep -Eq "Depends: libicu[0-9]+, libsqlite3-0, libcurl4, libxml2, libstdc\+\+6" <<< "$info" || fail "Depends is not ICU, SQLite and libcurl: $(grep Depends <<< "$info")"
 contents=$(dpkg-deb --contents "$deb")
 for f in ./usr/bin/tmkit ./usr/share/man/man1/tmkit.1.gz ./usr/share/bash-completion/completions/tmkit \
          ./usr/share/zsh/site-functions/_tmkit ./usr/share/fish/vendor_completions.d/tmkit.fish; do
-  echo "$contents" | grep -q " $f\$" || fail "$f is missing from the package"
+  grep -q " $f\$" <<< "$contents" || fail "$f is missing from the package"
 done
 dpkg-deb -x "$deb" "$work/root"
 tmkit="$work/root/usr/bin/tmkit"
-if ldd "$tmkit" | grep -q libswiftCore; then fail "the Swift runtime is not linked in: $(ldd "$tmkit" | grep swift)"; fi
+libraries=$(ldd "$tmkit")
+if grep -q libswiftCore <<< "$libraries"; then fail "the Swift runtime is not linked in: $(grep swift <<< "$libraries")"; fi
 mkdir -p "$work/home"
 cd "$work/home"
 export XDG_DATA_HOME="$work/data" TMKIT_MEMORY="" TMKIT_GLOSSARY="" TMKIT_TOKENS="" TMKIT_SERVER=""
 "$tmkit" --version >/dev/null
 "$tmkit" tm add "Hello, world." "Привет, мир." --source-lang en --target-lang ru >/dev/null
-# (Outputs are read whole before grep: grep -q would end a pipe early, and pipefail would see the writer's SIGPIPE.)
 lookup=$("$tmkit" tm lookup "Hello, world." --source-lang en --target-lang ru)
 grep -q "Привет, мир." <<< "$lookup" || fail "the unpacked tmkit does not find its unit"
 where=$("$tmkit" where)
@@ -50,7 +52,8 @@ for f in bin/tmkit share/man/man1/tmkit.1.gz share/bash-completion/completions/t
   [ -s "$work/prefix/$f" ] || fail "install.sh --prefix did not install $f"
 done
 size=$(stat -c %s "$work/prefix/bin/tmkit")
-if readelf -S "$work/prefix/bin/tmkit" | grep -q '\.symtab\|\.debug_info'; then fail "the installed binary is not stripped"; fi
+sections=$(readelf -S "$work/prefix/bin/tmkit")
+if grep -q '\.symtab\|\.debug_info' <<< "$sections"; then fail "the installed binary is not stripped"; fi
 [ -n "${build[*]}" ] || [ "$size" -lt 100000000 ] || fail "the installed release binary is $size bytes"
 lookup=$(XDG_DATA_HOME="$work/data2" "$work/prefix/bin/tmkit" tm lookup "Hello, world!" --source-lang en-US --target-lang ru 2>&1 || true)
 [ -z "$lookup" ] || grep -q "no match\|no memory" <<< "$lookup" || fail "a fresh install found units it never stored: $lookup"

@@ -3,7 +3,7 @@
 # system's ICU, SQLite and libcurl), bash, zsh and fish completions, and the manual page, all made
 # from the command definitions.
 # Usage: Scripts/install.sh [--prefix /usr/local] [--destdir DIR]   (DIR: a staging root, for packages)
-#        [--debug-build]   (the test command's: the objects of its debug build in .build, linked again
+#        [--debug-build]   (the test command's, after its build: the objects of its debug build in .build, linked again
 #                           with the runtime in by Scripts/link_static.sh, instead of a release build;
 #                           what is installed and how is the same, the program is slower and larger)
 set -euo pipefail
@@ -23,7 +23,6 @@ if [ -n "$debug_build" ]; then
   linked=$(mktemp -d /tmp/tmkit-install-XXXXXX)
   trap 'rm -rf "$linked"' EXIT
   echo "install: the debug build's tmkit, linked again with the Swift runtime in" >&2
-  swift build --product tmkit 2>&1 | grep -E "error" >&2 || true
   Scripts/link_static.sh --configuration debug "$linked/tmkit"
   bin=$linked/tmkit
 else

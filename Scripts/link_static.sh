@@ -46,7 +46,8 @@ mapfile -t extra < <(comm -13 "$probe/shared.txt" "$probe/static.txt" | grep -v 
 
 # (Foundation's static library makes the linker warn that it calls mktemp: not tmkit's to fix.)
 "${link[@]}" -static-stdlib "${extra[@]}" 2> >(grep -v "the use of \`mktemp' is dangerous" >&2)
-if ldd "$out" | grep -q 'libswiftCore\|libFoundation'; then
-  echo "link_static: $out still loads the Swift runtime: $(ldd "$out" | grep -o 'lib[A-Za-z_]*swift[A-Za-z_]*\.so' | sort -u | paste -sd' ')" >&2
+libraries=$(ldd "$out")
+if grep -q 'libswiftCore\|libFoundation' <<< "$libraries"; then
+  echo "link_static: $out still loads the Swift runtime: $(grep -o 'lib[A-Za-z_]*swift[A-Za-z_]*\.so' <<< "$libraries" | sort -u | paste -sd' ')" >&2
   exit 1
 fi

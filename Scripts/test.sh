@@ -19,9 +19,10 @@ echo
 section "swift test (unit and end-to-end; the store tests on both stores)"
 swift build --build-tests 2>&1 | grep -E "error|warning: unre|Compiling|Build complete" | grep -v "^\[" || true
 
-# The checks that only run tmkit on files (segmentation, interoperability, alignment) run on one core
-# while `swift test` runs on the other (XCTest runs one test at a time); their output is shown after
-# it. Nothing in them depends on timing.
+# The checks that only run tmkit on files (segmentation, interoperability, alignment) and the Debian
+# package's check run on one core while `swift test` runs on the other (XCTest runs one test at a
+# time); their output is shown after it. Nothing in them depends on timing, and none of them runs
+# SwiftPM (whose lock on .build swift test holds).
 offline_checks() {
 SHARED=${TMKIT_SHARED:-../shared}
 echo
@@ -47,47 +48,37 @@ if [ -d "$SHARED/benchmarks/segmentation" ]; then
 else
   echo "(no $SHARED/benchmarks: interoperability checks skipped)"
 fi
+echo
+section "Install: the Debian package (the debug build's objects linked again with the Swift runtime in; manual, completions) read, unpacked, installed and run"
+Scripts/deb_check.sh --debug-build
 }
 offline_log=.build/offline-checks.log
 offline_checks > "$offline_log" 2>&1 &
 offline_pid=$!
 
-# The package, the dependent package and the documentation: builds and packaging, nothing timed.
-# They run at the lowest priority in the background (in this session's scheduler group, so that
-# the nice counts: no setsid) and take what the checks leave of the two cores; their output is
-# shown at the end.
-packaging_checks() {
-renice -n 19 -p "$BASHPID" > /dev/null
-echo
-section "Install: the Debian package (the debug build's objects linked again with the Swift runtime in; manual, completions) read, unpacked, installed and run"
-Scripts/deb_check.sh --debug-build
-echo
-section "A package that depends on tmkit's libraries by version builds (no unsafe flags) and runs"
-Scripts/dependent_check.sh
-echo
-section "API documentation: a DocC archive for each library product, with its worked example"
-Scripts/docs.sh
-}
-packaging_log=.build/packaging-checks.log
-packaging_started=$SECONDS
-packaging_checks > "$packaging_log" 2>&1 &
-packaging_pid=$!
-stop_lanes() { for pid in "$offline_pid" "$packaging_pid"; do pkill -TERM -P "$pid" 2>/dev/null || true; kill "$pid" 2>/dev/null || true; done; }
-trap 'stop_lanes; Scripts/pg_cluster.sh stop "$TMKIT_PG_DIR"' EXIT
+trap 'pkill -TERM -P "$offline_pid" 2>/dev/null || true; kill "$offline_pid" 2>/dev/null || true; Scripts/pg_cluster.sh stop "$TMKIT_PG_DIR"' EXIT
 # (--skip-build: the build above made everything; nothing may be linked again while the checks run it)
 swift test --skip-build 2>&1 | tee .build/test.log | grep -E "error:|failed|Executed [0-9]+ tests" | tail -20
 grep -q "with 0 failures" .build/test.log && ! grep -q "failed (" .build/test.log || { echo "swift test failed"; exit 1; }
 # A PostgreSQL test never passes silently without its database.
-if grep -E "PostgresStoreTests|StoreConformanceTests|BadDatabaseTests" .build/test.log | grep -qi "skipped"; then
+if grep -E "PostgresStoreTests|StoreConformanceTests|BadDatabaseTests" .build/test.log | grep -i "skipped" > /dev/null; then
   echo "PostgreSQL tests were skipped: no database"; exit 1
 fi
 grep -q "Test Suite 'StoreConformanceTests' passed" .build/test.log || { echo "the PostgreSQL store tests did not run"; exit 1; }
 
 echo
-section "The checks on files, run beside swift test (segmentation, interoperability, alignment)"
+section "The checks on files and the Debian package, run beside swift test"
 offline_status=0; wait "$offline_pid" || offline_status=$?
 cat "$offline_log"
 [ "$offline_status" = 0 ] || { echo "the checks on files failed"; exit 1; }
+
+echo
+section "A package that depends on tmkit's libraries by version builds (no unsafe flags) and runs"
+Scripts/dependent_check.sh
+
+echo
+section "API documentation: a DocC archive for each library product, with its worked example"
+Scripts/docs.sh
 
 echo
 section "Several processes on one memory: random writers of every kind, random SIGKILLs; every acknowledged write kept, verify passes"
@@ -119,12 +110,6 @@ python3 Scripts/server_check.py --tmkit .build/debug/tmkit --pg "$TMKIT_PG_URL"
 echo
 section "The web page in headless Chromium (Selenium): sign in, search, glossary, import, a read-only token"
 python3 Scripts/web_check.py --tmkit .build/debug/tmkit
-
-echo
-section "The package, the dependent package and the documentation, run in the background from [$((packaging_started / 60)):$(printf %02d $((packaging_started % 60)))]"
-packaging_status=0; wait "$packaging_pid" || packaging_status=$?
-cat "$packaging_log"
-[ "$packaging_status" = 0 ] || { echo "the packaging checks failed"; exit 1; }
 
 echo
 echo "all checks passed in $((SECONDS / 60)) min $((SECONDS % 60)) s"
